@@ -1,0 +1,31 @@
+//! vouch decides whether a container image may run.
+//!
+//! This crate is the decision core. It does no I/O: it reads no files, opens no sockets, looks
+//! at no environment and reads no clock. Callers pass bytes and the time; the core answers.
+//!
+//! What is here so far:
+//!
+//! * [`Reference`]: docker image references in the two dialects that matter,
+//!   containers/image's (policy evaluation) and distribution/reference's (the kubelet), with
+//!   normalisation, familiar forms and [`Digest`]s validated as go-digest validates them.
+//! * [`json`]: the JSON interchange contract that the C library, the wasm module and the CLI
+//!   all speak, so that every surface gives byte-identical answers.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(unreachable_pub)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod error;
+pub mod json;
+mod reference;
+
+pub use error::Error;
+pub use reference::{
+    AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,
+    NAME_TOTAL_LENGTH_MAX, Reference, ReferenceError,
+};
