@@ -27,5 +27,5 @@ mod reference;
 pub use error::Error;
 pub use reference::{
     AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,
-    NAME_TOTAL_LENGTH_MAX, Reference, ReferenceError,
+    NAME_TOTAL_LENGTH_MAX, PatternError, Reference, ReferenceError,
 };

@@ -14,6 +14,7 @@
 
 mod digest;
 mod error;
+mod glob;
 mod grammar;
 
 use alloc::string::String;
@@ -23,6 +24,7 @@ use core::hash::{Hash, Hasher};
 
 pub use digest::{Digest, DigestAlgorithm, DigestError};
 pub use error::ReferenceError;
+pub use glob::PatternError;
 
 /// The Docker Hub registry as normalised names spell it.
 pub const DEFAULT_DOMAIN: &str = "docker.io";
@@ -107,6 +109,18 @@ impl AnyReference {
             return Ok(Self::Digest(digest));
         }
         Reference::parse_normalized_in(s, dialect).map(Self::Named)
+    }
+
+    /// `FamiliarMatch`: whether the shell pattern (Go's `path.Match`) matches the familiar
+    /// string or, for a name, the familiar name. A malformed pattern is an error.
+    pub fn familiar_match(&self, pattern: &str) -> Result<bool, PatternError> {
+        match self {
+            Self::Named(reference) => reference.familiar_match(pattern),
+            Self::Digest(digest) => {
+                use alloc::string::ToString;
+                glob::path_match(pattern, &digest.to_string())
+            }
+        }
     }
 }
 
@@ -320,6 +334,18 @@ impl Reference {
     /// The whole reference as people write it (`FamiliarString`).
     pub fn familiar_string(&self) -> &str {
         &self.text[self.familiar_start()..]
+    }
+
+    /// `FamiliarMatch`: whether the shell pattern (Go's `path.Match`) matches
+    /// [`familiar_string`](Self::familiar_string) or else [`familiar_name`](Self::familiar_name).
+    /// A malformed pattern is an error, reported from the first attempt as Go does.
+    pub fn familiar_match(&self, pattern: &str) -> Result<bool, PatternError> {
+        let on_string = glob::path_match(pattern, self.familiar_string());
+        if on_string == Ok(true) {
+            return on_string;
+        }
+        let on_name = glob::path_match(pattern, self.familiar_name()).unwrap_or(false);
+        on_string.map(|_| on_name)
     }
 
     fn familiar_start(&self) -> usize {
