@@ -1,0 +1,57 @@
+//! Drives the containers/image oracle (`shared/oracle/cimage`): JSON Lines in, JSON Lines out.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// The oracle binary built from containers/image 5.34.2: `$VOUCH_ORACLE_534`, else
+/// `~/.cache/vouch/oracle/bin/oracle-534` (where `scripts/test.sh` builds it).
+///
+/// # Panics
+/// When it is missing and `CI=true`.
+pub fn oracle_534() -> Option<PathBuf> {
+    let path = match std::env::var_os("VOUCH_ORACLE_534") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/vouch/oracle/bin/oracle-534"),
+    };
+    if path.is_file() {
+        return Some(path);
+    }
+    crate::missing(&format!("the containers/image 5.34 oracle ({})", path.display()));
+    None
+}
+
+/// Sends every request to the oracle in one process and returns its answers in order.
+///
+/// # Panics
+/// When the oracle cannot be run or answers out of step.
+pub fn ask(oracle: &PathBuf, requests: &[Value]) -> Vec<Value> {
+    let mut child = Command::new(oracle)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", oracle.display()));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input: Vec<u8> = requests
+        .iter()
+        .flat_map(|r| {
+            let mut line = serde_json::to_vec(r).expect("requests serialise");
+            line.push(b'\n');
+            line
+        })
+        .collect();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let answers: Vec<Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(&line.expect("oracle output")).expect("oracle JSON"))
+        .collect();
+    writer.join().expect("writer thread").expect("write to oracle");
+    let status = child.wait().expect("oracle exit");
+    assert!(status.success(), "oracle exited with {status}");
+    assert_eq!(answers.len(), requests.len(), "oracle answered a different number of lines");
+    answers
+}
