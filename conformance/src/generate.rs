@@ -118,7 +118,7 @@ fn edge_cases(rng: &mut Rng) -> Vec<String> {
         "docker.io/library/busybox", "index.docker.io/busybox", "index.docker.io/library/busybox",
         "index.docker.io/a/b", "Index.docker.io/busybox", "localhost", "localhost:5000",
         "localhost/foo", "localhost:5000/foo", "LOCALHOST/foo", "localhost:5000/a/b:t",
-        "example.com", "example.com/foo", "Example.COM/foo", "quay.io/Foo", "Foo/bar", "FOO/bar",
+        "docker.io/a.b/c", "docker.io/localhost/x", "example.com", "example.com/foo", "Example.COM/foo", "quay.io/Foo", "Foo/bar", "FOO/bar",
         "foo/Bar", "a/b/c", "a//b", "a/", "/a", "a:", ":t", "@", "a@", "a@b", "-a", "a-", "a..b",
         "a___b", "a__b", "a---b", "a.b", "a_b", "test:5000/repo", "test.com:5000",
         "test_com/foo", "a.b_c/foo", "a_b:5000/foo", "[::1]:5000/foo", "[::1]/foo",
