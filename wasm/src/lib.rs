@@ -1,0 +1,150 @@
+//! vouch as a WebAssembly module with a plain ABI, for hosts without JavaScript glue
+//! (wazero, wasmtime, Node's bare `WebAssembly` API).
+//!
+//! The module imports nothing. The host copies request bytes into memory it got from
+//! [`vouch_alloc`], calls an entry point, reads the result region and frees both. Every entry
+//! point speaks the JSON contract of `vouch::json`, so answers are byte-identical to the CLI's
+//! and the C library's. See `wasm/ABI.md`.
+//!
+//! The functions are ordinary Rust functions too, so the ABI is unit-tested natively.
+
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+
+extern crate alloc;
+
+use alloc::alloc::{Layout, alloc, dealloc};
+use core::ptr;
+
+use vouch::Dialect;
+
+/// The ABI's major version: changes when an export changes meaning.
+pub const ABI_VERSION_MAJOR: u32 = 0;
+/// The ABI's minor version: changes when exports are added.
+pub const ABI_VERSION_MINOR: u32 = 1;
+
+/// The ABI version as `major << 16 | minor`.
+#[unsafe(no_mangle)]
+pub extern "C" fn vouch_abi_version() -> u32 {
+    (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR
+}
+
+/// Allocates `len` bytes for the host to write a request into; null when out of memory.
+/// A zero length gives a non-null pointer that must not be written.
+#[unsafe(no_mangle)]
+pub extern "C" fn vouch_alloc(len: usize) -> *mut u8 {
+    let Ok(layout) = Layout::array::<u8>(len) else {
+        return ptr::null_mut();
+    };
+    if len == 0 {
+        return ptr::NonNull::<u8>::dangling().as_ptr();
+    }
+    // SAFETY: the layout has a non-zero size, checked just above.
+    unsafe { alloc(layout) }
+}
+
+/// Frees memory from [`vouch_alloc`]; `len` must be the length it was allocated with.
+///
+/// # Safety
+/// `ptr` must come from `vouch_alloc(len)` and not have been freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_free(ptr: *mut u8, len: usize) {
+    if ptr.is_null() || len == 0 {
+        return;
+    }
+    if let Ok(layout) = Layout::array::<u8>(len) {
+        // SAFETY: the caller guarantees `ptr` was allocated by `vouch_alloc(len)`, which used
+        // this same layout.
+        unsafe { dealloc(ptr, layout) }
+    }
+}
+
+/// Parses one reference line, as one input line of `vouch ref` (a bare reference, or a JSON
+/// request `{"reference": ..., "dialect": ...}`), in the containers-image dialect unless the
+/// request names another. Returns a result region (see [`vouch_result_free`]), or null when
+/// out of memory.
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes (it may dangle when `len` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_reference_parse(ptr: *const u8, len: usize) -> *mut u8 {
+    let input: &[u8] = if len == 0 || ptr.is_null() {
+        &[]
+    } else {
+        // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
+        unsafe { core::slice::from_raw_parts(ptr, len) }
+    };
+    let answer = vouch::json::reference_line(input, Dialect::ContainersImage).to_json();
+    result_region(&answer)
+}
+
+/// Frees a result region. A result region is a little-endian `u32` byte count followed by that
+/// many bytes of UTF-8 JSON; the pointer is 4-byte aligned.
+///
+/// # Safety
+/// `result` must be a region returned by an entry point of this module, not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_result_free(result: *mut u8) {
+    if result.is_null() {
+        return;
+    }
+    // SAFETY: the caller guarantees a live result region, which starts with 4 readable bytes.
+    let len = unsafe { ptr::read(result.cast::<[u8; 4]>()) };
+    let total = (u32::from_le_bytes(len) as usize).saturating_add(4);
+    if let Ok(layout) = Layout::from_size_align(total, 4) {
+        // SAFETY: `result_region` allocated exactly this layout for this byte count.
+        unsafe { dealloc(result, layout) }
+    }
+}
+
+fn result_region(bytes: &[u8]) -> *mut u8 {
+    let Ok(count) = u32::try_from(bytes.len()) else {
+        return ptr::null_mut();
+    };
+    let Ok(layout) = Layout::from_size_align(bytes.len().saturating_add(4), 4) else {
+        return ptr::null_mut();
+    };
+    // SAFETY: the layout's size is at least 4, so non-zero.
+    let region = unsafe { alloc(layout) };
+    if region.is_null() {
+        return region;
+    }
+    // SAFETY: the region has room for 4 + bytes.len() bytes and is 4-byte aligned; the source
+    // does not overlap freshly allocated memory.
+    unsafe {
+        ptr::write(region.cast::<[u8; 4]>(), count.to_le_bytes());
+        ptr::copy_nonoverlapping(bytes.as_ptr(), region.add(4), bytes.len());
+    }
+    region
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(line: &[u8]) -> Vec<u8> {
+        let buf = vouch_alloc(line.len());
+        // SAFETY: `buf` has room for `line.len()` bytes.
+        unsafe { ptr::copy_nonoverlapping(line.as_ptr(), buf, line.len()) };
+        // SAFETY: `buf` holds `line.len()` initialised bytes.
+        let result = unsafe { vouch_reference_parse(buf, line.len()) };
+        // SAFETY: `buf` came from `vouch_alloc(line.len())`.
+        unsafe { vouch_free(buf, line.len()) };
+        assert!(!result.is_null());
+        // SAFETY: a result region starts with its length, followed by that many bytes.
+        let out = unsafe {
+            let len = u32::from_le_bytes(ptr::read(result.cast::<[u8; 4]>())) as usize;
+            core::slice::from_raw_parts(result.add(4), len).to_vec()
+        };
+        // SAFETY: `result` is a live result region.
+        unsafe { vouch_result_free(result) };
+        out
+    }
+
+    #[test]
+    fn answers_match_the_json_contract() {
+        for line in [&b"busybox"[..], b"Foo/bar", br#"{"reference":"Foo/bar","dialect":"distribution"}"#, b""] {
+            assert_eq!(call(line), vouch::json::reference_line(line, Dialect::ContainersImage).to_json());
+        }
+        assert_eq!(vouch_abi_version(), 1);
+    }
+}
