@@ -1,0 +1,165 @@
+//! The C ABI of vouch. Conventions: `ffi/README.md`. Header: `ffi/include/vouch.h` (generated).
+
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use vouch_core::Dialect;
+
+/// The outcome of a call. Numbers are stable and never reused.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The call succeeded (the answer may still say no).
+    Ok = 0,
+    /// A required pointer was NULL.
+    NullParameter = 100,
+    /// The output buffer is too small; `*out_len` holds the size needed.
+    BufferTooSmall = 101,
+    /// A parameter has a value outside its range (an unknown dialect, say).
+    InvalidParameter = 102,
+    /// vouch panicked: a bug in vouch, please report it. Nothing was written.
+    Panic = 199,
+}
+
+/// `dialect` value: containers/image's grammar (policy evaluation).
+pub const VOUCH_DIALECT_CONTAINERS_IMAGE: u32 = 0;
+/// `dialect` value: distribution/reference v0.6 (the kubelet).
+pub const VOUCH_DIALECT_DISTRIBUTION: u32 = 1;
+
+/// The library version, as a static NUL-terminated string. Never NULL, never freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn vouch_version() -> *const std::ffi::c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// Writes the one-line message of `status` (UTF-8, no NUL) to `out`.
+///
+/// # Safety
+/// `out` must have `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be
+/// a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_status_message(
+    status: u32,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
+    guard(|| {
+        let message = match status {
+            0 => "ok",
+            100 => "a required pointer was NULL",
+            101 => "the output buffer is too small",
+            102 => "a parameter has a value outside its range",
+            199 => "vouch panicked: this is a bug in vouch, please report it",
+            _ => "unknown status code",
+        };
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_output(message.as_bytes(), out, out_capacity, out_len) }
+    })
+}
+
+/// Parses one line as `vouch ref` does: a bare reference, or a JSON request
+/// `{"reference": ..., "dialect": ...}` whose dialect overrides `dialect`. Writes the answer
+/// JSON (no trailing newline). A reference that does not parse is still `VOUCH_STATUS_OK`: the
+/// answer says `"ok": false` and why.
+///
+/// # Safety
+/// `line` must have `line_len` readable bytes (or be NULL with length 0); `out` must have
+/// `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_reference_parse(
+    line: *const u8,
+    line_len: usize,
+    dialect: u32,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
+    guard(|| {
+        let dialect = match dialect {
+            VOUCH_DIALECT_CONTAINERS_IMAGE => Dialect::ContainersImage,
+            VOUCH_DIALECT_DISTRIBUTION => Dialect::Distribution,
+            _ => return Status::InvalidParameter,
+        };
+        // SAFETY: forwarded from this function's contract.
+        let Some(line) = (unsafe { input(line, line_len) }) else {
+            return Status::NullParameter;
+        };
+        let answer = vouch_core::json::reference_line(line, dialect).to_json();
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_output(&answer, out, out_capacity, out_len) }
+    })
+}
+
+/// Runs `f`, turning a panic into [`Status::Panic`].
+fn guard(f: impl FnOnce() -> Status) -> Status {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(Status::Panic)
+}
+
+/// The input slice, or `None` for a NULL pointer with a non-zero length.
+///
+/// # Safety
+/// A non-NULL `ptr` must have `len` readable bytes that stay unchanged during the call.
+unsafe fn input<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
+    match (ptr.is_null(), len) {
+        (_, 0) => Some(&[]),
+        (true, _) => None,
+        // SAFETY: guaranteed by the caller.
+        (false, _) => Some(unsafe { std::slice::from_raw_parts(ptr, len) }),
+    }
+}
+
+/// Copies `bytes` to `out` under the buffer convention of `ffi/README.md`.
+///
+/// # Safety
+/// A non-NULL `out` must have `out_capacity` writable bytes; a non-NULL `out_len` must be valid
+/// for a write.
+unsafe fn write_output(bytes: &[u8], out: *mut u8, out_capacity: usize, out_len: *mut usize) -> Status {
+    if out_len.is_null() || (out.is_null() && out_capacity > 0) {
+        return Status::NullParameter;
+    }
+    // SAFETY: `out_len` is non-NULL and valid per the caller.
+    unsafe { out_len.write(bytes.len()) };
+    if bytes.len() > out_capacity {
+        return Status::BufferTooSmall;
+    }
+    if bytes.is_empty() {
+        return Status::Ok;
+    }
+    // SAFETY: `out` has at least `out_capacity >= bytes.len()` writable bytes, and cannot
+    // overlap `bytes`, which vouch owns.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), out, bytes.len()) };
+    Status::Ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffer_protocol() {
+        let line = b"busybox";
+        let mut needed = 0usize;
+        // SAFETY: valid pointers and lengths throughout.
+        let status = unsafe {
+            vouch_reference_parse(line.as_ptr(), line.len(), 0, std::ptr::null_mut(), 0, &mut needed)
+        };
+        assert_eq!(status, Status::BufferTooSmall);
+        let mut out = vec![0u8; needed];
+        let mut written = 0usize;
+        // SAFETY: `out` has `needed` writable bytes.
+        let status = unsafe {
+            vouch_reference_parse(line.as_ptr(), line.len(), 0, out.as_mut_ptr(), out.len(), &mut written)
+        };
+        assert_eq!(status, Status::Ok);
+        assert_eq!(written, needed);
+        assert_eq!(out, vouch_core::json::reference_line(line, Dialect::ContainersImage).to_json());
+        // SAFETY: NULL input with a length is refused before it is read.
+        let status = unsafe { vouch_reference_parse(std::ptr::null(), 3, 0, out.as_mut_ptr(), out.len(), &mut written) };
+        assert_eq!(status, Status::NullParameter);
+        // SAFETY: valid pointers.
+        let status = unsafe { vouch_reference_parse(line.as_ptr(), line.len(), 7, out.as_mut_ptr(), out.len(), &mut written) };
+        assert_eq!(status, Status::InvalidParameter);
+    }
+}
