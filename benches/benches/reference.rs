@@ -9,16 +9,21 @@ fn parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("reference/parse_normalized");
     for dialect in [Dialect::ContainersImage, Dialect::Distribution] {
         for input in TYPICAL_REFERENCES {
-            group.bench_with_input(BenchmarkId::new(dialect.name(), input), input, |b, input| {
-                b.iter(|| Reference::parse_normalized_in(black_box(input), dialect))
-            });
+            group.bench_with_input(
+                BenchmarkId::new(dialect.name(), input),
+                input,
+                |b, input| b.iter(|| Reference::parse_normalized_in(black_box(input), dialect)),
+            );
         }
     }
     group.finish();
     let mut group = c.benchmark_group("reference/json_line");
     for input in TYPICAL_REFERENCES {
         group.bench_with_input(BenchmarkId::from_parameter(input), input, |b, input| {
-            b.iter(|| vouch::json::reference_line(black_box(input.as_bytes()), Dialect::ContainersImage).to_json())
+            b.iter(|| {
+                vouch::json::reference_line(black_box(input.as_bytes()), Dialect::ContainersImage)
+                    .to_json()
+            })
         });
     }
     group.finish();

@@ -85,7 +85,9 @@ fn reference_command(args: &[String]) -> Result<(), Failure> {
             }
             "--" => references.extend(args.by_ref().cloned()),
             flag if flag.starts_with("--") => {
-                return Err(Failure::Usage(format!("unknown option `{flag}` for `vouch ref`")));
+                return Err(Failure::Usage(format!(
+                    "unknown option `{flag}` for `vouch ref`"
+                )));
             }
             reference => references.push(reference.to_owned()),
         }

@@ -26,7 +26,10 @@ pub fn shared_dir() -> Option<PathBuf> {
     if dir.join("vectors").is_dir() {
         return Some(dir);
     }
-    missing(&format!("the shared folder ({}) with vectors/", dir.display()));
+    missing(&format!(
+        "the shared folder ({}) with vectors/",
+        dir.display()
+    ));
     None
 }
 

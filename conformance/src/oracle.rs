@@ -20,7 +20,10 @@ pub fn oracle_534() -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }
-    crate::missing(&format!("the containers/image 5.34 oracle ({})", path.display()));
+    crate::missing(&format!(
+        "the containers/image 5.34 oracle ({})",
+        path.display()
+    ));
     None
 }
 
@@ -49,9 +52,16 @@ pub fn ask(oracle: &PathBuf, requests: &[Value]) -> Vec<Value> {
         .lines()
         .map(|line| serde_json::from_str(&line.expect("oracle output")).expect("oracle JSON"))
         .collect();
-    writer.join().expect("writer thread").expect("write to oracle");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("write to oracle");
     let status = child.wait().expect("oracle exit");
     assert!(status.success(), "oracle exited with {status}");
-    assert_eq!(answers.len(), requests.len(), "oracle answered a different number of lines");
+    assert_eq!(
+        answers.len(),
+        requests.len(),
+        "oracle answered a different number of lines"
+    );
     answers
 }

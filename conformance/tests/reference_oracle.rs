@@ -85,13 +85,24 @@ fn references_agree_with_containers_image() {
     };
     let inputs = generate::reference_strings(0x5eed_0001, 4000);
     assert!(inputs.len() >= 2000);
-    let requests: Vec<Value> =
-        inputs.iter().map(|s| json!({"op": "reference", "reference": s})).collect();
+    let requests: Vec<Value> = inputs
+        .iter()
+        .map(|s| json!({"op": "reference", "reference": s}))
+        .collect();
     let answers = oracle::ask(&oracle, &requests);
 
     let all = [
-        "name", "domain", "path", "tag", "digest", "string", "familiar", "familiar_name",
-        "is_name_only", "tag_name_only", "trim_named",
+        "name",
+        "domain",
+        "path",
+        "tag",
+        "digest",
+        "string",
+        "familiar",
+        "familiar_name",
+        "is_name_only",
+        "tag_name_only",
+        "trim_named",
     ];
     let mut failures = Vec::new();
     let mut accepted = 0;
@@ -99,7 +110,9 @@ fn references_agree_with_containers_image() {
     for (input, answer) in inputs.iter().zip(&answers) {
         let mut check = |what: &str, ours: Value, theirs: Value| {
             if ours != theirs {
-                failures.push(format!("{input:?} {what}:\n  vouch {ours}\n  c/image {theirs}"));
+                failures.push(format!(
+                    "{input:?} {what}:\n  vouch {ours}\n  c/image {theirs}"
+                ));
             }
         };
 
@@ -148,7 +161,10 @@ fn references_agree_with_containers_image() {
         );
         check(
             "ParseDockerRef",
-            reference_outcome(&Reference::parse_docker_ref(input, CI), &["string", "tag", "digest"]),
+            reference_outcome(
+                &Reference::parse_docker_ref(input, CI),
+                &["string", "tag", "digest"],
+            ),
             oracle_outcome(&answer["docker_ref"], &["string", "tag", "digest"]),
         );
         let any = match AnyReference::parse(input, CI) {
@@ -156,7 +172,11 @@ fn references_agree_with_containers_image() {
             Ok(AnyReference::Digest(d)) => json!({"ok": true, "string": d.to_string()}),
             Err(e) => json!({"ok": false, "error": e.to_string()}),
         };
-        check("ParseAnyReference", any, oracle_outcome(&answer["any"], &["string"]));
+        check(
+            "ParseAnyReference",
+            any,
+            oracle_outcome(&answer["any"], &["string"]),
+        );
     }
     eprintln!(
         "reference differential: {} strings, {accepted} accepted; answers by error_kind: {kinds:?}",
@@ -165,5 +185,9 @@ fn references_agree_with_containers_image() {
     for failure in failures.iter().take(40) {
         eprintln!("{failure}");
     }
-    assert!(failures.is_empty(), "{} disagreements with containers/image", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} disagreements with containers/image",
+        failures.len()
+    );
 }

@@ -42,7 +42,12 @@ struct Suite {
 
 impl Suite {
     fn new(folder: &'static str) -> Self {
-        Self { folder, failures: Vec::new(), diverged: Vec::new(), checked: 0 }
+        Self {
+            folder,
+            failures: Vec::new(),
+            diverged: Vec::new(),
+            checked: 0,
+        }
     }
 
     /// Records one row's outcome, honouring the divergence list.
@@ -53,7 +58,9 @@ impl Suite {
         });
         match (listed, ok) {
             (None, true) => {}
-            (None, false) => self.failures.push(format!("{test} {input:?}: {}", detail())),
+            (None, false) => self
+                .failures
+                .push(format!("{test} {input:?}: {}", detail())),
             (Some((_, _, i, _)), false) => {
                 eprintln!("  known divergence {test} {input:?}");
                 self.diverged.push(i);
@@ -75,8 +82,17 @@ impl Suite {
             self.checked,
             self.diverged.len()
         );
-        assert!(self.checked > 200, "too few rows were checked: {}", self.checked);
-        assert!(self.failures.is_empty(), "{}:\n{}", self.folder, self.failures.join("\n"));
+        assert!(
+            self.checked > 200,
+            "too few rows were checked: {}",
+            self.checked
+        );
+        assert!(
+            self.failures.is_empty(),
+            "{}:\n{}",
+            self.folder,
+            self.failures.join("\n")
+        );
     }
 }
 
@@ -93,7 +109,9 @@ fn run(folder: &'static str, dialect: Dialect) {
     let Some(reference) = suite.load("reference_test.json") else {
         return;
     };
-    let normalize = suite.load("normalize_test.json").expect("normalize_test.json");
+    let normalize = suite
+        .load("normalize_test.json")
+        .expect("normalize_test.json");
     let regexp = suite.load("regexp_test.json").expect("regexp_test.json");
 
     // Parse and Field unmarshalling: raw Parse, exact errors, parts.
@@ -122,12 +140,17 @@ fn run(folder: &'static str, dialect: Dialect) {
     }
 
     // WithName failures and the domain/path split of WithName.
-    for case in reference["TestWithNameFailure"]["cases"].as_array().expect("failures") {
+    for case in reference["TestWithNameFailure"]["cases"]
+        .as_array()
+        .expect("failures")
+    {
         let input = s(&case["input"]);
         let result = Reference::with_name(input, dialect);
         let expected = s(&case["error"]["message"]);
         let ok = matches!(&result, Err(e) if error_message(e) == expected);
-        suite.row("TestWithNameFailure", input, ok, || format!("{result:?}, expected {expected}"));
+        suite.row("TestWithNameFailure", input, ok, || {
+            format!("{result:?}, expected {expected}")
+        });
     }
     for test in ["TestSplitHostname", "TestDomainAndPath"] {
         for case in reference[test]["cases"].as_array().into_iter().flatten() {
@@ -162,12 +185,17 @@ fn run(folder: &'static str, dialect: Dialect) {
                 Ok(r)
             })();
             let ok = matches!(&composed, Ok(r) if r.as_str() == s(&case["combined"]));
-            suite.row(test, key, ok, || format!("{composed:?}, expected {}", case["combined"]));
+            suite.row(test, key, ok, || {
+                format!("{composed:?}, expected {}", case["combined"])
+            });
         }
     }
 
     // ParseNamed: canonical input only.
-    for case in reference["TestParseNamed"]["cases"].as_array().expect("ParseNamed") {
+    for case in reference["TestParseNamed"]["cases"]
+        .as_array()
+        .expect("ParseNamed")
+    {
         let input = s(&case["input"]);
         let result = Reference::parse_named(input, dialect);
         let ok = match (&result, case.get("error")) {
@@ -180,7 +208,9 @@ fn run(folder: &'static str, dialect: Dialect) {
             }
             _ => false,
         };
-        suite.row("TestParseNamed", input, ok, || format!("{result:?}, expected {case}"));
+        suite.row("TestParseNamed", input, ok, || {
+            format!("{result:?}, expected {case}")
+        });
     }
 
     // ParseNormalizedNamed validity lists.
@@ -189,13 +219,18 @@ fn run(folder: &'static str, dialect: Dialect) {
             for input in normalize[test][list].as_array().expect(list) {
                 let input = s(input);
                 let result = Reference::parse_normalized_in(input, dialect);
-                suite.row(test, input, result.is_ok() == want, || format!("{result:?}"));
+                suite.row(test, input, result.is_ok() == want, || {
+                    format!("{result:?}")
+                });
             }
         }
     }
 
     // Familiar, full and ambiguous names.
-    for case in normalize["TestParseRepositoryInfo"]["cases"].as_array().expect("repo info") {
+    for case in normalize["TestParseRepositoryInfo"]["cases"]
+        .as_array()
+        .expect("repo info")
+    {
         for key in ["FamiliarName", "FullName", "AmbiguousName"] {
             let input = s(&case[key]);
             if input.is_empty() {
@@ -206,32 +241,51 @@ fn run(folder: &'static str, dialect: Dialect) {
                 && r.as_str() == s(&case["FullName"])
                 && r.domain() == s(&case["Domain"])
                 && r.path() == s(&case["RemoteName"]));
-            suite.row("TestParseRepositoryInfo", input, ok, || format!("{result:?}"));
+            suite.row("TestParseRepositoryInfo", input, ok, || {
+                format!("{result:?}")
+            });
         }
     }
 
-    for case in normalize["TestParseReferenceWithTagAndDigest"]["cases"].as_array().expect("t+d") {
+    for case in normalize["TestParseReferenceWithTagAndDigest"]["cases"]
+        .as_array()
+        .expect("t+d")
+    {
         let input = s(&case["input"]);
         let result = Reference::parse_normalized_in(input, dialect);
         let ok = matches!(&result, Ok(r) if r.as_str() == s(&case["canonical"])
             && r.tag().is_some() && r.digest().is_some()
             && r.familiar_string() == s(&case["familiar_string"]));
-        suite.row("TestParseReferenceWithTagAndDigest", input, ok, || format!("{result:?}"));
+        suite.row("TestParseReferenceWithTagAndDigest", input, ok, || {
+            format!("{result:?}")
+        });
     }
 
-    for case in normalize["TestInvalidReferenceComponents"]["cases"].as_array().expect("invalid") {
+    for case in normalize["TestInvalidReferenceComponents"]["cases"]
+        .as_array()
+        .expect("invalid")
+    {
         let busybox = Reference::parse_normalized_in("busybox", dialect).expect("busybox");
         let (key, failed) = match s(&case["op"]) {
-            "ParseNormalizedNamed" => {
-                (s(&case["input"]), Reference::parse_normalized_in(s(&case["input"]), dialect).is_err())
-            }
+            "ParseNormalizedNamed" => (
+                s(&case["input"]),
+                Reference::parse_normalized_in(s(&case["input"]), dialect).is_err(),
+            ),
             "WithTag" => (s(&case["tag"]), busybox.with_tag(s(&case["tag"])).is_err()),
-            _ => (s(&case["digest"]), Digest::parse(s(&case["digest"])).is_err()),
+            _ => (
+                s(&case["digest"]),
+                Digest::parse(s(&case["digest"])).is_err(),
+            ),
         };
-        suite.row("TestInvalidReferenceComponents", key, failed, || "accepted".into());
+        suite.row("TestInvalidReferenceComponents", key, failed, || {
+            "accepted".into()
+        });
     }
 
-    for case in normalize["TestParseAnyReference"]["cases"].as_array().expect("any") {
+    for case in normalize["TestParseAnyReference"]["cases"]
+        .as_array()
+        .expect("any")
+    {
         let input = s(&case["input"]);
         let result = AnyReference::parse(input, dialect);
         let ok = match (&result, s(&case["kind"])) {
@@ -247,11 +301,16 @@ fn run(folder: &'static str, dialect: Dialect) {
         suite.row("TestParseAnyReference", input, ok, || format!("{result:?}"));
     }
 
-    for case in normalize["TestNormalizedSplitHostname"]["cases"].as_array().expect("split") {
+    for case in normalize["TestNormalizedSplitHostname"]["cases"]
+        .as_array()
+        .expect("split")
+    {
         let input = s(&case["input"]);
         let result = Reference::parse_normalized_in(input, dialect);
         let ok = matches!(&result, Ok(r) if r.domain() == s(&case["domain"]) && r.path() == s(&case["path"]));
-        suite.row("TestNormalizedSplitHostname", input, ok, || format!("{result:?}"));
+        suite.row("TestNormalizedSplitHostname", input, ok, || {
+            format!("{result:?}")
+        });
     }
 
     for test in ["TestMatch", "TestMatchError"] {
@@ -262,11 +321,16 @@ fn run(folder: &'static str, dialect: Dialect) {
                 Some(expected) => result == Ok(expected.as_bool().unwrap_or_default()),
                 None => result.is_err(),
             };
-            suite.row(test, s(&case["pattern"]), ok, || format!("{result:?} on {case}"));
+            suite.row(test, s(&case["pattern"]), ok, || {
+                format!("{result:?} on {case}")
+            });
         }
     }
 
-    for case in normalize["TestParseDockerRef"]["cases"].as_array().expect("docker ref") {
+    for case in normalize["TestParseDockerRef"]["cases"]
+        .as_array()
+        .expect("docker ref")
+    {
         let input = s(&case["input"]);
         let result = Reference::parse_docker_ref(input, dialect);
         let ok = matches!(&result, Ok(r) if r.as_str() == s(&case["expected"])
@@ -275,15 +339,24 @@ fn run(folder: &'static str, dialect: Dialect) {
     }
 
     // The anchored regexps, observed through the public parsers.
-    for case in regexp["TestDomainRegexp"]["cases"].as_array().expect("domain") {
+    for case in regexp["TestDomainRegexp"]["cases"]
+        .as_array()
+        .expect("domain")
+    {
         let input = s(&case["input"]);
         let probe = Reference::with_name(&format!("{input}/x"), dialect);
         let matched = matches!(&probe, Ok(r) if r.domain() == input);
-        suite.row("TestDomainRegexp", input, matched == case["match"].as_bool().unwrap_or_default(), || {
-            format!("{probe:?}")
-        });
+        suite.row(
+            "TestDomainRegexp",
+            input,
+            matched == case["match"].as_bool().unwrap_or_default(),
+            || format!("{probe:?}"),
+        );
     }
-    for case in regexp["TestFullNameRegexp"]["cases"].as_array().expect("full name") {
+    for case in regexp["TestFullNameRegexp"]["cases"]
+        .as_array()
+        .expect("full name")
+    {
         let input = s(&case["input"]);
         let result = Reference::with_name(input, dialect);
         let want = case["match"].as_bool().unwrap_or_default();
@@ -295,7 +368,10 @@ fn run(folder: &'static str, dialect: Dialect) {
         };
         suite.row("TestFullNameRegexp", input, ok, || format!("{result:?}"));
     }
-    for case in regexp["TestReferenceRegexp"]["cases"].as_array().expect("reference") {
+    for case in regexp["TestReferenceRegexp"]["cases"]
+        .as_array()
+        .expect("reference")
+    {
         let input = s(&case["input"]);
         let result = Reference::parse_unnormalized(input, dialect);
         let want = case["match"].as_bool().unwrap_or_default();
@@ -312,21 +388,30 @@ fn run(folder: &'static str, dialect: Dialect) {
         };
         suite.row("TestReferenceRegexp", input, ok, || format!("{result:?}"));
     }
-    for case in regexp["TestIdentifierRegexp"]["cases"].as_array().expect("identifier") {
+    for case in regexp["TestIdentifierRegexp"]["cases"]
+        .as_array()
+        .expect("identifier")
+    {
         let input = s(&case["input"]);
         let is_id = !input.contains(':')
             && matches!(AnyReference::parse(input, dialect), Ok(AnyReference::Digest(d))
                 if d.to_string() == format!("sha256:{input}"));
-        suite.row("TestIdentifierRegexp", input, is_id == case["match"].as_bool().unwrap_or_default(), || {
-            format!("image ID: {is_id}")
-        });
+        suite.row(
+            "TestIdentifierRegexp",
+            input,
+            is_id == case["match"].as_bool().unwrap_or_default(),
+            || format!("image ID: {is_id}"),
+        );
     }
     suite.finish();
 }
 
 #[test]
 fn containers_image_tables() {
-    run("containers-image-docker-reference", Dialect::ContainersImage);
+    run(
+        "containers-image-docker-reference",
+        Dialect::ContainersImage,
+    );
 }
 
 #[test]

@@ -17,7 +17,8 @@ fn reference_like() -> impl Strategy<Value = String> {
         Just("[::1]:5000/".to_string()),
         "[a-zA-Z0-9-]{1,8}(\\.[a-zA-Z0-9-]{1,6}){0,2}(:[0-9]{1,5})?/",
     ];
-    let path = "[a-z0-9]{1,6}([._-][a-z0-9]{1,6}){0,2}(/[a-z0-9]{1,6}([._-]{1,2}[a-z0-9]{1,4}){0,2}){0,3}";
+    let path =
+        "[a-z0-9]{1,6}([._-][a-z0-9]{1,6}){0,2}(/[a-z0-9]{1,6}([._-]{1,2}[a-z0-9]{1,4}){0,2}){0,3}";
     let tag = prop_oneof![Just(String::new()), ":[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,20}"];
     let digest = prop_oneof![
         Just(String::new()),

@@ -115,7 +115,12 @@ unsafe fn input<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
 /// # Safety
 /// A non-NULL `out` must have `out_capacity` writable bytes; a non-NULL `out_len` must be valid
 /// for a write.
-unsafe fn write_output(bytes: &[u8], out: *mut u8, out_capacity: usize, out_len: *mut usize) -> Status {
+unsafe fn write_output(
+    bytes: &[u8],
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
     if out_len.is_null() || (out.is_null() && out_capacity > 0) {
         return Status::NullParameter;
     }
@@ -143,23 +148,58 @@ mod tests {
         let mut needed = 0usize;
         // SAFETY: valid pointers and lengths throughout.
         let status = unsafe {
-            vouch_reference_parse(line.as_ptr(), line.len(), 0, std::ptr::null_mut(), 0, &mut needed)
+            vouch_reference_parse(
+                line.as_ptr(),
+                line.len(),
+                0,
+                std::ptr::null_mut(),
+                0,
+                &mut needed,
+            )
         };
         assert_eq!(status, Status::BufferTooSmall);
         let mut out = vec![0u8; needed];
         let mut written = 0usize;
         // SAFETY: `out` has `needed` writable bytes.
         let status = unsafe {
-            vouch_reference_parse(line.as_ptr(), line.len(), 0, out.as_mut_ptr(), out.len(), &mut written)
+            vouch_reference_parse(
+                line.as_ptr(),
+                line.len(),
+                0,
+                out.as_mut_ptr(),
+                out.len(),
+                &mut written,
+            )
         };
         assert_eq!(status, Status::Ok);
         assert_eq!(written, needed);
-        assert_eq!(out, vouch_core::json::reference_line(line, Dialect::ContainersImage).to_json());
+        assert_eq!(
+            out,
+            vouch_core::json::reference_line(line, Dialect::ContainersImage).to_json()
+        );
         // SAFETY: NULL input with a length is refused before it is read.
-        let status = unsafe { vouch_reference_parse(std::ptr::null(), 3, 0, out.as_mut_ptr(), out.len(), &mut written) };
+        let status = unsafe {
+            vouch_reference_parse(
+                std::ptr::null(),
+                3,
+                0,
+                out.as_mut_ptr(),
+                out.len(),
+                &mut written,
+            )
+        };
         assert_eq!(status, Status::NullParameter);
         // SAFETY: valid pointers.
-        let status = unsafe { vouch_reference_parse(line.as_ptr(), line.len(), 7, out.as_mut_ptr(), out.len(), &mut written) };
+        let status = unsafe {
+            vouch_reference_parse(
+                line.as_ptr(),
+                line.len(),
+                7,
+                out.as_mut_ptr(),
+                out.len(),
+                &mut written,
+            )
+        };
         assert_eq!(status, Status::InvalidParameter);
     }
 }

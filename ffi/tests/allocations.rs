@@ -52,9 +52,19 @@ fn typical_references_allocate_once() {
             let before = ALLOCATIONS.load(Ordering::SeqCst);
             let reference = Reference::parse_normalized_in(input, dialect).expect(input);
             let after = ALLOCATIONS.load(Ordering::SeqCst);
-            assert_eq!(after - before, 1, "{input} ({dialect}) allocated {} times", after - before);
+            assert_eq!(
+                after - before,
+                1,
+                "{input} ({dialect}) allocated {} times",
+                after - before
+            );
             // Reading the parts allocates nothing.
-            let _ = (reference.domain(), reference.path(), reference.tag(), reference.digest());
+            let _ = (
+                reference.domain(),
+                reference.path(),
+                reference.tag(),
+                reference.digest(),
+            );
             let _ = (reference.familiar_name(), reference.familiar_string());
             assert_eq!(ALLOCATIONS.load(Ordering::SeqCst), after);
         }

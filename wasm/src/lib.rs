@@ -142,8 +142,16 @@ mod tests {
 
     #[test]
     fn answers_match_the_json_contract() {
-        for line in [&b"busybox"[..], b"Foo/bar", br#"{"reference":"Foo/bar","dialect":"distribution"}"#, b""] {
-            assert_eq!(call(line), vouch::json::reference_line(line, Dialect::ContainersImage).to_json());
+        for line in [
+            &b"busybox"[..],
+            b"Foo/bar",
+            br#"{"reference":"Foo/bar","dialect":"distribution"}"#,
+            b"",
+        ] {
+            assert_eq!(
+                call(line),
+                vouch::json::reference_line(line, Dialect::ContainersImage).to_json()
+            );
         }
         assert_eq!(vouch_abi_version(), 1);
     }

@@ -18,7 +18,11 @@ pub struct ReferenceRequest {
     /// The reference text.
     pub reference: String,
     /// `"containers-image"` (the default) or `"distribution"`.
-    #[serde(default, with = "dialect_name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "dialect_name",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dialect: Option<Dialect>,
 }
 
@@ -183,12 +187,18 @@ mod tests {
         assert_eq!(line("busybox"), expected);
         assert_eq!(line("busybox\r"), expected);
         assert_eq!(line(r#"{"reference":"busybox"}"#), expected);
-        assert_eq!(line(r#"  {"reference":"busybox","dialect":"containers-image"}"#), expected);
+        assert_eq!(
+            line(r#"  {"reference":"busybox","dialect":"containers-image"}"#),
+            expected
+        );
     }
 
     #[test]
     fn the_request_dialect_wins() {
-        let answer = reference_line(br#"{"reference":"Foo/bar","dialect":"distribution"}"#, Dialect::ContainersImage);
+        let answer = reference_line(
+            br#"{"reference":"Foo/bar","dialect":"distribution"}"#,
+            Dialect::ContainersImage,
+        );
         assert!(answer.ok);
         assert_eq!(answer.domain.as_deref(), Some("Foo"));
     }
@@ -212,9 +222,15 @@ mod tests {
     fn failures_carry_kind_and_message() {
         let answer = reference_line(b"Foo/bar", Dialect::ContainersImage);
         assert_eq!(answer.error_kind, "name_contains_uppercase");
-        assert_eq!(answer.error, "invalid reference format: repository name must be lowercase");
+        assert_eq!(
+            answer.error,
+            "invalid reference format: repository name must be lowercase"
+        );
         assert_eq!(answer.name, None);
         let huge = alloc::vec![b'a'; MAX_REFERENCE_INPUT + 1];
-        assert_eq!(reference_line(&huge, Dialect::ContainersImage).error_kind, "input_too_large");
+        assert_eq!(
+            reference_line(&huge, Dialect::ContainersImage).error_kind,
+            "input_too_large"
+        );
     }
 }

@@ -165,18 +165,27 @@ fn unsupported_but_well_formed(s: &str) -> bool {
         return false;
     };
     let algorithm_ok = algorithm.split(['.', '+', '_', '-']).all(|part| {
-        !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     });
     algorithm_ok
         && !encoded.is_empty()
-        && encoded.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'=' | b'_' | b'-'))
+        && encoded
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'=' | b'_' | b'-'))
 }
 
 fn hex_value(b: u8) -> Option<u8> {
     if !lower_hex(b) {
         return None;
     }
-    Some(if b.is_ascii_digit() { b - b'0' } else { b - b'a' + 10 })
+    Some(if b.is_ascii_digit() {
+        b - b'0'
+    } else {
+        b - b'a' + 10
+    })
 }
 
 impl FromStr for Digest {
@@ -218,11 +227,26 @@ mod tests {
     fn go_digest_classification() {
         let hex64 = "0123456789abcdef".repeat(4);
         assert!(Digest::parse(&alloc::format!("sha256:{hex64}")).is_ok());
-        assert_eq!(Digest::parse(&alloc::format!("sha256:{}", hex64.to_uppercase())), Err(DigestError::InvalidFormat));
-        assert_eq!(Digest::parse(&alloc::format!("sha256:{}", &hex64[1..])), Err(DigestError::InvalidLength));
-        assert_eq!(Digest::parse(&alloc::format!("sha384:{hex64}")), Err(DigestError::InvalidLength));
-        assert_eq!(Digest::parse(&alloc::format!("SHA256:{hex64}")), Err(DigestError::InvalidFormat));
-        assert_eq!(Digest::parse("blake3:abc"), Err(DigestError::UnsupportedAlgorithm));
+        assert_eq!(
+            Digest::parse(&alloc::format!("sha256:{}", hex64.to_uppercase())),
+            Err(DigestError::InvalidFormat)
+        );
+        assert_eq!(
+            Digest::parse(&alloc::format!("sha256:{}", &hex64[1..])),
+            Err(DigestError::InvalidLength)
+        );
+        assert_eq!(
+            Digest::parse(&alloc::format!("sha384:{hex64}")),
+            Err(DigestError::InvalidLength)
+        );
+        assert_eq!(
+            Digest::parse(&alloc::format!("SHA256:{hex64}")),
+            Err(DigestError::InvalidFormat)
+        );
+        assert_eq!(
+            Digest::parse("blake3:abc"),
+            Err(DigestError::UnsupportedAlgorithm)
+        );
         assert_eq!(Digest::parse("sha256"), Err(DigestError::InvalidFormat));
         assert_eq!(Digest::parse(":abc"), Err(DigestError::InvalidFormat));
         assert_eq!(Digest::parse("sha256:"), Err(DigestError::InvalidFormat));
@@ -232,7 +256,11 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for algorithm in [DigestAlgorithm::Sha256, DigestAlgorithm::Sha384, DigestAlgorithm::Sha512] {
+        for algorithm in [
+            DigestAlgorithm::Sha256,
+            DigestAlgorithm::Sha384,
+            DigestAlgorithm::Sha512,
+        ] {
             let text = alloc::format!("{}:{}", algorithm, "a1".repeat(algorithm.output_len()));
             let digest = Digest::parse(&text).unwrap();
             assert_eq!(digest.to_string(), text);

@@ -76,11 +76,15 @@ impl fmt::Display for ReferenceError {
             Self::RemoteNameContainsUppercase { quoted: None } => {
                 f.write_str("invalid reference format: repository name must be lowercase")
             }
-            Self::RemoteNameContainsUppercase { quoted: Some(remote) } => write!(
+            Self::RemoteNameContainsUppercase {
+                quoted: Some(remote),
+            } => write!(
                 f,
                 "invalid reference format: repository name ({remote}) must be lowercase"
             ),
-            Self::NameTooLong => f.write_str("repository name must not be more than 255 characters"),
+            Self::NameTooLong => {
+                f.write_str("repository name must not be more than 255 characters")
+            }
             Self::NameEmpty => f.write_str("repository name must have at least one component"),
             Self::NameNotCanonical => f.write_str("repository name must be canonical"),
             Self::NameIsImageId { input } => write!(

@@ -68,7 +68,10 @@ pub(crate) fn path_match(pattern: &str, name: &str) -> Result<bool, PatternError
 
 /// Splits off leading stars and the next chunk (up to the next unbracketed, unescaped `*`).
 fn scan_chunk(pattern: &[u8]) -> (bool, &[u8], &[u8]) {
-    let start = pattern.iter().position(|&b| b != b'*').unwrap_or(pattern.len());
+    let start = pattern
+        .iter()
+        .position(|&b| b != b'*')
+        .unwrap_or(pattern.len());
     let (star, trimmed) = (start > 0, &pattern[start..]);
     let mut in_class = false;
     let mut i = 0;
@@ -173,7 +176,11 @@ fn match_chunk<'s>(chunk: &[u8], s: &'s [u8]) -> (&'s [u8], bool, Result<(), Pat
             }
         }
     }
-    if failed { (b"", false, Ok(())) } else { (s, true, Ok(())) }
+    if failed {
+        (b"", false, Ok(()))
+    } else {
+        (s, true, Ok(()))
+    }
 }
 
 /// One character of a class, possibly escaped; `-` and `]` may not stand unescaped here, and
@@ -205,8 +212,14 @@ fn decode_rune(s: &[u8]) -> (char, usize) {
         Some(&b) if b >> 3 == 0b11110 => 4,
         _ => return (char::REPLACEMENT_CHARACTER, 1),
     };
-    match s.get(..width).and_then(|bytes| core::str::from_utf8(bytes).ok()) {
-        Some(text) => (text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER), width),
+    match s
+        .get(..width)
+        .and_then(|bytes| core::str::from_utf8(bytes).ok())
+    {
+        Some(text) => (
+            text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
+            width,
+        ),
         None => (char::REPLACEMENT_CHARACTER, 1),
     }
 }

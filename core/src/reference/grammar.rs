@@ -125,7 +125,9 @@ fn domain_component(component: &[u8]) -> bool {
         (Some(first), Some(last)) => {
             first.is_ascii_alphanumeric()
                 && last.is_ascii_alphanumeric()
-                && component.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+                && component
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
         }
         _ => false,
     }
@@ -135,7 +137,9 @@ fn domain_component(component: &[u8]) -> bool {
 pub(crate) fn tag_syntax(tag: &[u8]) -> bool {
     match tag.split_first() {
         Some((first, rest)) => {
-            word(*first) && rest.len() <= 127 && rest.iter().all(|&b| word(b) || b == b'.' || b == b'-')
+            word(*first)
+                && rest.len() <= 127
+                && rest.iter().all(|&b| word(b) || b == b'.' || b == b'-')
         }
         None => false,
     }
@@ -190,10 +194,21 @@ mod tests {
 
     #[test]
     fn path_components() {
-        for ok in ["a", "a0", "a.b", "a_b", "a__b", "a-b", "a---b", "a.b_c-d__e"] {
+        for ok in [
+            "a",
+            "a0",
+            "a.b",
+            "a_b",
+            "a__b",
+            "a-b",
+            "a---b",
+            "a.b_c-d__e",
+        ] {
             assert!(path_component(ok.as_bytes()), "{ok}");
         }
-        for bad in ["", "-a", "a-", "a..b", "a___b", "a.-b", "a-.b", "A", "a/b", "_a", "a_"] {
+        for bad in [
+            "", "-a", "a-", "a..b", "a___b", "a.-b", "a-.b", "A", "a/b", "_a", "a_",
+        ] {
             assert!(!path_component(bad.as_bytes()), "{bad}");
         }
     }
@@ -205,7 +220,9 @@ mod tests {
         for ok in ["a", "A.b-c.d", "localhost:5000", "1.2.3.4:1", "x:00000000"] {
             assert!(domain_syntax(ok.as_bytes(), ci), "{ok}");
         }
-        for bad in ["", "-a", "a-", "a..b", "a:", "a:b", "a:1:2", "[::1]", "a_b", ".a"] {
+        for bad in [
+            "", "-a", "a-", "a..b", "a:", "a:b", "a:1:2", "[::1]", "a_b", ".a",
+        ] {
             assert!(!domain_syntax(bad.as_bytes(), ci), "{bad}");
         }
         for ok in ["[::1]", "[::1]:5000", "[2001:DB8::1]"] {
@@ -236,7 +253,9 @@ mod tests {
         assert!(!tag_syntax("a".repeat(129).as_bytes()));
         assert!(!tag_syntax(b"-a"));
         assert!(!tag_syntax(b".a"));
-        assert!(digest_syntax(b"sha256+b64u.x-y_z:0123456789abcdefABCDEF0123456789"));
+        assert!(digest_syntax(
+            b"sha256+b64u.x-y_z:0123456789abcdefABCDEF0123456789"
+        ));
         assert!(!digest_syntax(b"sha256:0123456789abcdef0123456789abcde"));
         assert!(!digest_syntax(b"2sha:0123456789abcdef0123456789abcdef"));
         assert!(!digest_syntax(b"sha--256:0123456789abcdef0123456789abcdef"));

@@ -149,7 +149,11 @@ impl Reference {
         if go_lowercase_changes(remote) {
             return Err(remote_uppercase(split.library, remote, dialect));
         }
-        let prefix = if split.library { OFFICIAL_REPO_PREFIX } else { "" };
+        let prefix = if split.library {
+            OFFICIAL_REPO_PREFIX
+        } else {
+            ""
+        };
         let mut text =
             String::with_capacity(split.domain.len() + 1 + prefix.len() + split.remainder.len());
         text.push_str(split.domain);
@@ -250,7 +254,9 @@ impl Reference {
     /// `WithDigest`: this reference with `digest`, keeping any tag.
     pub fn with_digest(&self, digest: &Digest) -> Self {
         use core::fmt::Write as _;
-        let end = self.digest_text_start().map_or(self.text.len(), |at| at - 1);
+        let end = self
+            .digest_text_start()
+            .map_or(self.text.len(), |at| at - 1);
         let mut text = String::with_capacity(end + 1 + 7 + 2 * digest.hash().len());
         text.push_str(&self.text[..end]);
         // Writing to a String cannot fail.

@@ -15,20 +15,48 @@ fn normalized(s: &str) -> Result<Reference, ReferenceError> {
 fn normalises_familiar_names() {
     let cases = [
         ("busybox", "docker.io/library/busybox", "busybox"),
-        ("busybox:1.36", "docker.io/library/busybox:1.36", "busybox:1.36"),
-        ("index.docker.io/library/busybox", "docker.io/library/busybox", "busybox"),
-        ("index.docker.io/busybox", "docker.io/library/busybox", "busybox"),
+        (
+            "busybox:1.36",
+            "docker.io/library/busybox:1.36",
+            "busybox:1.36",
+        ),
+        (
+            "index.docker.io/library/busybox",
+            "docker.io/library/busybox",
+            "busybox",
+        ),
+        (
+            "index.docker.io/busybox",
+            "docker.io/library/busybox",
+            "busybox",
+        ),
         ("docker.io/busybox", "docker.io/library/busybox", "busybox"),
         ("library/busybox", "docker.io/library/busybox", "busybox"),
         ("quay.io/busybox", "quay.io/busybox", "quay.io/busybox"),
-        ("localhost:5000/a/b:t", "localhost:5000/a/b:t", "localhost:5000/a/b:t"),
+        (
+            "localhost:5000/a/b:t",
+            "localhost:5000/a/b:t",
+            "localhost:5000/a/b:t",
+        ),
         ("localhost/foo", "localhost/foo", "localhost/foo"),
         ("localhost", "docker.io/library/localhost", "localhost"),
-        ("localhost:5000", "docker.io/library/localhost:5000", "localhost:5000"),
+        (
+            "localhost:5000",
+            "docker.io/library/localhost:5000",
+            "localhost:5000",
+        ),
         ("Quay.io/foo", "Quay.io/foo", "Quay.io/foo"),
         ("a/b/c", "docker.io/a/b/c", "a/b/c"),
-        ("docker.io/library/a/b", "docker.io/library/a/b", "library/a/b"),
-        ("busybox:LATEST", "docker.io/library/busybox:LATEST", "busybox:LATEST"),
+        (
+            "docker.io/library/a/b",
+            "docker.io/library/a/b",
+            "library/a/b",
+        ),
+        (
+            "busybox:LATEST",
+            "docker.io/library/busybox:LATEST",
+            "busybox:LATEST",
+        ),
     ];
     for (input, canonical, familiar) in cases {
         let r = normalized(input).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -42,7 +70,10 @@ fn dotted_first_component_that_is_not_a_domain_has_no_domain() {
     // splitDockerDomain takes `a.b_c` for a registry, but the grammar cannot read it as a
     // domain, so raw Parse makes the whole name a path.
     let r = normalized("a.b_c/foo").unwrap();
-    assert_eq!((r.domain(), r.path(), r.name()), ("", "a.b_c/foo", "a.b_c/foo"));
+    assert_eq!(
+        (r.domain(), r.path(), r.name()),
+        ("", "a.b_c/foo", "a.b_c/foo")
+    );
     assert_eq!(r.familiar_name(), "a.b_c/foo");
 }
 
@@ -61,15 +92,24 @@ fn error_classes() {
         ("-a", "invalid_format"),
         ("a..b", "invalid_format"),
         ("a___b", "invalid_format"),
-        ("a@md5:0123456789abcdef0123456789abcdef", "digest_unsupported_algorithm"),
+        (
+            "a@md5:0123456789abcdef0123456789abcdef",
+            "digest_unsupported_algorithm",
+        ),
         ("quay.io/a:\u{212a}", "name_contains_uppercase"),
     ]
     .into_iter()
     .map(|(a, b)| (a.to_string(), b))
     .chain([
         (HEX64.to_string(), "name_is_image_id"),
-        (alloc::format!("a@sha256:{}", HEX64.to_uppercase()), "digest_invalid_format"),
-        (alloc::format!("a@sha256:{}", &HEX64[1..]), "digest_invalid_length"),
+        (
+            alloc::format!("a@sha256:{}", HEX64.to_uppercase()),
+            "digest_invalid_format",
+        ),
+        (
+            alloc::format!("a@sha256:{}", &HEX64[1..]),
+            "digest_invalid_length",
+        ),
         (long, "name_too_long"),
     ])
     .collect();
@@ -91,7 +131,10 @@ fn dialects_differ_where_documented() {
     assert!(Reference::parse_normalized_in(&long, d).is_ok());
     assert_eq!(normalized(&long).unwrap_err(), ReferenceError::NameTooLong);
     let e = Reference::parse_normalized_in("Foo", d).unwrap_err();
-    assert_eq!(e.to_string(), "invalid reference format: repository name (library/Foo) must be lowercase");
+    assert_eq!(
+        e.to_string(),
+        "invalid reference format: repository name (library/Foo) must be lowercase"
+    );
     assert_eq!(
         normalized("Foo").unwrap_err().to_string(),
         "invalid reference format: repository name must be lowercase"
@@ -103,13 +146,22 @@ fn tag_and_digest_together() {
     let input = alloc::format!("busybox:latest@sha256:{HEX64}");
     let r = normalized(&input).unwrap();
     assert_eq!(r.tag(), Some("latest"));
-    assert_eq!(r.digest().unwrap().to_string(), alloc::format!("sha256:{HEX64}"));
+    assert_eq!(
+        r.digest().unwrap().to_string(),
+        alloc::format!("sha256:{HEX64}")
+    );
     assert_eq!(r.familiar_string(), input);
     let docker = Reference::parse_docker_ref(&input, Dialect::ContainersImage).unwrap();
-    assert_eq!(docker.as_str(), alloc::format!("docker.io/library/busybox@sha256:{HEX64}"));
+    assert_eq!(
+        docker.as_str(),
+        alloc::format!("docker.io/library/busybox@sha256:{HEX64}")
+    );
     assert_eq!(docker.tag(), None);
     let retagged = docker.with_tag("v1").unwrap();
-    assert_eq!(retagged.as_str(), alloc::format!("docker.io/library/busybox:v1@sha256:{HEX64}"));
+    assert_eq!(
+        retagged.as_str(),
+        alloc::format!("docker.io/library/busybox:v1@sha256:{HEX64}")
+    );
     assert_eq!(retagged.tag(), Some("v1"));
     assert_eq!(retagged.trim().as_str(), "docker.io/library/busybox");
 }
@@ -120,20 +172,43 @@ fn parse_any_and_named() {
         AnyReference::parse(HEX64, Dialect::ContainersImage).unwrap(),
         AnyReference::Digest(Digest::parse(&alloc::format!("sha256:{HEX64}")).unwrap())
     );
-    assert!(matches!(AnyReference::parse(&HEX64[1..], Dialect::ContainersImage), Ok(AnyReference::Named(_))));
+    assert!(matches!(
+        AnyReference::parse(&HEX64[1..], Dialect::ContainersImage),
+        Ok(AnyReference::Named(_))
+    ));
     let ci = Dialect::ContainersImage;
-    assert_eq!(Reference::parse_named("docker.io/foo", ci).unwrap_err(), ReferenceError::NameNotCanonical);
+    assert_eq!(
+        Reference::parse_named("docker.io/foo", ci).unwrap_err(),
+        ReferenceError::NameNotCanonical
+    );
     assert!(Reference::parse_named("docker.io/library/foo:t", ci).is_ok());
 }
 
 #[test]
 fn invalid_utf8_is_classified_as_go_does() {
     let ci = Dialect::ContainersImage;
-    assert_eq!(Reference::parse_normalized_bytes(b"foo\xff", ci).unwrap_err().kind(), "name_contains_uppercase");
-    assert_eq!(Reference::parse_normalized_bytes(b"foo:\xff", ci).unwrap_err().kind(), "invalid_format");
-    assert_eq!(Reference::parse_normalized_bytes(b"qu\xffay.io/foo", ci).unwrap_err().kind(), "invalid_format");
     assert_eq!(
-        Reference::parse_normalized_bytes(b"quay.io/foo", ci).unwrap().as_str(),
+        Reference::parse_normalized_bytes(b"foo\xff", ci)
+            .unwrap_err()
+            .kind(),
+        "name_contains_uppercase"
+    );
+    assert_eq!(
+        Reference::parse_normalized_bytes(b"foo:\xff", ci)
+            .unwrap_err()
+            .kind(),
+        "invalid_format"
+    );
+    assert_eq!(
+        Reference::parse_normalized_bytes(b"qu\xffay.io/foo", ci)
+            .unwrap_err()
+            .kind(),
+        "invalid_format"
+    );
+    assert_eq!(
+        Reference::parse_normalized_bytes(b"quay.io/foo", ci)
+            .unwrap()
+            .as_str(),
         "quay.io/foo"
     );
 }

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The one command that runs every test of vouch. It installs what it needs on a brand-new
+# machine (rustup targets and components, pinned cargo tools, Debian packages, the
+# containers/image oracle), keeps its caches outside the clone (~/.cache/vouch), and runs:
+# fmt, clippy, the no_std build, all workspace tests (vectors and oracle differential
+# included), the header check, the C tests under Valgrind and ASan/UBSan, the wasm module
+# under Node, and a fuzz smoke run.
+#
+# With CI=true, a missing ../shared or oracle is a failure, never a skip.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+CACHE="${VOUCH_CACHE:-$HOME/.cache/vouch}"
+SHARED="${VOUCH_SHARED:-$ROOT/../shared}"
+CBINDGEN_VERSION=0.29.0
+CARGO_FUZZ_VERSION=0.12.0
+FUZZ_SECONDS="${VOUCH_FUZZ_SECONDS:-20}"
+
+export VOUCH_SHARED="$SHARED"
+export CARGO_TARGET_DIR="$CACHE/target"
+export CARGO_TERM_COLOR=never
+mkdir -p "$CACHE"
+steps=0
+step() { steps=$((steps + 1)); printf '\n==> [%d] %s\n' "$steps" "$*"; }
+fail() { echo "vouch test: FAILED: $*" >&2; exit 1; }
+SECONDS=0
+
+# --- 0. Shared vectors and oracle sources -----------------------------------------------------
+if [ ! -d "$SHARED/vectors" ]; then
+  if [ "${CI:-}" = true ]; then fail "CI=true and $SHARED/vectors is missing"; fi
+  echo "WARNING: $SHARED/vectors is missing: the conformance tests will be skipped" >&2
+fi
+
+# --- 1. Tools -----------------------------------------------------------------------------------
+step "install tools"
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+need_apt=""
+command -v valgrind >/dev/null || need_apt="$need_apt valgrind"
+command -v node >/dev/null || need_apt="$need_apt nodejs"
+command -v gcc >/dev/null || need_apt="$need_apt gcc"
+command -v python3 >/dev/null || need_apt="$need_apt python3"
+if [ -n "$need_apt" ]; then
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $need_apt
+fi
+installed_components="$(rustup component list --installed)"
+for component in rustfmt clippy; do
+  grep -q "^$component" <<<"$installed_components" || rustup component add "$component"
+done
+installed_targets="$(rustup target list --installed)"
+for target in wasm32-unknown-unknown x86_64-unknown-none; do
+  grep -qx "$target" <<<"$installed_targets" || rustup target add "$target"
+done
+cargo_tool() { # $1 = crate, $2 = version, $3 = command printing the version
+  if ! $3 2>/dev/null | grep -q "$2"; then
+    cargo install "$1" --version "$2" --locked
+  fi
+}
+cargo_tool cbindgen "$CBINDGEN_VERSION" "cbindgen --version"
+cargo_tool cargo-fuzz "$CARGO_FUZZ_VERSION" "cargo fuzz --version"
+
+# --- 2. The containers/image oracle (rebuilt when its sources change) --------------------------
+if [ -d "$SHARED/oracle/cimage" ]; then
+  step "build the containers/image oracle"
+  stamp="$(cd "$SHARED/oracle/cimage" && find . -type f \( -name '*.go' -o -name '*.sh' \) -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  if [ ! -x "$CACHE/oracle/bin/oracle-534" ] || [ "$(cat "$CACHE/oracle/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    mkdir -p "$CACHE/oracle"
+    ORACLE_HOME="$CACHE/oracle" bash "$SHARED/oracle/cimage/build.sh" --with-534
+    echo "$stamp" > "$CACHE/oracle/.stamp"
+  fi
+  export VOUCH_ORACLE_534="$CACHE/oracle/bin/oracle-534"
+  "$VOUCH_ORACLE_534" --version
+elif [ "${CI:-}" = true ]; then
+  fail "CI=true and $SHARED/oracle/cimage is missing"
+fi
+
+# --- 3. Static checks -------------------------------------------------------------------------
+step "cargo fmt --check"
+cargo fmt --all -- --check
+(cd fuzz && cargo fmt -- --check)
+
+step "cargo clippy -D warnings (workspace, all targets)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p vouch-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "the core builds without std (x86_64-unknown-none)"
+cargo build -p vouch --target x86_64-unknown-none --locked
+
+# --- 4. Rust tests: units, properties, vectors, the oracle differential -----------------------
+step "cargo test --workspace"
+cargo test --workspace --locked
+
+# --- 5. The C library ---------------------------------------------------------------------------
+step "C header is up to date"
+cbindgen --config ffi/cbindgen.toml --crate vouch-ffi --output "$CACHE/vouch.h.new" --quiet
+diff -u ffi/include/vouch.h "$CACHE/vouch.h.new" || fail "ffi/include/vouch.h is stale: regenerate it with cbindgen $CBINDGEN_VERSION"
+
+step "C tests (-Wall -Wextra -Werror; Valgrind; ASan/UBSan)"
+cargo build -p vouch-ffi -p vouch-cli --release --locked
+LIB="$CARGO_TARGET_DIR/release"
+CDIR="$CACHE/ctest"; mkdir -p "$CDIR"
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Iffi/include)
+LIBS=("$LIB/libvouch.a" -lpthread -ldl -lm)
+gcc "${CFLAGS[@]}" -O1 ffi/tests/test_reference.c "${LIBS[@]}" -o "$CDIR/test_reference"
+"$CDIR/test_reference"
+valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect -q "$CDIR/test_reference"
+gcc "${CFLAGS[@]}" -g -fsanitize=address,undefined -fno-omit-frame-pointer ffi/tests/test_reference.c \
+  "${LIBS[@]}" -o "$CDIR/test_reference_asan"
+"$CDIR/test_reference_asan"
+
+# --- 6. The wasm module -------------------------------------------------------------------------
+step "wasm module under Node (plain ABI, parity with the CLI)"
+cargo build -p vouch-wasm --target wasm32-unknown-unknown --release --locked
+mkdir -p wasm/dist
+cp "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/vouch_wasm.wasm" wasm/dist/vouch.wasm
+echo "wasm/dist/vouch.wasm: $(stat -c %s wasm/dist/vouch.wasm) bytes"
+VOUCH_WASM=wasm/dist/vouch.wasm VOUCH_BIN="$LIB/vouch" VOUCH_LINES=docs/examples/references.txt \
+  node --test wasm/tests/
+
+# --- 7. Fuzz smoke run --------------------------------------------------------------------------
+step "fuzz smoke: reference_parse for ${FUZZ_SECONDS}s"
+CORPUS="$CACHE/fuzz-corpus/reference_parse"
+mkdir -p "$CORPUS"
+if [ -d "$SHARED/vectors/reference" ]; then
+  # Seed with every string in the upstream reference tables (read from ../shared, not copied).
+  python3 - "$SHARED/vectors/reference" "$CORPUS" <<'PY'
+import hashlib, json, pathlib, sys
+src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+def strings(v):
+    if isinstance(v, str): yield v
+    elif isinstance(v, list):
+        for x in v: yield from strings(x)
+    elif isinstance(v, dict):
+        for x in v.values(): yield from strings(x)
+for f in src.rglob("*.json"):
+    for s in strings(json.loads(f.read_text())):
+        b = s.encode()
+        (dst / hashlib.sha1(b).hexdigest()).write_bytes(b)
+PY
+fi
+(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run reference_parse --release \
+  --target-dir "$CACHE/fuzz-target" "$CORPUS" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 \
+  | tail -n 5)
+
+printf '\nvouch test: %d passed, 0 failed (%ds)\n' "$steps" "$SECONDS"
