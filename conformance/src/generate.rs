@@ -29,6 +29,11 @@ impl Rng {
         self.below(100) < percent
     }
 
+    /// One string of a non-empty list.
+    pub fn pick_str<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+
     /// One element of a non-empty slice.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
@@ -301,7 +306,7 @@ fn valid_component(rng: &mut Rng) -> String {
     let mut c = String::new();
     for run in 0..1 + rng.below(3) {
         if run > 0 {
-            c.push_str(*rng.pick(&[".", "_", "__", "-", "--", "---"]));
+            c.push_str(rng.pick_str(&[".", "_", "__", "-", "--", "---"]));
         }
         c.extend((0..1 + rng.below(6)).map(|_| *rng.pick(ALNUM)));
     }
@@ -312,7 +317,7 @@ fn valid_component(rng: &mut Rng) -> String {
 fn random_reference(rng: &mut Rng) -> String {
     let mut s = String::new();
     if rng.chance(60) {
-        s.push_str(*rng.pick(DOMAINS));
+        s.push_str(rng.pick_str(DOMAINS));
         s.push('/');
     }
     let components = 1 + rng.below(4);
@@ -332,13 +337,13 @@ fn random_reference(rng: &mut Rng) -> String {
                 }
                 s.push_str(&c);
             }
-            _ => s.push_str(*rng.pick(COMPONENTS)),
+            _ => s.push_str(rng.pick_str(COMPONENTS)),
         }
     }
     if rng.chance(45) {
         s.push(':');
         if rng.chance(40) {
-            s.push_str(*rng.pick(TAGS));
+            s.push_str(rng.pick_str(TAGS));
         } else {
             let len = *rng.pick(&[1, 5, 127, 128, 129]);
             s.extend((0..len).map(|_| *rng.pick(&['a', 'Z', '9', '_', '.', '-'])));
