@@ -20,7 +20,11 @@ fn vouch(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
     let writer = std::thread::spawn(move || input.write_all(&data));
     let out = child.wait_with_output().expect("vouch output");
     writer.join().expect("writer").expect("write stdin");
-    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
@@ -47,7 +51,10 @@ fn cli_answers_equal_the_library_on_generated_references() {
         }
         let (code, stdout, stderr) = vouch(&["ref", "--dialect", dialect.name()], &stdin);
         assert_eq!(code, 0, "{stderr}");
-        assert!(stdout == expected, "vouch ref output differs from vouch::json ({dialect})");
+        assert!(
+            stdout == expected,
+            "vouch ref output differs from vouch::json ({dialect})"
+        );
     }
 }
 
@@ -73,5 +80,9 @@ fn arguments_and_exit_statuses() {
     long.push(b'\n');
     let (code, stdout, _) = vouch(&["ref"], &long);
     assert_eq!(code, 0);
-    assert!(String::from_utf8(stdout).unwrap().contains("input_too_large"));
+    assert!(
+        String::from_utf8(stdout)
+            .unwrap()
+            .contains("input_too_large")
+    );
 }

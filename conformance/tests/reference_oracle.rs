@@ -78,13 +78,51 @@ fn reference_outcome(result: &Result<Reference, ReferenceError>, fields: &[&str]
     }
 }
 
+fn collect_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|x| collect_strings(x, out)),
+        Value::Object(map) => map.values().for_each(|x| collect_strings(x, out)),
+        _ => {}
+    }
+}
+
 #[test]
 fn references_agree_with_containers_image() {
     let Some(oracle) = oracle::oracle_534() else {
         return;
     };
-    let inputs = generate::reference_strings(0x5eed_0001, 4000);
+    let mut inputs = generate::reference_strings(0x5eed_0001, 4000);
     assert!(inputs.len() >= 2000);
+    // Every string in both upstream tables (inputs, expectations, names) goes in as well.
+    let mut upstream = 0;
+    for folder in [
+        "containers-image-docker-reference",
+        "distribution-reference",
+    ] {
+        for file in [
+            "reference_test.json",
+            "normalize_test.json",
+            "regexp_test.json",
+        ] {
+            let Some(table) = vouch_conformance::vector_json(&format!("reference/{folder}/{file}"))
+            else {
+                return;
+            };
+            let mut strings = Vec::new();
+            collect_strings(&table["tests"], &mut strings);
+            for s in strings {
+                if !inputs.contains(&s) {
+                    inputs.push(s);
+                    upstream += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        upstream > 300,
+        "only {upstream} upstream strings were added"
+    );
     let requests: Vec<Value> = inputs
         .iter()
         .map(|s| json!({"op": "reference", "reference": s}))
@@ -179,7 +217,8 @@ fn references_agree_with_containers_image() {
         );
     }
     eprintln!(
-        "reference differential: {} strings, {accepted} accepted; answers by error_kind: {kinds:?}",
+        "reference differential: {} strings ({upstream} from the upstream tables), {accepted} \
+         accepted; answers by error_kind: {kinds:?}",
         inputs.len()
     );
     for failure in failures.iter().take(40) {
