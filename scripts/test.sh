@@ -15,6 +15,7 @@ CACHE="${VOUCH_CACHE:-$HOME/.cache/vouch}"
 SHARED="${VOUCH_SHARED:-$ROOT/../shared}"
 CBINDGEN_VERSION=0.29.0
 CARGO_FUZZ_VERSION=0.12.0
+MSRV="$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)"
 FUZZ_SECONDS="${VOUCH_FUZZ_SECONDS:-20}"
 
 export VOUCH_SHARED="$SHARED"
@@ -87,6 +88,10 @@ cargo clippy -p vouch-wasm --target wasm32-unknown-unknown --locked -- -D warnin
 
 step "the core builds without std (x86_64-unknown-none)"
 cargo build -p vouch --target x86_64-unknown-none --locked
+
+step "the shipped crates build with the declared rust-version ($MSRV)"
+rustup toolchain list | grep -q "^$MSRV" || rustup toolchain install "$MSRV" --profile minimal
+CARGO_TARGET_DIR="$CACHE/target-msrv" cargo "+$MSRV" check -p vouch -p vouch-cli -p vouch-ffi -p vouch-wasm --locked
 
 # --- 4. Rust tests: units, properties, vectors, the oracle differential -----------------------
 step "cargo test --workspace"
