@@ -90,8 +90,9 @@ step "the core builds without std (x86_64-unknown-none)"
 cargo build -p vouch --target x86_64-unknown-none --locked
 
 step "the shipped crates build with the declared rust-version ($MSRV)"
-rustup toolchain list | grep -q "^$MSRV" || rustup toolchain install "$MSRV" --profile minimal
-CARGO_TARGET_DIR="$CACHE/target-msrv" cargo "+$MSRV" check -p vouch -p vouch-cli -p vouch-ffi -p vouch-wasm --locked
+MSRV_TOOLCHAIN="$MSRV"; [[ "$MSRV" =~ ^[0-9]+\.[0-9]+$ ]] && MSRV_TOOLCHAIN="$MSRV.0"
+rustup toolchain list | grep -q "^$MSRV_TOOLCHAIN-" || rustup toolchain install "$MSRV_TOOLCHAIN" --profile minimal
+CARGO_TARGET_DIR="$CACHE/target-msrv" cargo "+$MSRV_TOOLCHAIN" check -p vouch -p vouch-cli -p vouch-ffi -p vouch-wasm --locked
 
 # --- 4. Rust tests: units, properties, vectors, the oracle differential -----------------------
 step "cargo test --workspace"
