@@ -22,9 +22,15 @@ extern crate std;
 
 mod error;
 pub mod json;
+mod policy;
 mod reference;
 
 pub use error::Error;
+pub use policy::{
+    Fulcio, KeySource, KeyType, MAX_POLICY_BYTES, PathOrData, Pki, Policy, PolicyError,
+    PolicyErrorKind, Requirement, SignedBy, SignedIdentity, SigstoreSigned, SigstoreTrust,
+    Transport,
+};
 pub use reference::{
     AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,
     NAME_TOTAL_LENGTH_MAX, PatternError, Reference, ReferenceError,

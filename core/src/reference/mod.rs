@@ -417,6 +417,16 @@ impl Parts {
     }
 }
 
+/// Whether `s` is a whole `host[:port]` of the containers/image grammar.
+pub(crate) fn grammar_is_domain(s: &str) -> bool {
+    grammar::domain_syntax(s.as_bytes(), Dialect::ContainersImage)
+}
+
+/// Whether `s` is a whole name (`[domain/]path`) of the containers/image grammar.
+pub(crate) fn grammar_is_name(s: &str) -> bool {
+    grammar::match_name(s.as_bytes(), Dialect::ContainersImage).is_some()
+}
+
 /// The outcome of `splitDockerDomain`.
 struct DomainSplit<'a> {
     domain: &'a str,

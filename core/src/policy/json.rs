@@ -1,0 +1,461 @@
+//! A JSON reader with Go's `encoding/json` syntax rules, keeping where each value starts.
+//!
+//! containers/image first checks that the whole document is valid JSON (`json.Unmarshal`),
+//! then reads every object with its "paranoid" token reader. This module is the first step:
+//! it accepts exactly the documents Go's scanner accepts (no BOM, no trailing data, no control
+//! characters in strings, Go's number grammar), decodes strings as Go does (invalid UTF-8 and
+//! lone surrogates become U+FFFD), keeps object members in order with their duplicates (the
+//! policy decoder reports those), and bounds nesting.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Deeper nesting is refused. No valid policy comes near it (its deepest value is at depth 6),
+/// and any document that goes deeper would be refused by containers/image's decoder as well,
+/// because no policy field takes a nested value there.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// A JSON value and the byte offset where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Node {
+    pub(crate) value: Value,
+    pub(crate) start: usize,
+}
+
+/// A JSON value. Numbers keep their text: no policy field is numeric.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` of an object, in document order (duplicates kept).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Member {
+    pub(crate) key: String,
+    pub(crate) key_start: usize,
+    pub(crate) value: Node,
+}
+
+impl Value {
+    /// How Go names this kind of value in type errors.
+    pub(crate) fn go_kind(&self) -> &'static str {
+        match self {
+            Self::Null => "null",
+            Self::Bool(_) => "bool",
+            Self::Number(_) => "number",
+            Self::String(_) => "string",
+            Self::Array(_) => "array",
+            Self::Object(_) => "object",
+        }
+    }
+}
+
+/// A syntax error: what was wrong and at which byte offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    pub(crate) message: String,
+    pub(crate) offset: usize,
+}
+
+/// Parses a whole document.
+pub(crate) fn parse(input: &[u8]) -> Result<Node, SyntaxError> {
+    let mut reader = Reader { input, pos: 0 };
+    reader.skip_whitespace();
+    let node = reader.value(0)?;
+    reader.skip_whitespace();
+    if reader.pos < input.len() {
+        return Err(reader.error("invalid character after top-level value"));
+    }
+    Ok(node)
+}
+
+struct Reader<'a> {
+    input: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn error(&self, what: &str) -> SyntaxError {
+        let message = match self.input.get(self.pos) {
+            Some(&b) if what.is_empty() => alloc::format!("invalid character {}", quote_byte(b)),
+            Some(&b) => alloc::format!("{what}: found {}", quote_byte(b)),
+            None => alloc::format!(
+                "unexpected end of JSON input{}",
+                if what.is_empty() {
+                    ""
+                } else {
+                    " while reading a value"
+                }
+            ),
+        };
+        SyntaxError {
+            message,
+            offset: self.pos,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.input.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_literal(&mut self, literal: &[u8]) -> Result<(), SyntaxError> {
+        for &expected in literal {
+            if self.peek() != Some(expected) {
+                return Err(self.error("invalid literal"));
+            }
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => self.object(depth + 1)?,
+            Some(b'[') => self.array(depth + 1)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => {
+                self.expect_literal(b"true")?;
+                Value::Bool(true)
+            }
+            Some(b'f') => {
+                self.expect_literal(b"false")?;
+                Value::Bool(false)
+            }
+            Some(b'n') => {
+                self.expect_literal(b"null")?;
+                Value::Null
+            }
+            Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+            _ => return Err(self.error("looking for beginning of value")),
+        };
+        Ok(Node { value, start })
+    }
+
+    fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
+        if depth > MAX_DEPTH {
+            return Err(SyntaxError {
+                message: alloc::format!("exceeded max depth of {MAX_DEPTH}"),
+                offset: self.pos,
+            });
+        }
+        Ok(())
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        self.enter(depth)?;
+        self.pos += 1;
+        let mut members = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("looking for beginning of object key string"));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.error("after object key"));
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+            let value = self.value(depth)?;
+            members.push(Member {
+                key,
+                key_start,
+                value,
+            });
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => return Err(self.error("after object key:value pair")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        self.enter(depth)?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_whitespace();
+            items.push(self.value(depth)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.error("after array element")),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<String, SyntaxError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("in numeric literal")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("after decimal point in numeric literal"));
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("in exponent of numeric literal"));
+            }
+            self.digits();
+        }
+        Ok(String::from_utf8_lossy(&self.input[start..self.pos]).into_owned())
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+    }
+
+    /// A string literal, decoded as Go's `unquote` does.
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let Some(b) = self.peek() else {
+                return Err(self.error("in string literal"));
+            };
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    let Some(escape) = self.peek() else {
+                        return Err(self.error("in string escape code"));
+                    };
+                    self.pos += 1;
+                    match escape {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let unit = self.hex4()?;
+                            out.push(self.utf16(unit)?);
+                        }
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.error("in string escape code"));
+                        }
+                    }
+                }
+                0..=0x1f => return Err(self.error("in string literal")),
+                0x20..=0x7f => {
+                    out.push(char::from(b));
+                    self.pos += 1;
+                }
+                _ => {
+                    let (c, width) = decode_utf8(&self.input[self.pos..]);
+                    out.push(c);
+                    self.pos += width;
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let mut unit = 0u32;
+        for _ in 0..4 {
+            let digit = self.peek().and_then(|b| char::from(b).to_digit(16));
+            let Some(digit) = digit else {
+                return Err(self.error("in \\u hexadecimal character escape"));
+            };
+            unit = unit * 16 + digit;
+            self.pos += 1;
+        }
+        Ok(unit)
+    }
+
+    /// Completes a `\u` escape: a surrogate pair when the next escape is its low half, else
+    /// U+FFFD for a lone surrogate, as Go does.
+    fn utf16(&mut self, unit: u32) -> Result<char, SyntaxError> {
+        if (0xd800..0xdc00).contains(&unit) {
+            let rest = &self.input[self.pos..];
+            if rest.len() >= 6 && rest[0] == b'\\' && rest[1] == b'u' {
+                let saved = self.pos;
+                self.pos += 2;
+                let low = self.hex4()?;
+                if (0xdc00..0xe000).contains(&low) {
+                    let combined = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+                    return Ok(char::from_u32(combined).unwrap_or(char::REPLACEMENT_CHARACTER));
+                }
+                // Not a low surrogate: the second escape is read again on its own.
+                self.pos = saved;
+            }
+            return Ok(char::REPLACEMENT_CHARACTER);
+        }
+        Ok(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER))
+    }
+}
+
+/// One character from UTF-8 bytes; an invalid sequence is U+FFFD of width 1 (Go's rule).
+fn decode_utf8(bytes: &[u8]) -> (char, usize) {
+    let width = match bytes.first() {
+        Some(&b) if b < 0x80 => 1,
+        Some(&b) if b >> 5 == 0b110 => 2,
+        Some(&b) if b >> 4 == 0b1110 => 3,
+        Some(&b) if b >> 3 == 0b11110 => 4,
+        _ => return (char::REPLACEMENT_CHARACTER, 1),
+    };
+    match bytes
+        .get(..width)
+        .and_then(|b| core::str::from_utf8(b).ok())
+    {
+        Some(text) => (
+            text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
+            width,
+        ),
+        None => (char::REPLACEMENT_CHARACTER, 1),
+    }
+}
+
+fn quote_byte(b: u8) -> String {
+    match b {
+        b'\'' => String::from("'\\''"),
+        b'"' => String::from("'\"'"),
+        0x20..=0x7e => alloc::format!("'{}'", char::from(b)),
+        _ => alloc::format!("byte 0x{b:02x}"),
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_column(input: &[u8], offset: usize) -> (usize, usize) {
+    let before = &input[..offset.min(input.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> Value {
+        parse(s.as_bytes())
+            .unwrap_or_else(|e| panic!("{s}: {e:?}"))
+            .value
+    }
+
+    fn err(s: &[u8]) -> SyntaxError {
+        parse(s).expect_err(&String::from_utf8_lossy(s))
+    }
+
+    #[test]
+    fn accepts_what_go_accepts() {
+        let Value::Object(members) = ok(" {\"a\" : [1, -0.5e+3, true, null, \"x\"]}\n") else {
+            panic!()
+        };
+        assert!(matches!(&members[0].value.value, Value::Array(items) if items.len() == 5));
+        assert_eq!(ok(r#""\u0064efault""#), Value::String("default".into()));
+        assert_eq!(ok(r#""\ud83d\ude00""#), Value::String("\u{1f600}".into()));
+        assert_eq!(ok(r#""\ud800x""#), Value::String("\u{fffd}x".into()));
+        assert_eq!(ok(r#""\ud800\u0041""#), Value::String("\u{fffd}A".into()));
+        assert_eq!(
+            parse(b"\"a\xffb\"").unwrap().value,
+            Value::String("a\u{fffd}b".into())
+        );
+        let Value::Object(members) = ok(r#"{"a":1,"a":2}"#) else {
+            panic!()
+        };
+        assert_eq!(members.len(), 2);
+    }
+
+    #[test]
+    fn refuses_what_go_refuses() {
+        for bad in [
+            &b"\xef\xbb\xbf{}"[..],
+            b"",
+            b" ",
+            b"{} {}",
+            b"{,}",
+            b"{\"a\"}",
+            b"{\"a\":1,}",
+            b"[1,]",
+            b"01",
+            b"1.",
+            b"1e",
+            b"-",
+            b"+1",
+            b"NaN",
+            b"tru",
+            b"\"a\x01\"",
+            b"\"\\x\"",
+            b"\"\\u12\"",
+            b"'a'",
+            b"{a:1}",
+            b"\"unterminated",
+        ] {
+            err(bad);
+        }
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(err(deep.as_bytes()).message.contains("max depth"));
+        let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        ok(&fine);
+    }
+
+    #[test]
+    fn positions() {
+        let input = b"{\n  \"a\": [\n    tru\n  ]\n}";
+        let e = err(input);
+        assert_eq!(line_column(input, e.offset), (3, 8));
+    }
+}

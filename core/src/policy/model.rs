@@ -1,0 +1,162 @@
+//! The containers-policy.json(5) model, as containers/image 5.34 reads it.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::reference::Reference;
+
+/// A parsed policy: the global default and the per-transport scopes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// The requirements that apply when no transport scope does. Never empty.
+    pub default: Vec<Requirement>,
+    /// Transport name → scope → requirements. Scope `""` is the transport's default. Unknown
+    /// transport names are kept, as containers/image keeps them.
+    pub transports: BTreeMap<String, BTreeMap<String, Vec<Requirement>>>,
+}
+
+/// One requirement of a requirement list; all requirements of a list must hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Requirement {
+    /// `insecureAcceptAnything`: allows any image.
+    InsecureAcceptAnything,
+    /// `reject`: refuses every image.
+    Reject,
+    /// `signedBaseLayer`: parsed, but never satisfied (containers/image does not implement it).
+    SignedBaseLayer {
+        /// `baseLayerIdentity`.
+        base_layer_identity: SignedIdentity,
+    },
+    /// `signedBy`: an OpenPGP simple-signing signature by one of the keys.
+    SignedBy(SignedBy),
+    /// `sigstoreSigned`: a cosign signature by a key, a Fulcio certificate or a PKI certificate.
+    SigstoreSigned(SigstoreSigned),
+}
+
+/// The fields of a `signedBy` requirement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedBy {
+    /// `keyType`.
+    pub key_type: KeyType,
+    /// `keyPath`, `keyPaths` or `keyData`.
+    pub keys: KeySource,
+    /// `signedIdentity`; `matchRepoDigestOrExact` when absent.
+    pub signed_identity: SignedIdentity,
+}
+
+/// `signedBy`'s `keyType`. Only [`KeyType::GpgKeys`] is implemented by containers/image; the
+/// others parse and then reject every signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyType {
+    /// `GPGKeys`.
+    GpgKeys,
+    /// `signedByGPGKeys`.
+    SignedByGpgKeys,
+    /// `X509Certificates`.
+    X509Certificates,
+    /// `signedByX509CAs`.
+    SignedByX509Cas,
+}
+
+impl KeyType {
+    /// The name as written in policy.json.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::GpgKeys => "GPGKeys",
+            Self::SignedByGpgKeys => "signedByGPGKeys",
+            Self::X509Certificates => "X509Certificates",
+            Self::SignedByX509Cas => "signedByX509CAs",
+        }
+    }
+}
+
+/// Where trusted keys come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    /// `...Path`: one file, named as written in the policy.
+    Path(String),
+    /// `...Paths`: several files.
+    Paths(Vec<String>),
+    /// `...Data`: the bytes of one file (base64 in the JSON).
+    Data(Vec<u8>),
+    /// `...Datas`: the bytes of several files.
+    Datas(Vec<Vec<u8>>),
+}
+
+/// A file named in the policy, or its contents inline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathOrData {
+    /// A file path, as written in the policy.
+    Path(String),
+    /// The file's bytes (base64 in the JSON).
+    Data(Vec<u8>),
+}
+
+/// The fields of a `sigstoreSigned` requirement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigstoreSigned {
+    /// Public keys, Fulcio or PKI: exactly one.
+    pub trust: SigstoreTrust,
+    /// `rekorPublicKey*`: mandatory with Fulcio, forbidden with PKI, optional with keys.
+    pub rekor: Option<KeySource>,
+    /// `signedIdentity`; `matchRepoDigestOrExact` when absent.
+    pub signed_identity: SignedIdentity,
+}
+
+/// What a `sigstoreSigned` signature must chain to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SigstoreTrust {
+    /// `keyPath`, `keyPaths`, `keyData` or `keyDatas`.
+    Keys(KeySource),
+    /// `fulcio`.
+    Fulcio(Fulcio),
+    /// `pki`.
+    Pki(Pki),
+}
+
+/// `sigstoreSigned.fulcio`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fulcio {
+    /// `caPath` or `caData`: the trusted Fulcio roots.
+    pub ca: PathOrData,
+    /// `oidcIssuer`.
+    pub oidc_issuer: String,
+    /// `subjectEmail`.
+    pub subject_email: String,
+}
+
+/// `sigstoreSigned.pki`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pki {
+    /// `caRootsPath` or `caRootsData`.
+    pub ca_roots: PathOrData,
+    /// `caIntermediatesPath` or `caIntermediatesData`.
+    pub ca_intermediates: Option<PathOrData>,
+    /// `subjectEmail` (empty when absent).
+    pub subject_email: String,
+    /// `subjectHostname` (empty when absent).
+    pub subject_hostname: String,
+}
+
+/// `signedIdentity`: how a signature's claimed identity must relate to the image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignedIdentity {
+    /// `matchExact`.
+    MatchExact,
+    /// `matchRepoDigestOrExact` (the default).
+    MatchRepoDigestOrExact,
+    /// `matchRepository`.
+    MatchRepository,
+    /// `exactReference` with its `dockerReference` (never name-only).
+    ExactReference(Reference),
+    /// `exactRepository` with its `dockerRepository`.
+    ExactRepository(Reference),
+    /// `remapIdentity`.
+    RemapIdentity {
+        /// `prefix`.
+        prefix: String,
+        /// `signedPrefix`.
+        signed_prefix: String,
+    },
+}
