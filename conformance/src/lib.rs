@@ -6,6 +6,7 @@
 
 pub mod generate;
 pub mod oracle;
+pub mod policies;
 
 use std::path::PathBuf;
 

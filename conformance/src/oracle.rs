@@ -35,6 +35,8 @@ pub fn ask(oracle: &PathBuf, requests: &[Value]) -> Vec<Value> {
     let mut child = Command::new(oracle)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        // The library logs some evaluation outcomes (signedBaseLayer) to stderr.
+        .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", oracle.display()));
     let mut stdin = child.stdin.take().expect("stdin is piped");
