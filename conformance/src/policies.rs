@@ -237,14 +237,13 @@ impl Gen<'_> {
     fn requirement(&mut self) -> String {
         if !self.wild() {
             let base = self.rng.pick_str(VALID_REQUIREMENTS).to_owned();
-            if base.contains("signedBy") || base.contains("sigstoreSigned") {
-                if self.rng.chance(50) {
-                    let identity = self.identity();
-                    return format!(
-                        r#"{},"signedIdentity":{identity}}}"#,
-                        &base[..base.len() - 1]
-                    );
-                }
+            let signs = base.contains("signedBy") || base.contains("sigstoreSigned");
+            if signs && self.rng.chance(50) {
+                let identity = self.identity();
+                return format!(
+                    r#"{},"signedIdentity":{identity}}}"#,
+                    &base[..base.len() - 1]
+                );
             }
             return base;
         }
