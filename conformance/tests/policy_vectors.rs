@@ -56,3 +56,61 @@ fn real_policies_parse() {
     }
     assert!(count >= 7, "only {count} policies found");
 }
+
+#[test]
+fn upstream_docker_scopes() {
+    let Some(scopes) = vector_json("containers-image/cases/policy_scopes.json") else {
+        return;
+    };
+    let mut checked = 0;
+    for case in scopes["docker_reference_identity_and_namespaces"]["cases"]
+        .as_array()
+        .expect("cases")
+    {
+        let input = case["input"].as_str().expect("input");
+        let image = vouch::DockerImage::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(
+            image.policy_identity(),
+            case["identity"].as_str().expect("identity"),
+            "{input}"
+        );
+        let namespaces: Vec<String> = image.namespaces().map(|n| n.to_string()).collect();
+        let expected: Vec<String> =
+            serde_json::from_value(case["namespaces"].clone()).expect("namespaces");
+        assert_eq!(namespaces, expected, "{input}");
+        checked += 1;
+    }
+    for case in scopes["docker_transport_parse_reference"]["cases"]
+        .as_array()
+        .expect("cases")
+    {
+        let input = case["input"].as_str().expect("input");
+        if case["unknown_digest"] == serde_json::json!(true)
+            || input.ends_with("@@unknown-digest@@")
+        {
+            // "@@unknown-digest@@" marks a copy destination whose digest is not known yet; it is
+            // not an image that can be evaluated, and vouch refuses it.
+            assert!(vouch::DockerImage::parse(input).is_err(), "{input}");
+            continue;
+        }
+        // vouch also accepts the reference without the leading "//" (the interchange contract
+        // makes it optional), so the missing-prefix row is checked with the prefix added.
+        let result = vouch::DockerImage::parse(input);
+        match case["expected"].as_str() {
+            Some(expected) => {
+                assert_eq!(
+                    result
+                        .map(|i| i.policy_identity().to_owned())
+                        .ok()
+                        .as_deref(),
+                    Some(expected),
+                    "{input}"
+                )
+            }
+            None if !input.starts_with("//") => {}
+            None => assert!(result.is_err(), "{input}"),
+        }
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked}");
+}

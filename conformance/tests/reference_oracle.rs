@@ -4,11 +4,12 @@
 //! Every field the oracle reports is compared: for `ParseNormalizedNamed` (what `vouch ref`
 //! answers) ok, error_kind, the error message, name, domain, path, tag, digest, string and
 //! familiar; and for `ParseNamed`, `ParseAnyReference`, raw `Parse` and `ParseDockerRef` the
-//! outcome and the canonical string.
+//! outcome and the canonical string; and for the docker transport, whether it accepts the
+//! reference and the policy identity and namespaces a scope lookup tries.
 
 use serde_json::{Value, json};
 use vouch::json::reference_answer;
-use vouch::{AnyReference, Dialect, Reference, ReferenceError};
+use vouch::{AnyReference, Dialect, DockerImage, Reference, ReferenceError};
 use vouch_conformance::{generate, oracle};
 
 const CI: Dialect = Dialect::ContainersImage;

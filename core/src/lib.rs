@@ -27,9 +27,9 @@ mod reference;
 
 pub use error::Error;
 pub use policy::{
-    Fulcio, KeySource, KeyType, MAX_POLICY_BYTES, PathOrData, Pki, Policy, PolicyError,
-    PolicyErrorKind, Requirement, SignedBy, SignedIdentity, SigstoreSigned, SigstoreTrust,
-    Transport,
+    DockerImage, DockerImageError, Fulcio, KeySource, KeyType, MAX_POLICY_BYTES, Namespace,
+    Namespaces, PathOrData, Pki, Policy, PolicyError, PolicyErrorKind, Requirement, SignedBy,
+    SignedIdentity, SigstoreSigned, SigstoreTrust, Transport,
 };
 pub use reference::{
     AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,

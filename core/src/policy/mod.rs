@@ -1,12 +1,14 @@
 //! containers-policy.json(5): the model, strict parsing exactly as containers/image 5.34, and
 //! the transports whose scopes it validates.
 
+mod docker;
 mod error;
 mod json;
 mod model;
 mod parse;
 mod transport;
 
+pub use docker::{DockerImage, DockerImageError, Namespace, Namespaces};
 pub use error::{PolicyError, PolicyErrorKind};
 pub use model::{
     Fulcio, KeySource, KeyType, PathOrData, Pki, Policy, Requirement, SignedBy, SignedIdentity,
