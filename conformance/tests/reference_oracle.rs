@@ -216,6 +216,24 @@ fn references_agree_with_containers_image() {
             any,
             oracle_outcome(&answer["any"], &["string"]),
         );
+
+        // The docker transport: its reference rules and the policy scopes looked up.
+        let transport = &answer["docker_transport"];
+        let ours = match DockerImage::parse(input) {
+            Ok(image) => json!({
+                "ok": true,
+                "policy_identity": image.policy_identity(),
+                "namespaces": image.namespaces().map(|n| n.to_string()).collect::<Vec<_>>(),
+            }),
+            Err(_) => json!({"ok": false}),
+        };
+        let theirs = if transport["ok"] == json!(true) {
+            json!({"ok": true, "policy_identity": transport["policy_identity"],
+                   "namespaces": transport["namespaces"]})
+        } else {
+            json!({"ok": false})
+        };
+        check("docker transport", ours, theirs);
     }
     eprintln!(
         "reference differential: {} strings ({upstream} from the upstream tables), {accepted} \
