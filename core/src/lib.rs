@@ -21,6 +21,7 @@ extern crate alloc;
 extern crate std;
 
 mod error;
+mod go;
 pub mod json;
 mod policy;
 mod reference;

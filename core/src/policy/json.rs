@@ -297,7 +297,7 @@ impl Reader<'_> {
                     self.pos += 1;
                 }
                 _ => {
-                    let (c, width) = decode_utf8(&self.input[self.pos..]);
+                    let (c, width) = crate::go::decode_rune(&self.input[self.pos..]);
                     out.push(c);
                     self.pos += width;
                 }
@@ -337,27 +337,6 @@ impl Reader<'_> {
             return Ok(char::REPLACEMENT_CHARACTER);
         }
         Ok(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER))
-    }
-}
-
-/// One character from UTF-8 bytes; an invalid sequence is U+FFFD of width 1 (Go's rule).
-fn decode_utf8(bytes: &[u8]) -> (char, usize) {
-    let width = match bytes.first() {
-        Some(&b) if b < 0x80 => 1,
-        Some(&b) if b >> 5 == 0b110 => 2,
-        Some(&b) if b >> 4 == 0b1110 => 3,
-        Some(&b) if b >> 3 == 0b11110 => 4,
-        _ => return (char::REPLACEMENT_CHARACTER, 1),
-    };
-    match bytes
-        .get(..width)
-        .and_then(|b| core::str::from_utf8(b).ok())
-    {
-        Some(text) => (
-            text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
-            width,
-        ),
-        None => (char::REPLACEMENT_CHARACTER, 1),
     }
 }
 

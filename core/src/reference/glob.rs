@@ -6,6 +6,8 @@
 
 use core::fmt;
 
+use crate::go::decode_rune;
+
 /// The pattern is malformed (Go's `path.ErrBadPattern`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PatternError;
@@ -200,28 +202,6 @@ fn class_char(chunk: &[u8]) -> Result<(char, &[u8]), PatternError> {
         return Err(PatternError);
     }
     Ok((c, rest))
-}
-
-/// Go's `utf8.DecodeRune`: the first character and its width; an invalid byte is U+FFFD of
-/// width 1. `s` must not be empty.
-fn decode_rune(s: &[u8]) -> (char, usize) {
-    let width = match s.first() {
-        Some(&b) if b < 0x80 => 1,
-        Some(&b) if b >> 5 == 0b110 => 2,
-        Some(&b) if b >> 4 == 0b1110 => 3,
-        Some(&b) if b >> 3 == 0b11110 => 4,
-        _ => return (char::REPLACEMENT_CHARACTER, 1),
-    };
-    match s
-        .get(..width)
-        .and_then(|bytes| core::str::from_utf8(bytes).ok())
-    {
-        Some(text) => (
-            text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
-            width,
-        ),
-        None => (char::REPLACEMENT_CHARACTER, 1),
-    }
 }
 
 #[cfg(test)]
