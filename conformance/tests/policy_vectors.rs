@@ -107,7 +107,14 @@ fn upstream_docker_scopes() {
                     "{input}"
                 )
             }
-            None if !input.starts_with("//") => {}
+            None if !input.starts_with("//") => {
+                let with_prefix = vouch::DockerImage::parse(&format!("//{input}"));
+                assert_eq!(
+                    result, with_prefix,
+                    "{input}: the // prefix must not change the outcome"
+                );
+                assert!(result.is_ok(), "{input}");
+            }
             None => assert!(result.is_err(), "{input}"),
         }
         checked += 1;

@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use crate::policy::PolicyError;
 use crate::reference::ReferenceError;
 
 /// Any error the core reports. Each module's error is one variant.
@@ -10,6 +11,8 @@ use crate::reference::ReferenceError;
 pub enum Error {
     /// An image reference could not be parsed.
     Reference(ReferenceError),
+    /// A policy document was rejected.
+    Policy(PolicyError),
 }
 
 impl Error {
@@ -17,6 +20,7 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Reference(error) => error.kind(),
+            Self::Policy(error) => error.kind().name(),
         }
     }
 }
@@ -27,10 +31,17 @@ impl From<ReferenceError> for Error {
     }
 }
 
+impl From<PolicyError> for Error {
+    fn from(error: PolicyError) -> Self {
+        Self::Policy(error)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Reference(error) => fmt::Display::fmt(error, f),
+            Self::Policy(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -39,6 +50,7 @@ impl core::error::Error for Error {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             Self::Reference(error) => Some(error),
+            Self::Policy(error) => Some(error),
         }
     }
 }

@@ -8,6 +8,9 @@
 //! * [`Reference`]: docker image references in the two dialects that matter,
 //!   containers/image's (policy evaluation) and distribution/reference's (the kubelet), with
 //!   normalisation, familiar forms and [`Digest`]s validated as go-digest validates them.
+//! * [`Policy`]: containers-policy.json(5), parsed exactly as strictly as containers/image 5.34
+//!   parses it, and [`DockerImage`]: the docker transport's references and the policy scopes an
+//!   image is looked up under. Evaluation is not here yet: nothing in this crate allows an image.
 //! * [`json`]: the JSON interchange contract that the C library, the wasm module and the CLI
 //!   all speak, so that every surface gives byte-identical answers.
 #![no_std]

@@ -313,14 +313,13 @@ impl Decoder<'_> {
         mut field: impl FnMut(&str, &'n Node, &str) -> Result<(), PolicyError>,
     ) -> Result<(), PolicyError> {
         let mut seen = BTreeSet::new();
-        let mut type_value = None;
         self.object(node, path, |key, value, p| {
             if !fields.contains(&key) {
                 return Ok(false);
             }
             seen.insert(String::from(key));
             if key == "type" {
-                type_value = Some(self.string(value, p)?);
+                self.string(value, p)?;
             } else {
                 field(key, value, p)?;
             }
@@ -517,19 +516,16 @@ impl Decoder<'_> {
     }
 
     /// A path-or-data pair as the Fulcio and PKI options read it: a `...Path` of `""` is unset,
-    /// `...Data` of `null` is unset.
+    /// `...Data` of `null` is unset, and both set is an error. `None` when neither is set.
     fn path_or_data(
         &self,
         given_path: Option<String>,
         given_data: Option<Option<Vec<u8>>>,
         names: (&str, &str),
-        required: bool,
         path: &str,
         node: &Node,
     ) -> Result<Option<PathOrData>, PolicyError> {
-        let file = given_path.filter(|p| !p.is_empty());
-        let data = given_data.flatten();
-        match (file, data) {
+        match (given_path.filter(|p| !p.is_empty()), given_data.flatten()) {
             (Some(_), Some(_)) => Err(self.invalid(
                 alloc::format!("{} and {} cannot be used simultaneously", names.0, names.1),
                 path,
@@ -537,17 +533,31 @@ impl Decoder<'_> {
             )),
             (Some(file), None) => Ok(Some(PathOrData::Path(file))),
             (None, Some(data)) => Ok(Some(PathOrData::Data(data))),
-            (None, None) if required => Err(self.invalid(
-                alloc::format!(
-                    "At least one of {} and {} must be specified",
-                    names.0,
-                    names.1
-                ),
-                path,
-                node,
-            )),
             (None, None) => Ok(None),
         }
+    }
+
+    /// A path-or-data pair that must be set.
+    fn required_path_or_data(
+        &self,
+        given_path: Option<String>,
+        given_data: Option<Option<Vec<u8>>>,
+        names: (&str, &str),
+        path: &str,
+        node: &Node,
+    ) -> Result<PathOrData, PolicyError> {
+        self.path_or_data(given_path, given_data, names, path, node)?
+            .ok_or_else(|| {
+                self.invalid(
+                    alloc::format!(
+                        "At least one of {} and {} must be specified",
+                        names.0,
+                        names.1
+                    ),
+                    path,
+                    node,
+                )
+            })
     }
 
     fn fulcio(&self, node: &Node, path: &str) -> Result<Fulcio, PolicyError> {
@@ -563,9 +573,7 @@ impl Decoder<'_> {
             }
             Ok(true)
         })?;
-        let ca = self
-            .path_or_data(ca_path, ca_data, ("caPath", "caData"), true, path, node)?
-            .ok_or_else(|| self.invalid("no CA", path, node))?;
+        let ca = self.required_path_or_data(ca_path, ca_data, ("caPath", "caData"), path, node)?;
         if issuer.is_empty() {
             return Err(self.invalid("oidcIssuer not specified", path, node));
         }
@@ -595,21 +603,17 @@ impl Decoder<'_> {
             }
             Ok(true)
         })?;
-        let ca_roots = self
-            .path_or_data(
-                roots_path,
-                roots_data,
-                ("caRootsPath", "caRootsData"),
-                true,
-                path,
-                node,
-            )?
-            .ok_or_else(|| self.invalid("no CA roots", path, node))?;
+        let ca_roots = self.required_path_or_data(
+            roots_path,
+            roots_data,
+            ("caRootsPath", "caRootsData"),
+            path,
+            node,
+        )?;
         let ca_intermediates = self.path_or_data(
             inter_path,
             inter_data,
             ("caIntermediatesPath", "caIntermediatesData"),
-            false,
             path,
             node,
         )?;
