@@ -41,6 +41,7 @@ command -v valgrind >/dev/null || need_apt="$need_apt valgrind"
 command -v node >/dev/null || need_apt="$need_apt nodejs"
 command -v gcc >/dev/null || need_apt="$need_apt gcc"
 command -v python3 >/dev/null || need_apt="$need_apt python3"
+command -v pkg-config >/dev/null || need_apt="$need_apt pkg-config"
 if [ -n "$need_apt" ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $need_apt
@@ -107,8 +108,18 @@ step "C tests (-Wall -Wextra -Werror; Valgrind; ASan/UBSan)"
 cargo build -p vouch-ffi -p vouch-cli --release --locked
 LIB="$CARGO_TARGET_DIR/release"
 CDIR="$CACHE/ctest"; mkdir -p "$CDIR"
-CFLAGS=(-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Iffi/include)
-LIBS=("$LIB/libvouch.a" -lpthread -ldl -lm)
+# Install into a prefix the way a packager would, render vouch.pc, and build through pkg-config,
+# so the pkg-config file is tested too.
+PREFIX="$CDIR/prefix"; rm -rf "$PREFIX"; mkdir -p "$PREFIX/lib/pkgconfig" "$PREFIX/include"
+cp "$LIB/libvouch.a" "$PREFIX/lib/"
+cp ffi/include/vouch.h "$PREFIX/include/"
+VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
+sed -e "s|@PREFIX@|$PREFIX|" -e "s|@VERSION@|$VERSION|" ffi/vouch.pc.in > "$PREFIX/lib/pkgconfig/vouch.pc"
+export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
+read -r -a PC_CFLAGS <<<"$(pkg-config --cflags vouch)"
+read -r -a PC_LIBS <<<"$(pkg-config --libs --static vouch)"
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L "${PC_CFLAGS[@]}")
+LIBS=("${PC_LIBS[@]}")
 gcc "${CFLAGS[@]}" -O1 ffi/tests/test_reference.c "${LIBS[@]}" -o "$CDIR/test_reference"
 "$CDIR/test_reference"
 valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect -q "$CDIR/test_reference"
