@@ -25,15 +25,20 @@ extern crate std;
 
 mod error;
 mod go;
+mod gojson;
 pub mod json;
+pub mod manifest;
 mod policy;
 mod reference;
 
 pub use error::Error;
 pub use policy::{
-    DockerImage, DockerImageError, Fulcio, KeySource, KeyType, MAX_POLICY_BYTES, Namespace,
-    Namespaces, PathOrData, Pki, Policy, PolicyError, PolicyErrorKind, Requirement, SignedBy,
-    SignedIdentity, SigstoreSigned, SigstoreTrust, Transport,
+    CompileOptions, CompileWarning, DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT, Decision,
+    DockerImage, DockerImageError, Evaluator, Evidence, Files, Fulcio, Headline, Image, ImageError,
+    ImageNamespaces, KeySource, KeyType, MAX_POLICY_BYTES, Namespace, Namespaces, PathOrData, Pki,
+    Policy, PolicyError, PolicyErrorKind, Reason, Requirement, RequirementOutcome,
+    SIGSTORE_SIGNATURE_MIME, Scope, Signature, SignatureOutcome, SignatureVerdict, SignedBy,
+    SignedIdentity, SigstoreSigned, SigstoreTrust, Transport, Verdict,
 };
 pub use reference::{
     AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,

@@ -1,5 +1,6 @@
 //! The `docker` transport's image references and the policy scopes they are looked up under.
 
+use alloc::string::String;
 use core::fmt;
 
 use crate::reference::{Reference, ReferenceError};
@@ -19,6 +20,8 @@ pub enum DockerImageError {
     Reference(ReferenceError),
     /// The reference has both a tag and a digest, which the docker transport refuses.
     TagAndDigest,
+    /// Another transport rule (the explanation).
+    Other(String),
 }
 
 impl fmt::Display for DockerImageError {
@@ -28,6 +31,7 @@ impl fmt::Display for DockerImageError {
             Self::TagAndDigest => f.write_str(
                 "Docker references with both a tag and digest are currently not supported",
             ),
+            Self::Other(message) => f.write_str(message),
         }
     }
 }
@@ -45,6 +49,29 @@ impl DockerImage {
         Ok(Self {
             reference: reference.with_default_tag(),
         })
+    }
+
+    /// Parses a `docker-daemon:` named reference: a tag or a digest is required (a name alone
+    /// is refused, not given `latest`), and the repository name `sha256` is reserved.
+    pub(crate) fn parse_daemon(s: &str) -> Result<Self, DockerImageError> {
+        let reference = Reference::parse_normalized(s).map_err(DockerImageError::Reference)?;
+        if reference.familiar_name() == "sha256" {
+            return Err(DockerImageError::Other(alloc::format!(
+                "Invalid docker-daemon: reference {s}: The sha256 repository name is reserved for (non-shortened) digest references"
+            )));
+        }
+        if reference.is_name_only() {
+            return Err(DockerImageError::Other(alloc::format!(
+                "docker-daemon: reference {} has neither a tag nor a digest",
+                reference.familiar_string()
+            )));
+        }
+        if reference.tag().is_some() && reference.digest().is_some() {
+            return Err(DockerImageError::Other(String::from(
+                "docker-daemon: references with both a tag and digest are currently not supported",
+            )));
+        }
+        Ok(Self { reference })
     }
 
     /// The reference (tagged or digested).

@@ -1,20 +1,34 @@
 //! containers-policy.json(5): the model, strict parsing exactly as containers/image 5.34, and
 //! the transports whose scopes it validates.
 
+mod decision;
 mod docker;
 mod error;
-mod json;
+mod evaluate;
+mod identity;
+mod image;
+mod index;
 mod model;
 mod parse;
+mod storage;
 mod transport;
 
+pub use decision::{
+    Decision, Headline, Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict,
+    Verdict,
+};
 pub use docker::{DockerImage, DockerImageError, Namespace, Namespaces};
 pub use error::{PolicyError, PolicyErrorKind};
+pub use evaluate::{
+    CompileOptions, CompileWarning, Evaluator, Evidence, Files, SIGSTORE_SIGNATURE_MIME, Signature,
+};
+pub use image::{Image, ImageError, ImageNamespaces};
 pub use model::{
     Fulcio, KeySource, KeyType, PathOrData, Pki, Policy, Requirement, SignedBy, SignedIdentity,
     SigstoreSigned, SigstoreTrust,
 };
 pub use parse::MAX_POLICY_BYTES;
+pub use storage::{DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT};
 pub use transport::Transport;
 
 impl Policy {

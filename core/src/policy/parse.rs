@@ -9,9 +9,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::error::{PolicyError, PolicyErrorKind as Kind};
-use super::json::{self, Member, Node, Value};
 use super::model::*;
 use super::transport::Transport;
+use crate::gojson::{self as json, Member, Node, Value};
 use crate::reference::{Reference, grammar_is_domain, grammar_is_name};
 
 /// The largest policy document vouch reads.
@@ -136,7 +136,7 @@ impl Decoder<'_> {
     fn bytes(&self, node: &Node, path: &str) -> Result<Option<Vec<u8>>, PolicyError> {
         match &node.value {
             Value::Null => Ok(None),
-            Value::String(s) => go_base64(s).map(Some).map_err(|at| {
+            Value::String(s) => crate::go::base64_std(s).map(Some).map_err(|at| {
                 self.error(
                     Kind::InvalidValue,
                     alloc::format!("illegal base64 data at input byte {at}"),
@@ -737,77 +737,4 @@ fn child_path(path: &str, key: &str) -> String {
 
 fn index_path(path: &str, index: usize) -> String {
     alloc::format!("{path}[{index}]")
-}
-
-/// Go's `base64.StdEncoding.Decode`: padding required, `\r` and `\n` skipped, non-zero
-/// trailing bits tolerated. The error is the offset of the first bad byte.
-fn go_base64(text: &str) -> Result<Vec<u8>, usize> {
-    fn value(b: u8) -> Option<u32> {
-        match b {
-            b'A'..=b'Z' => Some(u32::from(b - b'A')),
-            b'a'..=b'z' => Some(u32::from(b - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(b - b'0') + 52),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        }
-    }
-    let chars: Vec<(usize, u8)> = text
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b != b'\r' && b != b'\n')
-        .collect();
-    let mut out = Vec::with_capacity(chars.len() / 4 * 3);
-    let quanta = chars.chunks(4);
-    let count = quanta.len();
-    for (n, quantum) in quanta.enumerate() {
-        if quantum.len() < 4 {
-            return Err(quantum
-                .last()
-                .map_or(text.len(), |&(i, _)| i + 1)
-                .min(text.len()));
-        }
-        let last = n + 1 == count;
-        let mut acc = 0u32;
-        let mut used = 0;
-        for (k, &(at, b)) in quantum.iter().enumerate() {
-            match value(b) {
-                Some(v) if used == k => {
-                    acc = (acc << 6) | v;
-                    used += 1;
-                }
-                None if b == b'=' && last && k >= 2 => {
-                    // Padding: only at the end, and "x===" is not allowed.
-                    if quantum[k..].iter().any(|&(_, c)| c != b'=') {
-                        return Err(at);
-                    }
-                    break;
-                }
-                _ => return Err(at),
-            }
-        }
-        acc <<= 6 * (4 - used);
-        let bytes = [(acc >> 16) as u8, (acc >> 8) as u8, acc as u8];
-        out.extend_from_slice(&bytes[..used - 1]);
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_as_go_decodes_it() {
-        assert_eq!(go_base64(""), Ok(alloc::vec![]));
-        assert_eq!(go_base64("aGVsbG8="), Ok(b"hello".to_vec()));
-        assert_eq!(go_base64("aGVs\r\nbG8="), Ok(b"hello".to_vec()));
-        assert_eq!(go_base64("aGVsbA=="), Ok(b"hell".to_vec()));
-        assert_eq!(go_base64("aGVsbB=="), Ok(b"hell".to_vec()));
-        assert!(go_base64("aGVsbG8").is_err());
-        assert!(go_base64("a===").is_err());
-        assert!(go_base64("aG=s").is_err());
-        assert!(go_base64("aGVsbA==aGVs").is_err());
-        assert!(go_base64("aGVsbG8_").is_err());
-    }
 }

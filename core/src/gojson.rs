@@ -20,6 +20,8 @@ pub(crate) const MAX_DEPTH: usize = 64;
 pub(crate) struct Node {
     pub(crate) value: Value,
     pub(crate) start: usize,
+    /// The offset just past the value's last byte.
+    pub(crate) end: usize,
 }
 
 /// A JSON value. Numbers keep their text: no policy field is numeric.
@@ -64,7 +66,16 @@ pub(crate) struct SyntaxError {
 
 /// Parses a whole document.
 pub(crate) fn parse(input: &[u8]) -> Result<Node, SyntaxError> {
-    let mut reader = Reader { input, pos: 0 };
+    parse_bounded(input, MAX_DEPTH)
+}
+
+/// Parses a whole document, refusing nesting deeper than `max_depth`.
+pub(crate) fn parse_bounded(input: &[u8], max_depth: usize) -> Result<Node, SyntaxError> {
+    let mut reader = Reader {
+        input,
+        pos: 0,
+        max_depth,
+    };
     reader.skip_whitespace();
     let node = reader.value(0)?;
     reader.skip_whitespace();
@@ -77,6 +88,7 @@ pub(crate) fn parse(input: &[u8]) -> Result<Node, SyntaxError> {
 struct Reader<'a> {
     input: &'a [u8],
     pos: usize,
+    max_depth: usize,
 }
 
 impl Reader<'_> {
@@ -140,13 +152,17 @@ impl Reader<'_> {
             Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
             _ => return Err(self.error("looking for beginning of value")),
         };
-        Ok(Node { value, start })
+        Ok(Node {
+            value,
+            start,
+            end: self.pos,
+        })
     }
 
     fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
-        if depth > MAX_DEPTH {
+        if depth > self.max_depth {
             return Err(SyntaxError {
-                message: alloc::format!("exceeded max depth of {MAX_DEPTH}"),
+                message: alloc::format!("exceeded max depth of {}", self.max_depth),
                 offset: self.pos,
             });
         }

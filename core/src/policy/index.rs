@@ -1,0 +1,100 @@
+//! The scope index: for each transport, its scopes in hash maps, so that finding the
+//! requirement list for an image costs the same with one scope or with a hundred thousand.
+
+use alloc::boxed::Box;
+
+use foldhash::fast::FixedState;
+use hashbrown::HashMap;
+
+use super::docker::Namespace;
+use super::image::Image;
+use super::transport::Transport;
+
+/// A fixed seed: lookups must be deterministic across processes and need no randomness (no
+/// I/O). Only the policy's own keys are ever inserted, so flooding is not a concern.
+const SEED: u64 = 0x766f_7563_685f_7631; // "vouch_v1"
+
+type Map = HashMap<Box<str>, u32, FixedState>;
+
+fn new_map() -> Map {
+    HashMap::with_hasher(FixedState::with_seed(SEED))
+}
+
+/// One transport's scopes.
+#[derive(Clone, Debug)]
+pub(crate) struct ScopeIndex {
+    /// Every non-empty scope, spelled as in the policy.
+    exact: Map,
+    /// `*.suffix` scopes, keyed by `suffix`.
+    wildcard: Map,
+    /// The transport's `""` scope.
+    default: Option<u32>,
+}
+
+impl ScopeIndex {
+    pub(crate) fn new() -> Self {
+        Self {
+            exact: new_map(),
+            wildcard: new_map(),
+            default: None,
+        }
+    }
+
+    /// Adds a scope and the number of its requirement list.
+    pub(crate) fn insert(&mut self, scope: &str, list: u32) {
+        if scope.is_empty() {
+            self.default = Some(list);
+            return;
+        }
+        if let Some(suffix) = scope.strip_prefix("*.") {
+            self.wildcard.insert(suffix.into(), list);
+        }
+        self.exact.insert(scope.into(), list);
+    }
+
+    /// The requirement list for `image`: its identity, then its namespaces in order, then the
+    /// transport's `""` scope. `None` means the global default applies.
+    pub(crate) fn lookup(&self, image: &Image) -> Option<u32> {
+        let identity = image.policy_identity();
+        if !identity.is_empty() {
+            if let Some(&list) = self.exact.get(identity) {
+                return Some(list);
+            }
+        }
+        for namespace in image.namespaces() {
+            let found = match namespace {
+                Namespace::Exact(scope) => self.exact.get(scope),
+                Namespace::Wildcard(suffix) => self.wildcard.get(suffix),
+            };
+            if let Some(&list) = found {
+                return Some(list);
+            }
+        }
+        self.default
+    }
+}
+
+/// The index of every registered transport named in the policy.
+#[derive(Clone, Debug)]
+pub(crate) struct TransportIndex {
+    transports: [Option<ScopeIndex>; Transport::ALL.len()],
+}
+
+impl TransportIndex {
+    pub(crate) fn new() -> Self {
+        Self {
+            transports: Default::default(),
+        }
+    }
+
+    pub(crate) fn transport_mut(&mut self, transport: Transport) -> &mut ScopeIndex {
+        self.transports[transport as usize].get_or_insert_with(ScopeIndex::new)
+    }
+
+    /// The requirement list for `image`; `None` means the global default.
+    pub(crate) fn lookup(&self, image: &Image) -> Option<u32> {
+        self.transports[image.transport() as usize]
+            .as_ref()?
+            .lookup(image)
+    }
+}
