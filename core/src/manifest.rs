@@ -241,6 +241,11 @@ fn protected_header(entry: &Node) -> Result<Vec<u8>, ManifestError> {
             if !chain_ok || !string_or_null(go_field(header, "alg")) {
                 return Err(bad("a signature's header has fields of the wrong type"));
             }
+            if let Some(jwk) = go_field(header, "jwk") {
+                if !plausible_jwk(jwk) {
+                    return Err(bad("a signature's header has an invalid public key"));
+                }
+            }
         }
         Some(_) => return Err(bad("a signature's header is not an object")),
     }
@@ -250,6 +255,39 @@ fn protected_header(entry: &Node) -> Result<Vec<u8>, ManifestError> {
         Some(_) => return Err(bad("a signature's \"protected\" is not a string")),
     };
     jose_base64url(protected).ok_or(bad("a protected header is not base64url"))
+}
+
+/// libtrust parses `header.jwk` as a public key. vouch checks its shape (an EC key on a named
+/// curve with coordinates, or an RSA key with modulus and exponent), and refuses anything
+/// else, `null` included, as libtrust does.
+fn plausible_jwk(jwk: &Node) -> bool {
+    let Value::Object(members) = &jwk.value else {
+        return false;
+    };
+    let text = |key: &str| {
+        members
+            .iter()
+            .rev()
+            .find(|m| m.key == key)
+            .and_then(|m| match &m.value.value {
+                Value::String(s) => Some(s.as_str()),
+                _ => None,
+            })
+    };
+    let coordinate = |key: &str| {
+        text(key)
+            .and_then(jose_base64url)
+            .is_some_and(|b| !b.is_empty())
+    };
+    match text("kty") {
+        Some("EC") => {
+            matches!(text("crv"), Some("P-256" | "P-384" | "P-521"))
+                && coordinate("x")
+                && coordinate("y")
+        }
+        Some("RSA") => coordinate("n") && coordinate("e"),
+        _ => false,
+    }
 }
 
 /// libtrust's `joseBase64UrlDecode`: newlines and spaces removed, padding restored.
@@ -331,7 +369,7 @@ mod tests {
             b64url(tail)
         );
         let manifest = format!(
-            "{body},\"SIGNATURES\":[{{\"header\":{{\"alg\":\"ES256\",\"jwk\":{{}}}},\"signature\":\"x\",\"protected\":\"{}\"}}]}}",
+            "{body},\"SIGNATURES\":[{{\"header\":{{\"alg\":\"ES256\",\"jwk\":{{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AQ\",\"y\":\"Ag\"}}}},\"signature\":\"x\",\"protected\":\"{}\"}}]}}",
             b64url(protected.as_bytes())
         );
         // `SIGNATURES` makes it signed for the guess, but the strip step needs the exact key.
@@ -349,6 +387,7 @@ mod tests {
             ),
             r#"{"schemaVersion":1,"signatures":[]}"#.into(),
             r#"{"schemaVersion":1,"signatures":[{"protected":"e30"}]}"#.into(),
+            manifest.replace("\"kty\":\"EC\"", "\"kty\":\"oct\""),
         ] {
             if bad == manifest {
                 continue;

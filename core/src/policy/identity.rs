@@ -17,6 +17,18 @@ impl SignedIdentity {
         self.matches_reference(image, &signed)
     }
 
+    /// For `remapIdentity`: the image reference as signatures must name it (`None` for the
+    /// other kinds).
+    pub fn remap(&self, image: &Reference) -> Option<Remapped> {
+        match self {
+            Self::RemapIdentity {
+                prefix,
+                signed_prefix,
+            } => Some(remap(image, prefix, signed_prefix)),
+            _ => None,
+        }
+    }
+
     /// [`SignedIdentity::matches`] with the signature's reference already parsed.
     pub fn matches_reference(&self, image: Option<&Reference>, signed: &Reference) -> bool {
         match self {
@@ -67,7 +79,8 @@ fn repo_digest_or_exact(image: &Reference, signed: &Reference) -> bool {
 }
 
 /// The outcome of rewriting an image reference for `remapIdentity`.
-pub(crate) enum Remapped {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Remapped {
     /// The prefix does not apply; the reference is used as it is.
     Unchanged,
     /// The rewritten reference.

@@ -7,7 +7,7 @@ use core::fmt;
 use super::docker::{DockerImage, DockerImageError, Namespace, Namespaces};
 use super::storage::{self, StorageImage};
 use super::transport::{Transport, clean_path};
-use crate::reference::{Digest, Reference};
+use crate::reference::{Digest, DigestAlgorithm, Reference};
 
 /// An image as a transport names it: what policy lookup and identity matching need.
 ///
@@ -108,7 +108,8 @@ impl Image {
                 path: resolved_path(reference)?,
                 itself: false,
             },
-            Transport::Oci | Transport::OciArchive => oci(reference)?,
+            Transport::Oci => oci(reference, true)?,
+            Transport::OciArchive => oci(reference, false)?,
             Transport::ContainersStorage => {
                 Inner::Storage(storage::parse(reference).map_err(ImageError::Invalid)?)
             }
@@ -237,23 +238,29 @@ fn resolved_path(path: &str) -> Result<String, ImageError> {
     Ok(clean)
 }
 
-/// `oci:path[:image]` and `oci-archive:path[:image]` (also `path:@index`): the path is cut
-/// at its first colon; the scope is the path alone.
-fn oci(reference: &str) -> Result<Inner, ImageError> {
+/// `oci:path[:image]` (also `path:@index`) and `oci-archive:path[:image]`: the path is cut at
+/// its first colon; the scope is the path alone.
+fn oci(reference: &str, indexes: bool) -> Result<Inner, ImageError> {
     let (path, image) = reference.split_once(':').unwrap_or((reference, ""));
-    if let Some(index) = image.strip_prefix('@') {
-        source_index(index)?;
-    } else if !image.is_empty() && !valid_oci_image_name(image) {
+    let index = if indexes {
+        image.strip_prefix('@')
+    } else {
+        None
+    };
+    if let Some(index) = index {
+        source_index(index).map_err(|e| {
+            ImageError::Invalid(alloc::format!("Invalid source index @{index}: {e}"))
+        })?;
+    }
+    let path = resolved_path(path)?;
+    if index.is_none() && !image.is_empty() && !valid_oci_image_name(image) {
         return Err(ImageError::Invalid(alloc::format!("Invalid image {image}")));
     }
-    Ok(Inner::Path {
-        path: resolved_path(path)?,
-        itself: true,
-    })
+    Ok(Inner::Path { path, itself: true })
 }
 
-/// `@N` after a path: Go's `strconv.Atoi`, and not negative.
-fn source_index(text: &str) -> Result<u64, ImageError> {
+/// `@N` after a path: Go's `strconv.Atoi`, and not negative. The error says which.
+fn source_index(text: &str) -> Result<u64, &'static str> {
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
     let negative = text.starts_with('-');
     let value = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -264,12 +271,8 @@ fn source_index(text: &str) -> Result<u64, ImageError> {
     match value {
         Some(0) => Ok(0),
         Some(v) if !negative => Ok(v),
-        Some(_) => Err(ImageError::Invalid(alloc::format!(
-            "Invalid source index @{text}: must not be negative"
-        ))),
-        None => Err(ImageError::Invalid(alloc::format!(
-            "Invalid source index @{text}: not an integer"
-        ))),
+        Some(_) => Err("must not be negative"),
+        None => Err("not an integer"),
     }
 }
 
@@ -292,7 +295,12 @@ fn valid_oci_image_name(image: &str) -> bool {
 
 /// `docker-daemon:`: a docker reference (tag or digest, `latest` added) or an image ID.
 fn daemon(reference: &str) -> Result<Inner, ImageError> {
-    if Digest::parse(reference).is_ok() {
+    if let Ok(digest) = Digest::parse(reference) {
+        if digest.algorithm() != DigestAlgorithm::Sha256 {
+            return Err(ImageError::Invalid(alloc::format!(
+                "Invalid docker-daemon: reference {reference}: only digest algorithm sha256 accepted"
+            )));
+        }
         return Ok(Inner::Unscoped { docker: None });
     }
     let image = DockerImage::parse_daemon(reference).map_err(ImageError::Docker)?;
@@ -311,7 +319,9 @@ fn docker_archive(reference: &str) -> Result<Inner, ImageError> {
         return Ok(Inner::Unscoped { docker: None });
     };
     if let Some(index) = named.strip_prefix('@') {
-        source_index(index)?;
+        source_index(index).map_err(|e| {
+            ImageError::Invalid(alloc::format!("Invalid source index @{index}: {e}"))
+        })?;
         return Ok(Inner::Unscoped { docker: None });
     }
     let parsed = Reference::parse_normalized(named)
@@ -334,11 +344,12 @@ fn docker_archive(reference: &str) -> Result<Inner, ImageError> {
     })
 }
 
-/// `tarball:path[:path…]`: only the transport's `""` scope applies.
+/// `tarball:file[:file…]`: only the transport's `""` scope applies. containers/image opens
+/// every file here; vouch can only refuse names that cannot be files (empty ones).
 fn tarball(reference: &str) -> Result<Inner, ImageError> {
-    if reference.is_empty() {
-        return Err(ImageError::Invalid(String::from(
-            "tarball reference names no file",
+    if reference.split(':').any(str::is_empty) {
+        return Err(ImageError::Invalid(alloc::format!(
+            "tarball reference {reference:?} has an empty file name"
         )));
     }
     Ok(Inner::Unscoped { docker: None })

@@ -22,6 +22,7 @@ pub use error::{PolicyError, PolicyErrorKind};
 pub use evaluate::{
     CompileOptions, CompileWarning, Evaluator, Evidence, Files, SIGSTORE_SIGNATURE_MIME, Signature,
 };
+pub use identity::Remapped;
 pub use image::{Image, ImageError, ImageNamespaces};
 pub use model::{
     Fulcio, KeySource, KeyType, PathOrData, Pki, Policy, Requirement, SignedBy, SignedIdentity,

@@ -72,26 +72,45 @@ pub(crate) fn parse(reference: &str) -> Result<StorageImage, String> {
                 g
             }
         };
+        // Driver options are the driver's business and never part of a scope; vouch does
+        // not validate them.
         let graph = graph.split_once(':').map_or(graph, |(g, _options)| g);
         let (graph, run_root) = graph.split_once('+').unwrap_or((graph, ""));
         if !run_root.is_empty() && !run_root.starts_with('/') {
-            return Err(String::from("path is not absolute"));
+            return Err(String::from("path name is not absolute"));
         }
         if !graph.is_empty() {
             if !graph.starts_with('/') {
-                return Err(String::from("path is not absolute"));
+                return Err(String::from("path name is not absolute"));
             }
-            let clean = clean_path(graph);
-            if clean != graph {
+            root = clean_path(graph);
+        }
+        driver = match driver {
+            // The name the loaded driver reports.
+            "overlay" | "overlay2" => "overlay",
+            "vfs" | "btrfs" | "zfs" => driver,
+            other => {
                 return Err(alloc::format!(
-                    "store path {graph:?} is not in clean form ({clean:?})"
+                    "failed to GetDriver graph {other} {root}: driver not supported"
                 ));
             }
-            root = clean;
-        }
+        };
     }
     if rest.is_empty() {
-        return Err(invalid("empty reference"));
+        return Err(alloc::format!(
+            "{rest:?} is an empty reference: invalid reference"
+        ));
+    }
+    if rest.starts_with('[') {
+        // A second store specification is skipped.
+        match rest.find(']') {
+            Some(close) if close >= 1 => rest = &rest[close + 1..],
+            _ => {
+                return Err(alloc::format!(
+                    "store specifier in {rest:?} did not end: invalid reference"
+                ));
+            }
+        }
     }
     let mut id = None;
     if let Some(at) = rest.rfind('@') {
