@@ -30,6 +30,7 @@ pub mod json;
 pub mod manifest;
 mod policy;
 mod reference;
+pub mod time;
 
 pub use error::Error;
 pub use policy::{

@@ -5,7 +5,14 @@
 //! added, never renamed or dropped. Unknown request fields are an error, so that a typo never
 //! silently weakens a check.
 
+mod evaluate;
 mod reference;
+
+pub use evaluate::{
+    DecisionAnswer, EvaluateRequest, ImageAnswer, MAX_EVALUATE_REQUEST, MAX_SIGNATURES,
+    PolicyErrorLocation, RequirementAnswer, ScopeAnswer, SignatureAnswer, decision_json,
+    evaluate_answer, evaluate_line, evaluate_parsed, evaluate_request, evaluate_with,
+};
 
 pub use reference::{
     MAX_REFERENCE_INPUT, ReferenceAnswer, ReferenceRequest, reference_answer, reference_line,

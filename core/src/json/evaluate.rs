@@ -1,0 +1,511 @@
+//! "Evaluate an image against a policy": requests and decisions.
+//!
+//! The request is read with the same Go-compatible JSON reader as policies, strictly: unknown
+//! or repeated fields are an error. The `policy` value's bytes, exactly as they stand in the
+//! request, are the policy document, so the policy's own strictness errors are reported as
+//! policy errors.
+
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use serde::Serialize;
+
+use crate::gojson::{self, Member, Node, Value};
+use crate::policy::{
+    CompileOptions, Decision, Evaluator, Evidence, Files, Image, Policy, PolicyError, Reason,
+    Signature,
+};
+
+/// The largest request vouch reads, in bytes: a policy of up to
+/// [`MAX_POLICY_BYTES`](crate::MAX_POLICY_BYTES) with room for its files and signatures.
+pub const MAX_EVALUATE_REQUEST: usize = 96 * 1024 * 1024;
+
+/// Requests nest no deeper than a policy inside them.
+const MAX_REQUEST_DEPTH: usize = crate::gojson::MAX_DEPTH + 2;
+
+/// At most this many signatures are read from one request.
+pub const MAX_SIGNATURES: usize = 1024;
+
+/// A parsed evaluation request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvaluateRequest {
+    /// The caller's correlation id, echoed in the decision.
+    pub id: Option<String>,
+    /// The policy document's bytes.
+    pub policy: Vec<u8>,
+    /// Files the policy names.
+    pub files: Files,
+    /// The transport name.
+    pub transport: String,
+    /// The reference within the transport.
+    pub reference: String,
+    /// The manifest bytes.
+    pub manifest: Vec<u8>,
+    /// The signatures, in order.
+    pub signatures: Vec<Signature>,
+    /// The time of the decision (seconds since the Unix epoch).
+    pub now: Option<i64>,
+}
+
+/// Where a rejected policy went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PolicyErrorLocation {
+    /// The JSON path of the offending value.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// The scope that decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScopeAnswer {
+    /// The transport (`null` for the global default).
+    pub transport: Option<String>,
+    /// The scope (`""` for a transport's default entry).
+    pub scope: String,
+}
+
+/// The image as the transport named it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImageAnswer {
+    /// The transport.
+    pub transport: String,
+    /// The most specific policy scope (`PolicyConfigurationIdentity`).
+    pub policy_identity: String,
+    /// The image's docker reference, if it has one.
+    pub docker_reference: Option<String>,
+}
+
+/// One signature's outcome under one requirement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignatureAnswer {
+    /// 0-based position in the request's `signatures`.
+    pub index: usize,
+    /// `simple` or `sigstore`.
+    pub kind: String,
+    /// `accepted`, `rejected` or `skipped`.
+    pub verdict: String,
+    /// The stable reason code.
+    pub reason: String,
+    /// The reason for a person.
+    pub message: String,
+}
+
+/// One requirement's outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RequirementAnswer {
+    /// 0-based position in the scope's list.
+    pub index: usize,
+    /// The requirement's `type`.
+    #[serde(rename = "type")]
+    pub requirement_type: String,
+    /// `allowed`, `denied` or `not_evaluated`.
+    pub verdict: String,
+    /// The stable reason code (empty unless denied).
+    pub reason: String,
+    /// The reason for a person (empty unless denied).
+    pub message: String,
+    /// What happened to each signature it looked at.
+    pub signatures: Vec<SignatureAnswer>,
+}
+
+/// The decision, as every surface writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DecisionAnswer {
+    /// The request's `id`, when it had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The verdict.
+    pub allowed: bool,
+    /// Why the policy document was rejected; empty when it was accepted.
+    pub policy_error: String,
+    /// The stable class of the failure; empty when allowed.
+    pub error_kind: String,
+    /// One line for a person; empty when allowed.
+    pub error: String,
+    /// The headline's reason code when a requirement denied; empty otherwise.
+    pub reason: String,
+    /// Which policy entry decided; `null` when none did (bad request, policy or reference).
+    pub scope: Option<ScopeAnswer>,
+    /// The image, when its reference was accepted.
+    pub image: Option<ImageAnswer>,
+    /// Per requirement of the deciding scope, in order.
+    pub requirements: Vec<RequirementAnswer>,
+    /// Where the policy went wrong, when it was rejected.
+    pub policy_error_location: Option<PolicyErrorLocation>,
+}
+
+impl DecisionAnswer {
+    fn failure(id: Option<String>, kind: &str, error: String) -> Self {
+        Self {
+            id,
+            allowed: false,
+            policy_error: String::new(),
+            error_kind: kind.into(),
+            error,
+            reason: String::new(),
+            scope: None,
+            image: None,
+            requirements: Vec::new(),
+            policy_error_location: None,
+        }
+    }
+
+    /// The answer for a rejected policy document.
+    pub fn policy_rejected(id: Option<String>, error: &PolicyError) -> Self {
+        Self {
+            policy_error: error.to_string(),
+            policy_error_location: Some(PolicyErrorLocation {
+                path: error.path().into(),
+                line: error.line(),
+                column: error.column(),
+            }),
+            ..Self::failure(id, error.kind().name(), error.to_string())
+        }
+    }
+
+    /// The answer for a request that could not be read.
+    pub fn invalid_request(id: Option<String>, error: String) -> Self {
+        Self::failure(id, "invalid_request", error)
+    }
+
+    /// The answer for a decision.
+    pub fn from_decision(
+        id: Option<String>,
+        image: &Image,
+        decision: &Decision<'_>,
+        signatures: &[Signature],
+    ) -> Self {
+        let headline = decision.headline();
+        let requirements = decision
+            .requirements
+            .iter()
+            .enumerate()
+            .map(|(index, outcome)| RequirementAnswer {
+                index,
+                requirement_type: outcome.requirement.into(),
+                verdict: outcome.verdict.name().into(),
+                reason: outcome.reason.as_ref().map_or("", Reason::code).into(),
+                message: outcome
+                    .reason
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                signatures: outcome
+                    .signatures
+                    .iter()
+                    .map(|s| SignatureAnswer {
+                        index: s.index,
+                        kind: signatures.get(s.index).map_or("", Signature::kind).into(),
+                        verdict: s.verdict.name().into(),
+                        reason: s.reason.code().into(),
+                        message: s.reason.to_string(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self {
+            id,
+            allowed: decision.allowed,
+            policy_error: String::new(),
+            error_kind: if decision.allowed {
+                String::new()
+            } else {
+                String::from("requirement")
+            },
+            error: decision.message(),
+            reason: headline.map_or("", |h| h.reason.code()).into(),
+            scope: Some(ScopeAnswer {
+                transport: decision.scope.transport.map(Into::into),
+                scope: decision.scope.scope.into(),
+            }),
+            image: Some(image_answer(image)),
+            requirements,
+            policy_error_location: None,
+        }
+    }
+}
+
+fn image_answer(image: &Image) -> ImageAnswer {
+    ImageAnswer {
+        transport: image.transport().name().into(),
+        policy_identity: image.policy_identity().into(),
+        docker_reference: image.docker_reference().map(|r| r.as_str().into()),
+    }
+}
+
+/// Reads a request. The error is one line for a person; the id is recovered when possible.
+pub fn evaluate_request(input: &[u8]) -> Result<EvaluateRequest, (Option<String>, String)> {
+    if input.len() > MAX_EVALUATE_REQUEST {
+        return Err((
+            None,
+            alloc::format!(
+                "the request is {} bytes; at most {MAX_EVALUATE_REQUEST} are read",
+                input.len()
+            ),
+        ));
+    }
+    let root = gojson::parse_bounded(input, MAX_REQUEST_DEPTH).map_err(|e| {
+        (
+            None,
+            alloc::format!(
+                "the request is not valid JSON: {} (byte {})",
+                e.message,
+                e.offset
+            ),
+        )
+    })?;
+    let Value::Object(members) = &root.value else {
+        return Err((None, String::from("the request must be a JSON object")));
+    };
+    let id = members
+        .iter()
+        .find(|m| m.key == "id")
+        .and_then(|m| match &m.value.value {
+            Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+    read_request(input, members).map_err(|e| (id, e))
+}
+
+fn string(node: &Node, field: &str) -> Result<String, String> {
+    match &node.value {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(alloc::format!(
+            "{field} must be a string, not {}",
+            other.go_kind()
+        )),
+    }
+}
+
+fn base64(node: &Node, field: &str) -> Result<Vec<u8>, String> {
+    let text = string(node, field)?;
+    crate::go::base64_std(&text)
+        .map_err(|at| alloc::format!("{field} is not valid base64 (at character {at})"))
+}
+
+fn object<'n>(node: &'n Node, field: &str) -> Result<&'n [Member], String> {
+    match &node.value {
+        Value::Object(members) => Ok(members),
+        other => Err(alloc::format!(
+            "{field} must be an object, not {}",
+            other.go_kind()
+        )),
+    }
+}
+
+/// Refuses repeated keys: a second value must never silently replace the first.
+fn no_duplicates(members: &[Member], what: &str) -> Result<(), String> {
+    let mut seen = alloc::collections::BTreeSet::new();
+    for member in members {
+        if !seen.insert(member.key.as_str()) {
+            return Err(alloc::format!(
+                "{what}: field {:?} appears twice",
+                member.key
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn read_request(input: &[u8], members: &[Member]) -> Result<EvaluateRequest, String> {
+    no_duplicates(members, "request")?;
+    let mut request = EvaluateRequest {
+        id: None,
+        policy: Vec::new(),
+        files: BTreeMap::new(),
+        transport: String::new(),
+        reference: String::new(),
+        manifest: Vec::new(),
+        signatures: Vec::new(),
+        now: None,
+    };
+    let mut policies = 0;
+    let (mut transport, mut reference) = (false, false);
+    for member in members {
+        let node = &member.value;
+        match member.key.as_str() {
+            "id" => request.id = Some(string(node, "id")?),
+            "policy" => {
+                policies += 1;
+                request.policy = input
+                    .get(node.start..node.end)
+                    .ok_or("policy: internal offset error")?
+                    .to_vec();
+            }
+            "policy_text" => {
+                policies += 1;
+                request.policy = string(node, "policy_text")?.into_bytes();
+            }
+            "policy_base64" => {
+                policies += 1;
+                request.policy = base64(node, "policy_base64")?;
+            }
+            "files" => {
+                let files = object(node, "files")?;
+                no_duplicates(files, "files")?;
+                for file in files {
+                    let bytes = base64(&file.value, &alloc::format!("files[{:?}]", file.key))?;
+                    request.files.insert(file.key.clone(), bytes);
+                }
+            }
+            "transport" => {
+                transport = true;
+                request.transport = string(node, "transport")?;
+            }
+            "reference" => {
+                reference = true;
+                request.reference = string(node, "reference")?;
+            }
+            "manifest" => request.manifest = base64(node, "manifest")?,
+            "signatures" => {
+                let Value::Array(items) = &node.value else {
+                    return Err(String::from("signatures must be an array"));
+                };
+                if items.len() > MAX_SIGNATURES {
+                    return Err(alloc::format!(
+                        "{} signatures; at most {MAX_SIGNATURES} are read",
+                        items.len()
+                    ));
+                }
+                for (i, item) in items.iter().enumerate() {
+                    request.signatures.push(read_signature(item, i)?);
+                }
+            }
+            "now" => {
+                let text = string(node, "now")?;
+                request.now = Some(
+                    crate::time::parse_rfc3339(&text)
+                        .ok_or_else(|| alloc::format!("now: {text:?} is not an RFC 3339 time"))?,
+                );
+            }
+            other => return Err(alloc::format!("unknown request field {other:?}")),
+        }
+    }
+    match policies {
+        0 => {
+            return Err(String::from(
+                "one of policy, policy_text, policy_base64 is required",
+            ));
+        }
+        1 => {}
+        _ => {
+            return Err(String::from(
+                "give only one of policy, policy_text, policy_base64",
+            ));
+        }
+    }
+    if !transport {
+        return Err(String::from("transport is required"));
+    }
+    if !reference {
+        return Err(String::from("reference is required"));
+    }
+    Ok(request)
+}
+
+fn read_signature(node: &Node, index: usize) -> Result<Signature, String> {
+    let what = alloc::format!("signatures[{index}]");
+    let members = object(node, &what)?;
+    no_duplicates(members, &what)?;
+    let field = |name: &str| members.iter().find(|m| m.key == name).map(|m| &m.value);
+    let kind = field("kind").ok_or_else(|| alloc::format!("{what}.kind is required"))?;
+    let kind = string(kind, &alloc::format!("{what}.kind"))?;
+    let allowed: &[&str] = match kind.as_str() {
+        "simple" => &["kind", "blob"],
+        "sigstore" => &["kind", "mime", "payload", "annotations"],
+        other => {
+            return Err(alloc::format!(
+                "{what}.kind {other:?} is not simple or sigstore"
+            ));
+        }
+    };
+    if let Some(unknown) = members.iter().find(|m| !allowed.contains(&m.key.as_str())) {
+        return Err(alloc::format!(
+            "{what}: unknown field {:?} for kind {kind}",
+            unknown.key
+        ));
+    }
+    if kind == "simple" {
+        let blob = field("blob").ok_or_else(|| alloc::format!("{what}.blob is required"))?;
+        return Ok(Signature::Simple {
+            blob: base64(blob, &alloc::format!("{what}.blob"))?,
+        });
+    }
+    let payload = field("payload").ok_or_else(|| alloc::format!("{what}.payload is required"))?;
+    let mime = match field("mime") {
+        Some(node) => string(node, &alloc::format!("{what}.mime"))?,
+        None => String::from(crate::policy::SIGSTORE_SIGNATURE_MIME),
+    };
+    let mut annotations = BTreeMap::new();
+    if let Some(node) = field("annotations") {
+        let entries = object(node, &alloc::format!("{what}.annotations"))?;
+        no_duplicates(entries, &alloc::format!("{what}.annotations"))?;
+        for entry in entries {
+            let value = string(
+                &entry.value,
+                &alloc::format!("{what}.annotations[{:?}]", entry.key),
+            )?;
+            annotations.insert(entry.key.clone(), value);
+        }
+    }
+    Ok(Signature::Sigstore {
+        mime,
+        payload: base64(payload, &alloc::format!("{what}.payload"))?,
+        annotations,
+    })
+}
+
+/// Decides a parsed request.
+pub fn evaluate_parsed(request: &EvaluateRequest) -> DecisionAnswer {
+    let id = request.id.clone();
+    let policy = match Policy::parse(&request.policy) {
+        Ok(policy) => policy,
+        Err(error) => return DecisionAnswer::policy_rejected(id, &error),
+    };
+    let evaluator = Evaluator::compile(&policy, &request.files, &CompileOptions::default());
+    evaluate_with(&evaluator, request)
+}
+
+/// Decides a parsed request with an already compiled policy (the request's own policy and
+/// files must be the ones it was compiled from).
+pub fn evaluate_with(evaluator: &Evaluator, request: &EvaluateRequest) -> DecisionAnswer {
+    let id = request.id.clone();
+    let image = match Image::parse(&request.transport, &request.reference) {
+        Ok(image) => image,
+        Err(error) => return DecisionAnswer::failure(id, error.kind(), error.to_string()),
+    };
+    let evidence = Evidence {
+        manifest: &request.manifest,
+        signatures: &request.signatures,
+        now: request.now,
+    };
+    let decision = evaluator.evaluate(&image, &evidence);
+    DecisionAnswer::from_decision(id, &image, &decision, &request.signatures)
+}
+
+/// Reads a request and decides it.
+pub fn evaluate_answer(input: &[u8]) -> DecisionAnswer {
+    match evaluate_request(input) {
+        Ok(request) => evaluate_parsed(&request),
+        Err((id, error)) => DecisionAnswer::invalid_request(id, error),
+    }
+}
+
+/// Reads a request and writes the decision as one line of JSON (without the newline).
+pub fn evaluate_line(input: &[u8]) -> String {
+    decision_json(&evaluate_answer(input))
+}
+
+/// A decision as one line of JSON.
+pub fn decision_json(answer: &DecisionAnswer) -> String {
+    serde_json::to_string(answer).unwrap_or_else(|_| {
+        // Serialising these plain structs cannot fail; if it ever did, deny loudly.
+        String::from(
+            r#"{"allowed":false,"policy_error":"","error_kind":"internal","error":"internal error: the decision could not be written","reason":"","scope":null,"image":null,"requirements":[],"policy_error_location":null}"#,
+        )
+    })
+}
