@@ -3,7 +3,12 @@
 //! Exit status: 0 when every request was answered (whatever the answers), 1 when the command
 //! itself failed (an unreadable input, a closed output), 2 for wrong usage.
 
-use std::io::{self, BufRead, BufWriter, Write};
+mod check;
+mod eval;
+mod lines;
+mod lint;
+
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use vouch::Dialect;
@@ -17,6 +22,17 @@ commands:
       Parse docker references. With no REFERENCE, reads one per line from standard input:
       a bare reference, or a JSON request {\"reference\": \"...\", \"dialect\": \"...\"}.
       Writes one JSON answer per line.
+  eval [--request FILE]
+      Evaluate images against policies: one JSON request per line (docs/interchange.md),
+      from FILE or standard input; one JSON decision per line on standard output.
+  check --policy FILE --transport NAME --image REFERENCE [--manifest FILE]
+        [--signatures DIR] [--now RFC3339]
+      Decide one image for a person, reading real files: the files the policy names are read
+      from where it names them, signatures from DIR/signature-1, -2, ... (the layout
+      `skopeo copy` writes for dir: images). Exit status 0 when allowed, 3 when rejected.
+  lint FILE...
+      Check policy files and show every problem with its line and column. Exit status 0
+      when no file has an error (warnings allowed), 3 otherwise.
   help
       Show this text.
 ";
@@ -28,6 +44,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.split_first() {
         Some((command, rest)) if command == "ref" => run(|| reference_command(rest)),
+        Some((command, rest)) if command == "eval" => run(|| eval::command(rest)),
+        Some((command, rest)) if command == "check" => run_status(|| check::command(rest)),
+        Some((command, rest)) if command == "lint" => run_status(|| lint::command(rest)),
         Some((command, _)) if command == "help" || command == "--help" || command == "-h" => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -38,7 +57,7 @@ fn main() -> ExitCode {
 }
 
 /// A failure of the command itself, as opposed to an answer that says "no".
-enum Failure {
+pub(crate) enum Failure {
     Usage(String),
     Io(io::Error),
 }
@@ -59,6 +78,20 @@ fn run(command: impl FnOnce() -> Result<(), Failure>) -> ExitCode {
             eprintln!("vouch: {error}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Runs a command whose success has its own exit status (0 yes, 3 no).
+fn run_status(command: impl FnOnce() -> Result<u8, Failure>) -> ExitCode {
+    let mut status = 0;
+    let code = run(|| {
+        status = command()?;
+        Ok(())
+    });
+    if code == ExitCode::SUCCESS {
+        ExitCode::from(status)
+    } else {
+        code
     }
 }
 
@@ -103,7 +136,7 @@ fn reference_command(args: &[String]) -> Result<(), Failure> {
     }
     let mut input = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut line = Vec::new();
-    while read_bounded_line(&mut input, &mut line)? {
+    while lines::read_bounded_line(&mut input, &mut line, MAX_LINE)? {
         out.write_all(&reference_line(&line, dialect).to_json())?;
         out.write_all(b"\n")?;
         // Answer at once when nothing more is waiting, so a program driving vouch line by line
@@ -113,30 +146,4 @@ fn reference_command(args: &[String]) -> Result<(), Failure> {
         }
     }
     Ok(out.flush()?)
-}
-
-/// Reads one line without its `\n` into `line`; returns false at the end of the input.
-/// At most [`MAX_LINE`] bytes are kept; the rest of an overlong line is skipped, and what is kept
-/// is then longer than any reference, so the answer says the input is too large.
-fn read_bounded_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
-    line.clear();
-    let mut seen_any = false;
-    loop {
-        let buffer = input.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(seen_any);
-        }
-        seen_any = true;
-        let (chunk, found_newline) = match buffer.iter().position(|&b| b == b'\n') {
-            Some(newline) => (&buffer[..newline], true),
-            None => (buffer, false),
-        };
-        let room = MAX_LINE.saturating_sub(line.len());
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let consumed = chunk.len() + usize::from(found_newline);
-        input.consume(consumed);
-        if found_newline {
-            return Ok(true);
-        }
-    }
 }

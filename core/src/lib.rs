@@ -37,9 +37,10 @@ pub use policy::{
     CompileOptions, CompileWarning, DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT, Decision,
     DockerImage, DockerImageError, Evaluator, Evidence, Files, Fulcio, Headline, Image, ImageError,
     ImageNamespaces, KeySource, KeyType, MAX_POLICY_BYTES, Namespace, Namespaces, PathOrData, Pki,
-    Policy, PolicyError, PolicyErrorKind, Reason, Remapped, Requirement, RequirementOutcome,
-    SIGSTORE_SIGNATURE_MIME, Scope, Signature, SignatureOutcome, SignatureVerdict, SignedBy,
-    SignedIdentity, SigstoreSigned, SigstoreTrust, Transport, Verdict,
+    Policy, PolicyError, PolicyErrorKind, Problem, Reason, Remapped, Requirement,
+    RequirementOutcome, SIGSTORE_SIGNATURE_MIME, Scope, Severity, Signature, SignatureOutcome,
+    SignatureVerdict, SignedBy, SignedIdentity, SigstoreSigned, SigstoreTrust, Transport, Verdict,
+    lint_policy,
 };
 pub use reference::{
     AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,

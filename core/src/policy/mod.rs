@@ -8,6 +8,7 @@ mod evaluate;
 mod identity;
 mod image;
 mod index;
+mod lint;
 mod model;
 mod parse;
 mod storage;
@@ -24,6 +25,7 @@ pub use evaluate::{
 };
 pub use identity::Remapped;
 pub use image::{Image, ImageError, ImageNamespaces};
+pub use lint::{Problem, Severity, lint_policy};
 pub use model::{
     Fulcio, KeySource, KeyType, PathOrData, Pki, Policy, Requirement, SignedBy, SignedIdentity,
     SigstoreSigned, SigstoreTrust,

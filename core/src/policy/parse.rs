@@ -34,15 +34,21 @@ pub(super) fn parse_policy(input: &[u8]) -> Result<Policy, PolicyError> {
     d.policy(&root)
 }
 
-struct Decoder<'a> {
-    input: &'a [u8],
+pub(super) struct Decoder<'a> {
+    pub(super) input: &'a [u8],
 }
 
 /// Go names of the destination types, for type errors.
 const GO_STRING: &str = "string";
 
 impl Decoder<'_> {
-    fn error(&self, kind: Kind, message: String, path: &str, offset: usize) -> PolicyError {
+    pub(super) fn error(
+        &self,
+        kind: Kind,
+        message: String,
+        path: &str,
+        offset: usize,
+    ) -> PolicyError {
         PolicyError::new(
             kind,
             message,
@@ -51,7 +57,7 @@ impl Decoder<'_> {
         )
     }
 
-    fn wrong_type(&self, node: &Node, go_type: &str, path: &str) -> PolicyError {
+    pub(super) fn wrong_type(&self, node: &Node, go_type: &str, path: &str) -> PolicyError {
         self.error(
             Kind::WrongType,
             alloc::format!("cannot use a JSON {} as a {go_type}", node.value.go_kind()),
@@ -97,7 +103,11 @@ impl Decoder<'_> {
         Ok(())
     }
 
-    fn members<'n>(&self, node: &'n Node, path: &str) -> Result<&'n [Member], PolicyError> {
+    pub(super) fn members<'n>(
+        &self,
+        node: &'n Node,
+        path: &str,
+    ) -> Result<&'n [Member], PolicyError> {
         match &node.value {
             Value::Object(members) => Ok(members),
             other => Err(self.error(
@@ -225,7 +235,11 @@ impl Decoder<'_> {
         Ok(transports)
     }
 
-    fn requirements(&self, node: &Node, path: &str) -> Result<Vec<Requirement>, PolicyError> {
+    pub(super) fn requirements(
+        &self,
+        node: &Node,
+        path: &str,
+    ) -> Result<Vec<Requirement>, PolicyError> {
         let items = match &node.value {
             Value::Array(items) => items.as_slice(),
             Value::Null => &[],
@@ -260,7 +274,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn requirement(&self, node: &Node, path: &str) -> Result<Requirement, PolicyError> {
+    pub(super) fn requirement(&self, node: &Node, path: &str) -> Result<Requirement, PolicyError> {
         let type_name = self.type_name(node, path)?;
         match type_name.as_str() {
             "insecureAcceptAnything" => {
@@ -724,7 +738,7 @@ fn valid_remap_prefix(s: &str) -> bool {
         || (grammar_is_name(s) && s.split_once('/').is_some_and(|(d, _)| grammar_is_domain(d)))
 }
 
-fn child_path(path: &str, key: &str) -> String {
+pub(super) fn child_path(path: &str, key: &str) -> String {
     let plain = !key.is_empty()
         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         && !key.as_bytes()[0].is_ascii_digit();
@@ -735,6 +749,6 @@ fn child_path(path: &str, key: &str) -> String {
     }
 }
 
-fn index_path(path: &str, index: usize) -> String {
+pub(super) fn index_path(path: &str, index: usize) -> String {
     alloc::format!("{path}[{index}]")
 }

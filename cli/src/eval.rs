@@ -1,0 +1,86 @@
+//! `vouch eval`: JSON Lines requests in, decisions out.
+
+use std::io::{self, BufWriter, Write};
+
+use vouch::json::{
+    DecisionAnswer, EvaluateRequest, MAX_EVALUATE_REQUEST, decision_json, evaluate_parsed,
+    evaluate_request, evaluate_with,
+};
+use vouch::{CompileOptions, Evaluator, Files, Policy};
+
+use crate::Failure;
+use crate::lines::read_bounded_line;
+
+/// The last policy compiled, reused while requests carry the same policy and files (the
+/// usual case for a script evaluating many images). The answer is the same either way.
+struct Cache {
+    policy: Vec<u8>,
+    files: Files,
+    evaluator: Evaluator,
+}
+
+pub(crate) fn command(args: &[String]) -> Result<(), Failure> {
+    let mut request_file = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--request" => {
+                request_file = Some(
+                    args.next()
+                        .ok_or_else(|| Failure::Usage("--request needs a file".into()))?
+                        .clone(),
+                );
+            }
+            other => {
+                return Err(Failure::Usage(format!(
+                    "unexpected argument `{other}` for `vouch eval`"
+                )));
+            }
+        }
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let source: Box<dyn io::Read> = match &request_file {
+        Some(path) if path != "-" => Box::new(
+            std::fs::File::open(path)
+                .map_err(|e| Failure::Io(io::Error::new(e.kind(), format!("{path}: {e}"))))?,
+        ),
+        _ => Box::new(io::stdin().lock()),
+    };
+    let mut input = io::BufReader::with_capacity(1 << 20, source);
+    let mut line = Vec::new();
+    let mut cache: Option<Cache> = None;
+    while read_bounded_line(&mut input, &mut line, MAX_EVALUATE_REQUEST + 1)? {
+        let answer = match evaluate_request(&line) {
+            Ok(request) => decide(&request, &mut cache),
+            Err((id, error)) => DecisionAnswer::invalid_request(id, error),
+        };
+        out.write_all(decision_json(&answer).as_bytes())?;
+        out.write_all(b"\n")?;
+        if input.buffer().is_empty() {
+            out.flush()?;
+        }
+    }
+    Ok(out.flush()?)
+}
+
+fn decide(request: &EvaluateRequest, cache: &mut Option<Cache>) -> DecisionAnswer {
+    if let Some(cached) = cache {
+        if cached.policy == request.policy && cached.files == request.files {
+            return evaluate_with(&cached.evaluator, request);
+        }
+    }
+    match Policy::parse(&request.policy) {
+        Ok(policy) => {
+            let evaluator = Evaluator::compile(&policy, &request.files, &CompileOptions::default());
+            let answer = evaluate_with(&evaluator, request);
+            *cache = Some(Cache {
+                policy: request.policy.clone(),
+                files: request.files.clone(),
+                evaluator,
+            });
+            answer
+        }
+        Err(_) => evaluate_parsed(request),
+    }
+}

@@ -1,0 +1,33 @@
+//! Reading bounded lines from standard input.
+
+use std::io::{self, BufRead};
+
+/// Reads one line without its `\n` into `line`; returns false at the end of the input.
+/// At most `max` bytes are kept; the rest of an overlong line is skipped, and what is kept is
+/// then longer than any valid input, so the answer says the input is too large.
+pub(crate) fn read_bounded_line(
+    input: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<bool> {
+    line.clear();
+    let mut seen_any = false;
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(seen_any);
+        }
+        seen_any = true;
+        let (chunk, found_newline) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(newline) => (&buffer[..newline], true),
+            None => (buffer, false),
+        };
+        let room = max.saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let consumed = chunk.len() + usize::from(found_newline);
+        input.consume(consumed);
+        if found_newline {
+            return Ok(true);
+        }
+    }
+}

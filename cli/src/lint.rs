@@ -1,0 +1,54 @@
+//! `vouch lint`: every problem in policy files, with line and column.
+
+use std::io::{self, Write};
+
+use vouch::{Files, Severity, lint_policy};
+
+use crate::Failure;
+
+pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {
+    if args.is_empty() {
+        return Err(Failure::Usage("vouch lint needs at least one FILE".into()));
+    }
+    let out = io::stdout();
+    let mut out = out.lock();
+    let mut status = 0;
+    for path in args {
+        let document = std::fs::read(path)
+            .map_err(|e| Failure::Io(io::Error::new(e.kind(), format!("{path}: {e}"))))?;
+        // The files the policy names, as containers/image would read them at evaluation.
+        let mut files = Files::new();
+        if let Ok(policy) = vouch::Policy::parse(&document) {
+            for needed in policy.files_needed() {
+                if let Ok(bytes) = std::fs::read(needed) {
+                    files.insert(needed.to_string(), bytes);
+                }
+            }
+        }
+        let problems = lint_policy(&document, &files);
+        let errors = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        for problem in &problems {
+            writeln!(
+                out,
+                "{path}:{}:{}: {}: {} [{}]",
+                problem.line,
+                problem.column,
+                problem.severity.name(),
+                problem.message,
+                problem.path
+            )?;
+        }
+        writeln!(
+            out,
+            "{path}: {errors} errors, {} warnings",
+            problems.len() - errors
+        )?;
+        if errors > 0 {
+            status = 3;
+        }
+    }
+    Ok(status)
+}
