@@ -4,6 +4,7 @@
 //! Missing vectors or a missing oracle are a test failure when `CI=true` and a loud skip
 //! otherwise, so a developer without the oracle can still run the rest of the suite.
 
+pub mod evaluations;
 pub mod generate;
 pub mod oracle;
 pub mod policies;

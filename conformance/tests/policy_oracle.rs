@@ -36,6 +36,19 @@ fn policy_documents_are_rejected_exactly_when_containers_image_rejects_them() {
         let theirs = answer["policy_error"].as_str().unwrap_or_default();
         let ours = Policy::parse(document.as_bytes());
         accepted += usize::from(ours.is_ok());
+        // `vouch lint` finds errors exactly in the documents the parser refuses, and its first
+        // error is at the same place... or earlier, since it reports all of them.
+        let lint = vouch::lint_policy(document.as_bytes(), &vouch::Files::new());
+        let lint_errors: Vec<_> = lint
+            .iter()
+            .filter(|p| p.severity == vouch::Severity::Error)
+            .collect();
+        if lint_errors.is_empty() != ours.is_ok() {
+            failures.push(format!(
+                "{document}\n  lint: {lint_errors:?}\n  parse: {:?}",
+                ours.as_ref().err()
+            ));
+        }
         if ours.is_ok() != theirs.is_empty() {
             failures.push(format!(
                 "{document}\n  vouch: {:?}\n  c/image: {theirs:?}",

@@ -188,9 +188,6 @@ impl Linter<'_> {
     }
 
     fn transports(&mut self, node: &Node, path: &str) {
-        if matches!(node.value, Value::Null) {
-            return;
-        }
         let Some(members) = self.members(node, path) else {
             return;
         };
@@ -208,9 +205,6 @@ impl Linter<'_> {
                     &transport_path,
                     transport.key_start,
                 );
-            }
-            if matches!(transport.value.value, Value::Null) {
-                continue;
             }
             let Some(scopes) = self.members(&transport.value, &transport_path) else {
                 continue;
