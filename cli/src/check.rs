@@ -251,7 +251,7 @@ fn explain(
         "  policy entry: {} (in {})",
         decision.scope, options.policy
     )?;
-    for (index, outcome) in decision.requirements.iter().enumerate() {
+    for (index, outcome) in decision.requirements().iter().enumerate() {
         let verdict = match outcome.verdict {
             Verdict::Allowed => "holds".to_string(),
             Verdict::Denied => format!(

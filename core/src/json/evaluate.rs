@@ -181,7 +181,7 @@ impl DecisionAnswer {
     ) -> Self {
         let headline = decision.headline();
         let requirements = decision
-            .requirements
+            .requirements()
             .iter()
             .enumerate()
             .map(|(index, outcome)| RequirementAnswer {

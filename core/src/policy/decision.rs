@@ -14,8 +14,23 @@ pub struct Decision<'e> {
     pub allowed: bool,
     /// The policy entry that decided.
     pub scope: Scope<'e>,
-    /// One outcome per requirement of that entry, in policy order.
-    pub requirements: Vec<RequirementOutcome>,
+    pub(crate) requirements: Outcomes,
+}
+
+/// Requirement outcomes, without an allocation for the usual single requirement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Outcomes {
+    One(RequirementOutcome),
+    Many(Vec<RequirementOutcome>),
+}
+
+impl Outcomes {
+    pub(crate) fn as_slice(&self) -> &[RequirementOutcome] {
+        match self {
+            Self::One(outcome) => core::slice::from_ref(outcome),
+            Self::Many(outcomes) => outcomes,
+        }
+    }
 }
 
 /// The policy entry that applies to an image.
@@ -249,6 +264,11 @@ pub struct Headline<'d> {
 }
 
 impl Decision<'_> {
+    /// One outcome per requirement of the deciding entry, in policy order.
+    pub fn requirements(&self) -> &[RequirementOutcome] {
+        self.requirements.as_slice()
+    }
+
     /// The explanation of a denial (`None` when allowed). The requirement is the one that
     /// denied (evaluation stops there). When it checked signatures, the reason shown is the
     /// rejected signature with the highest [`Reason::rank`] (the earliest on ties); otherwise
@@ -258,7 +278,7 @@ impl Decision<'_> {
             return None;
         }
         let (index, outcome) = self
-            .requirements
+            .requirements()
             .iter()
             .enumerate()
             .find(|(_, r)| r.verdict == Verdict::Denied)?;

@@ -10,6 +10,16 @@ use crate::reference::{Reference, ReferenceError};
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DockerImage {
     reference: Reference,
+    /// The length of the registry host without its port (what wildcards are made from).
+    host_len: usize,
+}
+
+fn host_len(reference: &Reference) -> usize {
+    let domain = reference.domain().as_bytes();
+    domain
+        .iter()
+        .position(|&b| b == b':')
+        .unwrap_or(domain.len())
 }
 
 /// Why a `docker` transport reference was refused.
@@ -46,8 +56,10 @@ impl DockerImage {
         if reference.tag().is_some() && reference.digest().is_some() {
             return Err(DockerImageError::TagAndDigest);
         }
+        let reference = reference.with_default_tag();
         Ok(Self {
-            reference: reference.with_default_tag(),
+            host_len: host_len(&reference),
+            reference,
         })
     }
 
@@ -71,7 +83,10 @@ impl DockerImage {
                 "docker-daemon: references with both a tag and digest are currently not supported",
             )));
         }
-        Ok(Self { reference })
+        Ok(Self {
+            host_len: host_len(&reference),
+            reference,
+        })
     }
 
     /// The reference (tagged or digested).
@@ -92,6 +107,7 @@ impl DockerImage {
         let name = self.reference.name();
         Namespaces {
             name,
+            host: &name[..self.host_len],
             next: Some(NamespaceStep::Path(name.len())),
         }
     }
@@ -127,6 +143,8 @@ enum NamespaceStep {
 #[derive(Clone, Debug)]
 pub struct Namespaces<'a> {
     name: &'a str,
+    /// The registry host without its port, for the wildcards.
+    host: &'a str,
     next: Option<NamespaceStep>,
 }
 
@@ -138,21 +156,19 @@ impl<'a> Iterator for Namespaces<'a> {
             match self.next? {
                 NamespaceStep::Path(len) => {
                     let prefix = &self.name[..len];
-                    self.next = Some(match prefix.rfind('/') {
+                    self.next = Some(match prefix.as_bytes().iter().rposition(|&b| b == b'/') {
                         Some(slash) => NamespaceStep::Path(slash),
                         None => NamespaceStep::Wildcard(0),
                     });
                     return Some(Namespace::Exact(prefix));
                 }
                 NamespaceStep::Wildcard(from) => {
-                    let first = self.name.split('/').next().unwrap_or_default();
-                    let host = first.split(':').next().unwrap_or_default();
-                    let rest = &host[from..];
-                    match rest.find('.') {
+                    let rest = &self.host.as_bytes()[from..];
+                    match rest.iter().position(|&b| b == b'.') {
                         Some(dot) => {
                             let start = from + dot + 1;
                             self.next = Some(NamespaceStep::Wildcard(start));
-                            return Some(Namespace::Wildcard(&host[start..]));
+                            return Some(Namespace::Wildcard(&self.host[start..]));
                         }
                         None => {
                             self.next = None;

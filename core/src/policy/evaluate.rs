@@ -6,7 +6,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::decision::{
-    Decision, Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict, Verdict,
+    Decision, Outcomes, Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict,
+    Verdict,
 };
 use super::image::Image;
 use super::index::TransportIndex;
@@ -381,6 +382,14 @@ impl Evaluator {
             transport: list.transport.as_deref(),
             scope: &list.scope,
         };
+        if let [only] = list.requirements.as_slice() {
+            let outcome = evaluate_requirement(only, image, evidence);
+            return Decision {
+                allowed: outcome.verdict == Verdict::Allowed,
+                scope,
+                requirements: Outcomes::One(outcome),
+            };
+        }
         let mut requirements = Vec::with_capacity(list.requirements.len());
         let mut allowed = !list.requirements.is_empty();
         for compiled in &list.requirements {
@@ -400,7 +409,7 @@ impl Evaluator {
         Decision {
             allowed,
             scope,
-            requirements,
+            requirements: Outcomes::Many(requirements),
         }
     }
 }

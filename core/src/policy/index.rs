@@ -20,13 +20,33 @@ fn new_map() -> Map {
     HashMap::with_hasher(FixedState::with_seed(SEED))
 }
 
+/// Which key lengths a map holds: a candidate of another length is not hashed at all. Most
+/// lookups miss (an image's identity and most of its namespaces are not scopes), so this
+/// saves most of the hashing. Lengths from 512 up share the last bit.
+#[derive(Clone, Debug, Default)]
+struct Lengths([u64; 8]);
+
+impl Lengths {
+    fn insert(&mut self, len: usize) {
+        let bit = len.min(511);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn may_contain(&self, len: usize) -> bool {
+        let bit = len.min(511);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
+}
+
 /// One transport's scopes.
 #[derive(Clone, Debug)]
 pub(crate) struct ScopeIndex {
     /// Every non-empty scope, spelled as in the policy.
     exact: Map,
+    exact_lengths: Lengths,
     /// `*.suffix` scopes, keyed by `suffix`.
     wildcard: Map,
+    wildcard_lengths: Lengths,
     /// The transport's `""` scope.
     default: Option<u32>,
 }
@@ -35,7 +55,9 @@ impl ScopeIndex {
     pub(crate) fn new() -> Self {
         Self {
             exact: new_map(),
+            exact_lengths: Lengths::default(),
             wildcard: new_map(),
+            wildcard_lengths: Lengths::default(),
             default: None,
         }
     }
@@ -48,26 +70,38 @@ impl ScopeIndex {
         }
         if let Some(suffix) = scope.strip_prefix("*.") {
             self.wildcard.insert(suffix.into(), list);
+            self.wildcard_lengths.insert(suffix.len());
         }
         self.exact.insert(scope.into(), list);
+        self.exact_lengths.insert(scope.len());
     }
 
     /// The requirement list for `image`: its identity, then its namespaces in order, then the
     /// transport's `""` scope. `None` means the global default applies.
     pub(crate) fn lookup(&self, image: &Image) -> Option<u32> {
+        let exact = |scope: &str| {
+            if self.exact_lengths.may_contain(scope.len()) {
+                self.exact.get(scope).copied()
+            } else {
+                None
+            }
+        };
         let identity = image.policy_identity();
         if !identity.is_empty() {
-            if let Some(&list) = self.exact.get(identity) {
+            if let Some(list) = exact(identity) {
                 return Some(list);
             }
         }
         for namespace in image.namespaces() {
             let found = match namespace {
-                Namespace::Exact(scope) => self.exact.get(scope),
-                Namespace::Wildcard(suffix) => self.wildcard.get(suffix),
+                Namespace::Exact(scope) => exact(scope),
+                Namespace::Wildcard(suffix) if self.wildcard_lengths.may_contain(suffix.len()) => {
+                    self.wildcard.get(suffix).copied()
+                }
+                Namespace::Wildcard(_) => None,
             };
-            if let Some(&list) = found {
-                return Some(list);
+            if found.is_some() {
+                return found;
             }
         }
         self.default
