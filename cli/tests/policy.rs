@@ -1,0 +1,160 @@
+//! `vouch eval` answers byte for byte what `vouch::json` answers; `vouch check` and `vouch lint`
+//! explain and exit as documented.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use vouch::json::evaluate_line;
+use vouch_conformance::evaluations::{Tree, decision_case, scope_case};
+use vouch_conformance::generate::Rng;
+
+fn vouch(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run vouch");
+    let mut input = child.stdin.take().expect("stdin");
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || input.write_all(&data));
+    let out = child.wait_with_output().expect("vouch output");
+    writer.join().expect("writer").expect("write stdin");
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn eval_answers_equal_the_library() {
+    let base = std::env::temp_dir().join(format!("vouch-cli-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&base).expect("temp dir");
+    let tree = Tree::create(&base);
+    let mut rng = Rng::new(0x5eed_0004);
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    for i in 0..600 {
+        let case = if i % 2 == 0 {
+            scope_case(&mut rng, &tree)
+        } else {
+            decision_case(&mut rng, &tree)
+        };
+        let line = case.vouch.to_string().into_bytes();
+        // Repeat some requests so that the CLI's compiled-policy cache is exercised.
+        if i % 5 == 0 {
+            lines.push(line.clone());
+        }
+        lines.push(line);
+    }
+    lines.push(br#"{"policy": {"default": [{"type": "reject"}], "default": []}, "transport": "docker", "reference": "busybox"}"#.to_vec());
+    lines.push(
+        br#"{"policy_text": "{}", "transport": "docker", "reference": "busybox", "typo": 1}"#
+            .to_vec(),
+    );
+    lines.push(b"not json".to_vec());
+    lines.push(b"".to_vec());
+    let mut stdin = Vec::new();
+    let mut expected = Vec::new();
+    for line in &lines {
+        stdin.extend_from_slice(line);
+        stdin.push(b'\n');
+        expected.extend_from_slice(evaluate_line(line).as_bytes());
+        expected.push(b'\n');
+    }
+    let (status, stdout, stderr) = vouch(&["eval"], &stdin);
+    std::fs::remove_dir_all(&base).ok();
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stdout.len(), expected.len());
+    assert!(
+        stdout == expected,
+        "vouch eval differs from vouch::json::evaluate_line"
+    );
+    let text = String::from_utf8(stdout).expect("utf-8");
+    assert!(text.contains(r#""error_kind":"policy_duplicate_key""#));
+    assert!(text.contains(r#"unknown request field \"typo\""#));
+}
+
+#[test]
+fn check_explains_and_exits_zero_or_three() {
+    let policy = "docs/examples/policy/policy.json";
+    let (status, out, err) = vouch(
+        &[
+            "check",
+            "--policy",
+            policy,
+            "--transport",
+            "docker",
+            "--image",
+            "registry.example.com/public/tools:1.2",
+        ],
+        b"",
+    );
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(status, 0, "{out}{err}");
+    assert!(
+        out.starts_with("ALLOWED: docker:registry.example.com/public/tools:1.2"),
+        "{out}"
+    );
+    let (status, out, err) = vouch(
+        &[
+            "check",
+            "--policy",
+            policy,
+            "--transport",
+            "docker",
+            "--image",
+            "registry.example.com/signed/app:2",
+        ],
+        b"",
+    );
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(status, 3, "{out}{err}");
+    assert!(
+        out.contains("a signature is required, but the image has none"),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"transports.docker["registry.example.com/signed"]"#),
+        "{out}"
+    );
+    let (status, _, err) = vouch(&["check", "--policy", policy], b"");
+    assert_eq!(status, 2, "{err}");
+}
+
+#[test]
+fn lint_reports_every_problem_with_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("vouch-cli-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\n  \"default\": [{\"type\": \"reject\"}],\n  \"transports\": {\n    \"docker\": {\"quay.io\": []},\n    \"dir\": {\"relative\": [{\"type\": \"reject\"}]},\n    \"atomic\": {}\n  }\n}\n",
+    )
+    .expect("write");
+    let bad = bad.to_string_lossy().into_owned();
+    let (status, out, err) = vouch(&["lint", &bad], b"");
+    let out = String::from_utf8_lossy(&out);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(status, 3, "{out}{err}");
+    assert!(
+        out.contains(&format!(
+            "{bad}:4:27: error: List of verification policy requirements must not be empty"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{bad}:5:13: error: Unknown key \"relative\"")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{bad}:6:5: warning: transport \"atomic\"")),
+        "{out}"
+    );
+    assert!(out.contains("2 errors, 1 warnings"), "{out}");
+    let (status, out, _) = vouch(&["lint", "docs/examples/policy/policy.json"], b"");
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(status, 0, "{out}");
+}
