@@ -9,8 +9,11 @@
 //!   containers/image's (policy evaluation) and distribution/reference's (the kubelet), with
 //!   normalisation, familiar forms and [`Digest`]s validated as go-digest validates them.
 //! * [`Policy`]: containers-policy.json(5), parsed exactly as strictly as containers/image 5.34
-//!   parses it, and [`DockerImage`]: the docker transport's references and the policy scopes an
-//!   image is looked up under. Evaluation is not here yet: nothing in this crate allows an image.
+//!   parses it (and [`lint_policy`], which reports every problem); [`Evaluator`]: a compiled
+//!   policy that decides [`Image`]s of all nine transports as `IsRunningImageAllowed` does, with
+//!   a [`Decision`] that explains itself. Signature cryptography is not here yet: a signature
+//!   requirement never accepts a signature, so an image that needs one is refused.
+//! * [`manifest`]: manifest digests as containers/image computes them.
 //! * [`json`]: the JSON interchange contract that the C library, the wasm module and the CLI
 //!   all speak, so that every surface gives byte-identical answers.
 #![no_std]
