@@ -18,9 +18,15 @@ fuzz_target!(|data: &[u8]| {
     let evaluator = Evaluator::compile(&policy, &Files::new(), &CompileOptions::default());
     for (transport, reference) in [
         ("docker", "quay.io/ns/app:1"),
-        ("docker", "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+        (
+            "docker",
+            "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ),
         ("docker-daemon", "localhost:5000/x:1"),
-        ("containers-storage", "[overlay@/var/lib/containers/storage]busybox"),
+        (
+            "containers-storage",
+            "[overlay@/var/lib/containers/storage]busybox",
+        ),
         ("oci", "/var/lib/images/layout:img"),
         ("dir", "/a/b/c"),
         ("tarball", "/a.tar"),
