@@ -51,7 +51,7 @@ for component in rustfmt clippy; do
   grep -q "^$component" <<<"$installed_components" || rustup component add "$component"
 done
 installed_targets="$(rustup target list --installed)"
-for target in wasm32-unknown-unknown x86_64-unknown-none; do
+for target in wasm32-unknown-unknown thumbv7em-none-eabihf; do
   grep -qx "$target" <<<"$installed_targets" || rustup target add "$target"
 done
 cargo_tool() { # $1 = crate, $2 = version, $3 = command printing the version
@@ -87,8 +87,8 @@ step "cargo clippy -D warnings (workspace, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p vouch-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 
-step "the core builds without std (x86_64-unknown-none)"
-cargo build -p vouch --target x86_64-unknown-none --locked
+step "the core builds without std (thumbv7em-none-eabihf)"
+cargo build -p vouch --target thumbv7em-none-eabihf --locked
 
 step "the shipped crates build with the declared rust-version ($MSRV)"
 MSRV_TOOLCHAIN="$MSRV"; [[ "$MSRV" =~ ^[0-9]+\.[0-9]+$ ]] && MSRV_TOOLCHAIN="$MSRV.0"
