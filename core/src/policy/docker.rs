@@ -14,12 +14,13 @@ pub struct DockerImage {
     host_len: usize,
 }
 
+/// The first component of the name, up to a `:`. (Not `domain()`: a name such as `a.b_c/x`
+/// has no valid domain, yet containers/image makes wildcards from its first component.)
 fn host_len(reference: &Reference) -> usize {
-    let domain = reference.domain().as_bytes();
-    domain
-        .iter()
-        .position(|&b| b == b':')
-        .unwrap_or(domain.len())
+    let name = reference.name().as_bytes();
+    name.iter()
+        .position(|&b| b == b'/' || b == b':')
+        .unwrap_or(name.len())
 }
 
 /// Why a `docker` transport reference was refused.
