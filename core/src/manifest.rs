@@ -257,9 +257,11 @@ fn protected_header(entry: &Node) -> Result<Vec<u8>, ManifestError> {
     jose_base64url(protected).ok_or(bad("a protected header is not base64url"))
 }
 
-/// libtrust parses `header.jwk` as a public key. vouch checks its shape (an EC key on a named
-/// curve with coordinates, or an RSA key with modulus and exponent), and refuses anything
-/// else, `null` included, as libtrust does.
+/// libtrust parses `header.jwk` as a public key: an EC key on P-256, P-384 or P-521 with
+/// coordinates of exactly the curve's size, or an RSA key; a `kid`, when present, must be the
+/// key's libtrust key ID. (libtrust does not check that an EC point is on its curve, so neither
+/// does vouch.) An RSA key with a `kid` is refused: vouch does not compute RSA key IDs, and
+/// refusing only makes a digest unavailable, which denies.
 fn plausible_jwk(jwk: &Node) -> bool {
     let Value::Object(members) = &jwk.value else {
         return false;
@@ -274,20 +276,83 @@ fn plausible_jwk(jwk: &Node) -> bool {
                 _ => None,
             })
     };
-    let coordinate = |key: &str| {
-        text(key)
-            .and_then(jose_base64url)
-            .is_some_and(|b| !b.is_empty())
-    };
+    let kid = members
+        .iter()
+        .rev()
+        .find(|m| m.key == "kid")
+        .map(|m| &m.value.value);
     match text("kty") {
         Some("EC") => {
-            matches!(text("crv"), Some("P-256" | "P-384" | "P-521"))
-                && coordinate("x")
-                && coordinate("y")
+            let (prefix, size): (&[u8], usize) = match text("crv") {
+                Some("P-256") => (P256_SPKI_PREFIX, 32),
+                Some("P-384") => (P384_SPKI_PREFIX, 48),
+                Some("P-521") => (P521_SPKI_PREFIX, 66),
+                _ => return false,
+            };
+            let coordinate = |key: &str| {
+                text(key)
+                    .and_then(jose_base64url)
+                    .filter(|c| c.len() == size)
+            };
+            let (Some(x), Some(y)) = (coordinate("x"), coordinate("y")) else {
+                return false;
+            };
+            match kid {
+                None => true,
+                Some(Value::String(kid)) => {
+                    let mut spki = Sha256::new();
+                    spki.update(prefix);
+                    spki.update([4]);
+                    spki.update(&x);
+                    spki.update(&y);
+                    *kid == libtrust_key_id(&spki.finalize())
+                }
+                Some(_) => false,
+            }
         }
-        Some("RSA") => coordinate("n") && coordinate("e"),
+        Some("RSA") => {
+            let present = |key: &str| {
+                text(key)
+                    .and_then(jose_base64url)
+                    .is_some_and(|b| !b.is_empty())
+            };
+            present("n") && present("e") && kid.is_none()
+        }
         _ => false,
     }
+}
+
+/// The DER SubjectPublicKeyInfo up to the uncompressed point, per curve.
+const P256_SPKI_PREFIX: &[u8] = &[
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
+    0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+];
+const P384_SPKI_PREFIX: &[u8] = &[
+    0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
+    0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00,
+];
+const P521_SPKI_PREFIX: &[u8] = &[
+    0x30, 0x81, 0x9b, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05,
+    0x2b, 0x81, 0x04, 0x00, 0x23, 0x03, 0x81, 0x86, 0x00,
+];
+
+/// libtrust's key ID: the first 30 bytes of the SPKI's sha256 in base32, in groups of four
+/// separated by `:`.
+fn libtrust_key_id(spki_hash: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::with_capacity(59);
+    let mut written = 0;
+    for chunk in spki_hash[..30].chunks(5) {
+        let bits = chunk.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        for i in (0..8).rev() {
+            if written > 0 && written % 4 == 0 {
+                out.push(':');
+            }
+            out.push(char::from(ALPHABET[((bits >> (5 * i)) & 31) as usize]));
+            written += 1;
+        }
+    }
+    out
 }
 
 /// libtrust's `joseBase64UrlDecode`: newlines and spaces removed, padding restored.
@@ -369,7 +434,7 @@ mod tests {
             b64url(tail)
         );
         let manifest = format!(
-            "{body},\"SIGNATURES\":[{{\"header\":{{\"alg\":\"ES256\",\"jwk\":{{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AQ\",\"y\":\"Ag\"}}}},\"signature\":\"x\",\"protected\":\"{}\"}}]}}",
+            "{body},\"SIGNATURES\":[{{\"header\":{{\"alg\":\"ES256\",\"jwk\":{{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"axfR8uEsQkf4vOblY6RA8ncDfYEt6zOg9KE5RdiYwpY\",\"y\":\"T-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU\",\"kid\":\"LTJF:F6YM:5CJS:INX2:7DGN:CBAJ:QG4J:5ZFN:NOP6:TYVC:W7TR:VLFS\"}}}},\"signature\":\"x\",\"protected\":\"{}\"}}]}}",
             b64url(protected.as_bytes())
         );
         // `SIGNATURES` makes it signed for the guess, but the strip step needs the exact key.
