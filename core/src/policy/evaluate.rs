@@ -610,3 +610,15 @@ fn check_sigstore(
     let _ = (identity, image, evidence, payload, annotations);
     Some(Reason::VerificationUnavailable { format: "sigstore" })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evaluator_is_send_and_sync() {
+        fn shared<T: Send + Sync + 'static>() {}
+        shared::<Evaluator>();
+        shared::<Image>();
+    }
+}
