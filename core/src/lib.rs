@@ -37,8 +37,8 @@ pub mod time;
 
 pub use error::Error;
 pub use policy::{
-    CompileOptions, CompileWarning, DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT, Decision,
-    DockerImage, DockerImageError, Evaluator, Evidence, Files, Fulcio, Headline, Image, ImageError,
+    CompileOptions, DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT, Decision, DockerImage,
+    DockerImageError, Evaluator, Evidence, Files, Fulcio, Headline, Image, ImageError,
     ImageNamespaces, KeySource, KeyType, MAX_POLICY_BYTES, Namespace, Namespaces, PathOrData, Pki,
     Policy, PolicyError, PolicyErrorKind, Problem, Reason, Remapped, Requirement,
     RequirementOutcome, SIGSTORE_SIGNATURE_MIME, Scope, Severity, Signature, SignatureOutcome,

@@ -186,12 +186,8 @@ impl Reason {
         match self {
             Self::VerificationUnavailable { .. } => 40,
             Self::KeyFileMissing(_) | Self::KeyTypeUnimplemented(_) => 30,
-            Self::NotSimpleSigning | Self::NotSigstore | Self::NotASignature { .. } => 0,
-            Self::Accepted
-            | Self::RejectedByPolicy
-            | Self::SignedBaseLayerUnimplemented
-            | Self::NoSignature { .. }
-            | Self::NoSignatureAccepted { .. } => 0,
+            // Requirement-level reasons and skipped signatures are never a signature's headline.
+            _ => 0,
         }
     }
 }

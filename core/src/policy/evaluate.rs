@@ -11,9 +11,7 @@ use super::decision::{
 };
 use super::image::Image;
 use super::index::TransportIndex;
-use super::model::{
-    KeySource, KeyType, PathOrData, Policy, Requirement, SignedIdentity, SigstoreTrust,
-};
+use super::model::{KeySource, KeyType, PathOrData, Policy, Requirement, SigstoreTrust};
 use super::transport::Transport;
 
 /// The MIME type of a cosign signature; other sigstore attachments are not signatures.
@@ -95,12 +93,10 @@ pub(crate) enum Compiled {
     SignedBy {
         key_type: KeyType,
         keys: Material,
-        identity: SignedIdentity,
     },
     SigstoreSigned {
         /// Keys or CA certificates, then Rekor keys, in the order upstream reads them.
         material: Material,
-        identity: SignedIdentity,
     },
 }
 
@@ -130,45 +126,6 @@ pub struct Evaluator {
     /// Requirement lists; the first is the global default.
     lists: Vec<List>,
     index: TransportIndex,
-}
-
-/// A problem [`Evaluator::compile`] noticed that will make requirements fail at evaluation
-/// (containers/image only meets these while evaluating).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CompileWarning {
-    /// A file the policy names was not provided.
-    MissingFile {
-        /// The path as written in the policy.
-        path: String,
-        /// Where: the transport (`None` for `default`), the scope and the requirement index.
-        transport: Option<String>,
-        /// The scope.
-        scope: String,
-        /// The requirement's index in its list.
-        requirement: usize,
-    },
-    /// A `signedBy` `keyType` that containers/image does not implement: every signature is
-    /// rejected.
-    UnimplementedKeyType {
-        /// The key type.
-        key_type: KeyType,
-        /// The transport (`None` for `default`).
-        transport: Option<String>,
-        /// The scope.
-        scope: String,
-        /// The requirement's index in its list.
-        requirement: usize,
-    },
-    /// `signedBaseLayer` never allows an image.
-    SignedBaseLayer {
-        /// The transport (`None` for `default`).
-        transport: Option<String>,
-        /// The scope.
-        scope: String,
-        /// The requirement's index in its list.
-        requirement: usize,
-    },
 }
 
 impl Policy {
@@ -259,7 +216,6 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
         Requirement::SignedBy(signed_by) => Compiled::SignedBy {
             key_type: signed_by.key_type,
             keys: material_from(&[KeySourceRef::Keys(&signed_by.keys)], files),
-            identity: signed_by.signed_identity.clone(),
         },
         Requirement::SigstoreSigned(sigstore) => {
             let mut sources = Vec::new();
@@ -278,7 +234,6 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
             }
             Compiled::SigstoreSigned {
                 material: material_from(&sources, files),
-                identity: sigstore.signed_identity.clone(),
             }
         }
     }
@@ -287,7 +242,7 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
 impl Evaluator {
     /// Compiles a parsed policy with the bytes of the files it names. Compiling never fails:
     /// a missing file makes the requirements that need it reject signatures at evaluation,
-    /// exactly when containers/image would meet the problem; [`Evaluator::warnings`] lists
+    /// exactly when containers/image would meet the problem; [`lint_policy`](super::lint_policy) lists
     /// such problems up front.
     pub fn compile(policy: &Policy, files: &Files, options: &CompileOptions) -> Self {
         let _ = options;
@@ -306,7 +261,7 @@ impl Evaluator {
                 let Some(transport) = registered else {
                     continue;
                 };
-                let number = u32::try_from(lists.len()).unwrap_or(u32::MAX);
+                let number = lists.len();
                 lists.push(compile_list(Some(name), scope, requirements));
                 index.transport_mut(transport).insert(scope, number);
             }
@@ -314,55 +269,10 @@ impl Evaluator {
         Self { lists, index }
     }
 
-    /// Parses and compiles in one step.
-    pub fn from_policy_bytes(
-        document: &[u8],
-        files: &Files,
-        options: &CompileOptions,
-    ) -> Result<Self, super::PolicyError> {
-        Ok(Self::compile(&Policy::parse(document)?, files, options))
-    }
-
-    /// Problems that will make requirements fail at evaluation.
-    pub fn warnings(&self) -> Vec<CompileWarning> {
-        let mut warnings = Vec::new();
-        for list in &self.lists {
-            for (requirement, compiled) in list.requirements.iter().enumerate() {
-                let transport = list.transport.clone();
-                let scope = list.scope.clone();
-                match compiled {
-                    Compiled::SignedBaseLayer => warnings.push(CompileWarning::SignedBaseLayer {
-                        transport,
-                        scope,
-                        requirement,
-                    }),
-                    Compiled::SignedBy { key_type, keys, .. } => {
-                        if *key_type != KeyType::GpgKeys {
-                            warnings.push(CompileWarning::UnimplementedKeyType {
-                                key_type: *key_type,
-                                transport: transport.clone(),
-                                scope: scope.clone(),
-                                requirement,
-                            });
-                        }
-                        missing_files(keys, &transport, &scope, requirement, &mut warnings);
-                    }
-                    Compiled::SigstoreSigned { material, .. } => {
-                        missing_files(material, &transport, &scope, requirement, &mut warnings);
-                    }
-                    Compiled::InsecureAcceptAnything | Compiled::Reject => {}
-                }
-            }
-        }
-        warnings
-    }
-
     fn list_for(&self, image: &Image) -> &List {
         let number = self.index.lookup(image).unwrap_or(0);
         // The index only holds numbers of lists it was built with.
-        self.lists
-            .get(number as usize)
-            .unwrap_or_else(|| &self.lists[0])
+        self.lists.get(number).unwrap_or_else(|| &self.lists[0])
     }
 
     /// The policy entry that applies to `image`.
@@ -383,7 +293,7 @@ impl Evaluator {
             scope: &list.scope,
         };
         if let [only] = list.requirements.as_slice() {
-            let outcome = evaluate_requirement(only, image, evidence);
+            let outcome = evaluate_requirement(only, evidence);
             return Decision {
                 allowed: outcome.verdict == Verdict::Allowed,
                 scope,
@@ -402,7 +312,7 @@ impl Evaluator {
                 });
                 continue;
             }
-            let outcome = evaluate_requirement(compiled, image, evidence);
+            let outcome = evaluate_requirement(compiled, evidence);
             allowed = outcome.verdict == Verdict::Allowed;
             requirements.push(outcome);
         }
@@ -410,25 +320,6 @@ impl Evaluator {
             allowed,
             scope,
             requirements: Outcomes::Many(requirements),
-        }
-    }
-}
-
-fn missing_files(
-    material: &Material,
-    transport: &Option<String>,
-    scope: &str,
-    requirement: usize,
-    warnings: &mut Vec<CompileWarning>,
-) {
-    for source in &material.sources {
-        if let Err(path) = source {
-            warnings.push(CompileWarning::MissingFile {
-                path: path.clone(),
-                transport: transport.clone(),
-                scope: scope.into(),
-                requirement,
-            });
         }
     }
 }
@@ -446,11 +337,7 @@ fn denied(
     }
 }
 
-fn evaluate_requirement(
-    compiled: &Compiled,
-    image: &Image,
-    evidence: &Evidence<'_>,
-) -> RequirementOutcome {
+fn evaluate_requirement(compiled: &Compiled, evidence: &Evidence<'_>) -> RequirementOutcome {
     let name = compiled.type_name();
     match compiled {
         // Reads nothing, not even the manifest.
@@ -462,152 +349,107 @@ fn evaluate_requirement(
         },
         Compiled::Reject => denied(name, Reason::RejectedByPolicy, Vec::new()),
         Compiled::SignedBaseLayer => denied(name, Reason::SignedBaseLayerUnimplemented, Vec::new()),
-        Compiled::SignedBy {
-            key_type,
-            keys,
-            identity,
-        } => {
-            let mut outcomes = Vec::new();
-            let mut checked = 0;
-            let mut other = 0;
-            for (index, signature) in evidence.signatures.iter().enumerate() {
-                let Signature::Simple { blob } = signature else {
-                    other += 1;
-                    outcomes.push(SignatureOutcome {
-                        index,
-                        verdict: SignatureVerdict::Skipped,
-                        reason: Reason::NotSimpleSigning,
-                    });
-                    continue;
-                };
-                checked += 1;
-                let reason = check_simple(*key_type, keys, identity, image, evidence, blob);
-                let verdict = match reason {
-                    None => SignatureVerdict::Accepted,
-                    Some(_) => SignatureVerdict::Rejected,
-                };
-                outcomes.push(SignatureOutcome {
-                    index,
-                    verdict,
-                    reason: reason.unwrap_or(Reason::Accepted),
-                });
-                if verdict == SignatureVerdict::Accepted {
-                    return RequirementOutcome {
-                        requirement: name,
-                        verdict: Verdict::Allowed,
-                        reason: None,
-                        signatures: outcomes,
-                    };
-                }
-            }
-            let reason = match checked {
-                0 => Reason::NoSignature {
-                    other_formats: other,
-                    attachments: 0,
-                },
-                _ => Reason::NoSignatureAccepted { rejected: checked },
-            };
-            denied(name, reason, outcomes)
+        Compiled::SignedBy { key_type, keys } => {
+            signature_requirement(name, evidence, |signature| match signature {
+                Signature::Simple { .. } => Examined::Checked(check_simple(*key_type, keys)),
+                Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
+            })
         }
-        Compiled::SigstoreSigned { material, identity } => {
-            let mut outcomes = Vec::new();
-            let mut checked = 0;
-            let mut other = 0;
-            let mut attachments = 0;
-            for (index, signature) in evidence.signatures.iter().enumerate() {
-                let (mime, payload, annotations) = match signature {
-                    Signature::Sigstore {
-                        mime,
-                        payload,
-                        annotations,
-                    } => (mime, payload, annotations),
-                    Signature::Simple { .. } => {
-                        other += 1;
-                        outcomes.push(SignatureOutcome {
-                            index,
-                            verdict: SignatureVerdict::Skipped,
-                            reason: Reason::NotSigstore,
-                        });
-                        continue;
-                    }
-                };
-                if mime != SIGSTORE_SIGNATURE_MIME {
-                    attachments += 1;
-                    outcomes.push(SignatureOutcome {
-                        index,
-                        verdict: SignatureVerdict::Skipped,
-                        reason: Reason::NotASignature { mime: mime.clone() },
-                    });
-                    continue;
+        Compiled::SigstoreSigned { material } => {
+            signature_requirement(name, evidence, |signature| match signature {
+                Signature::Simple { .. } => Examined::OtherFormat(Reason::NotSigstore),
+                Signature::Sigstore { mime, .. } if mime != SIGSTORE_SIGNATURE_MIME => {
+                    Examined::Attachment(Reason::NotASignature { mime: mime.clone() })
                 }
-                checked += 1;
-                let reason =
-                    check_sigstore(material, identity, image, evidence, payload, annotations);
-                let verdict = match reason {
-                    None => SignatureVerdict::Accepted,
-                    Some(_) => SignatureVerdict::Rejected,
-                };
-                outcomes.push(SignatureOutcome {
-                    index,
-                    verdict,
-                    reason: reason.unwrap_or(Reason::Accepted),
-                });
-                if verdict == SignatureVerdict::Accepted {
-                    return RequirementOutcome {
-                        requirement: name,
-                        verdict: Verdict::Allowed,
-                        reason: None,
-                        signatures: outcomes,
-                    };
-                }
-            }
-            let reason = match checked {
-                0 => Reason::NoSignature {
-                    other_formats: other,
-                    attachments,
-                },
-                _ => Reason::NoSignatureAccepted { rejected: checked },
-            };
-            denied(name, reason, outcomes)
+                Signature::Sigstore { .. } => Examined::Checked(check_sigstore(material)),
+            })
         }
     }
 }
 
-/// One simple-signing signature against a `signedBy` requirement: `None` when accepted, else
-/// why not. The checks run in containers/image's order.
-fn check_simple(
-    key_type: KeyType,
-    keys: &Material,
-    identity: &SignedIdentity,
-    image: &Image,
+/// What a signature requirement made of one signature.
+enum Examined {
+    /// A signature of the other format: skipped.
+    OtherFormat(Reason),
+    /// A sigstore attachment that is not a signature: skipped.
+    Attachment(Reason),
+    /// Checked: `None` when accepted, else why not.
+    Checked(Option<Reason>),
+}
+
+/// The structure shared by `signedBy` and `sigstoreSigned`: the first accepted signature
+/// allows; otherwise the requirement denies, with "no signature" when none was of its format.
+fn signature_requirement(
+    name: &'static str,
     evidence: &Evidence<'_>,
-    blob: &[u8],
-) -> Option<Reason> {
+    examine: impl Fn(&Signature) -> Examined,
+) -> RequirementOutcome {
+    let mut outcomes = Vec::new();
+    let (mut checked, mut other_formats, mut attachments) = (0, 0, 0);
+    for (index, signature) in evidence.signatures.iter().enumerate() {
+        let (verdict, reason) = match examine(signature) {
+            Examined::OtherFormat(reason) => {
+                other_formats += 1;
+                (SignatureVerdict::Skipped, reason)
+            }
+            Examined::Attachment(reason) => {
+                attachments += 1;
+                (SignatureVerdict::Skipped, reason)
+            }
+            Examined::Checked(Some(reason)) => {
+                checked += 1;
+                (SignatureVerdict::Rejected, reason)
+            }
+            Examined::Checked(None) => {
+                outcomes.push(SignatureOutcome {
+                    index,
+                    verdict: SignatureVerdict::Accepted,
+                    reason: Reason::Accepted,
+                });
+                return RequirementOutcome {
+                    requirement: name,
+                    verdict: Verdict::Allowed,
+                    reason: None,
+                    signatures: outcomes,
+                };
+            }
+        };
+        outcomes.push(SignatureOutcome {
+            index,
+            verdict,
+            reason,
+        });
+    }
+    let reason = match checked {
+        0 => Reason::NoSignature {
+            other_formats,
+            attachments,
+        },
+        rejected => Reason::NoSignatureAccepted { rejected },
+    };
+    denied(name, reason, outcomes)
+}
+
+/// One simple-signing signature against a `signedBy` requirement: `None` when accepted, else
+/// why not, in containers/image's order. The OpenPGP verification, then the manifest digest
+/// and the identity rule, come with the signature issue; until then nothing is accepted.
+fn check_simple(key_type: KeyType, keys: &Material) -> Option<Reason> {
     if key_type != KeyType::GpgKeys {
         return Some(Reason::KeyTypeUnimplemented(key_type));
     }
     if let Some(path) = keys.missing() {
         return Some(Reason::KeyFileMissing(path.into()));
     }
-    let _ = (identity, image, evidence, blob);
     Some(Reason::VerificationUnavailable {
         format: "OpenPGP simple signing",
     })
 }
 
-/// One cosign signature against a `sigstoreSigned` requirement: `None` when accepted.
-fn check_sigstore(
-    material: &Material,
-    identity: &SignedIdentity,
-    image: &Image,
-    evidence: &Evidence<'_>,
-    payload: &[u8],
-    annotations: &BTreeMap<String, String>,
-) -> Option<Reason> {
+/// One cosign signature against a `sigstoreSigned` requirement, as [`check_simple`].
+fn check_sigstore(material: &Material) -> Option<Reason> {
     if let Some(path) = material.missing() {
         return Some(Reason::KeyFileMissing(path.into()));
     }
-    let _ = (identity, image, evidence, payload, annotations);
     Some(Reason::VerificationUnavailable { format: "sigstore" })
 }
 

@@ -172,11 +172,6 @@ impl Image {
             Inner::Storage(image) => image.docker_reference(),
         }
     }
-
-    /// The digest the image's manifest must have, when the reference pins one.
-    pub fn pinned_digest(&self) -> Option<&Digest> {
-        self.docker_reference().and_then(Reference::digest)
-    }
 }
 
 /// The iterator of [`Image::namespaces`].

@@ -14,7 +14,7 @@ use super::transport::Transport;
 /// I/O). Only the policy's own keys are ever inserted, so flooding is not a concern.
 const SEED: u64 = 0x766f_7563_685f_7631; // "vouch_v1"
 
-type Map = HashMap<Box<str>, u32, FixedState>;
+type Map = HashMap<Box<str>, usize, FixedState>;
 
 fn new_map() -> Map {
     HashMap::with_hasher(FixedState::with_seed(SEED))
@@ -48,7 +48,7 @@ pub(crate) struct ScopeIndex {
     wildcard: Map,
     wildcard_lengths: Lengths,
     /// The transport's `""` scope.
-    default: Option<u32>,
+    default: Option<usize>,
 }
 
 impl ScopeIndex {
@@ -63,7 +63,7 @@ impl ScopeIndex {
     }
 
     /// Adds a scope and the number of its requirement list.
-    pub(crate) fn insert(&mut self, scope: &str, list: u32) {
+    pub(crate) fn insert(&mut self, scope: &str, list: usize) {
         if scope.is_empty() {
             self.default = Some(list);
             return;
@@ -78,7 +78,7 @@ impl ScopeIndex {
 
     /// The requirement list for `image`: its identity, then its namespaces in order, then the
     /// transport's `""` scope. `None` means the global default applies.
-    pub(crate) fn lookup(&self, image: &Image) -> Option<u32> {
+    pub(crate) fn lookup(&self, image: &Image) -> Option<usize> {
         let exact = |scope: &str| {
             if self.exact_lengths.may_contain(scope.len()) {
                 self.exact.get(scope).copied()
@@ -126,7 +126,7 @@ impl TransportIndex {
     }
 
     /// The requirement list for `image`; `None` means the global default.
-    pub(crate) fn lookup(&self, image: &Image) -> Option<u32> {
+    pub(crate) fn lookup(&self, image: &Image) -> Option<usize> {
         self.transports[image.transport() as usize]
             .as_ref()?
             .lookup(image)

@@ -21,7 +21,7 @@ pub use decision::{
 pub use docker::{DockerImage, DockerImageError, Namespace, Namespaces};
 pub use error::{PolicyError, PolicyErrorKind};
 pub use evaluate::{
-    CompileOptions, CompileWarning, Evaluator, Evidence, Files, SIGSTORE_SIGNATURE_MIME, Signature,
+    CompileOptions, Evaluator, Evidence, Files, SIGSTORE_SIGNATURE_MIME, Signature,
 };
 pub use identity::Remapped;
 pub use image::{Image, ImageError, ImageNamespaces};
