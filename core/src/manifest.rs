@@ -48,11 +48,11 @@ impl core::error::Error for ManifestError {}
 /// The manifest's digest as containers/image computes it: `sha256:` over the bytes, or over
 /// the signed payload of a signed Docker schema 1 manifest.
 pub fn manifest_digest(manifest: &[u8]) -> Result<Digest, ManifestError> {
-    let hash = match schema1_payload(manifest)? {
-        Some(payload) => Sha256::digest(&payload),
-        None => Sha256::digest(manifest),
+    let hash: [u8; 32] = match schema1_payload(manifest)? {
+        Some(payload) => Sha256::digest(&payload).into(),
+        None => Sha256::digest(manifest).into(),
     };
-    Digest::from_hash(DigestAlgorithm::Sha256, &hash).ok_or(ManifestError::TooDeep)
+    Ok(Digest::sha256(hash))
 }
 
 /// Whether the manifest bytes have digest `expected` (`manifest.MatchesDigest`). A digest of
@@ -445,7 +445,6 @@ mod tests {
         assert_eq!(manifest_digest(manifest.as_bytes()), Ok(sha256(&payload)));
         // Conflicting lengths, a negative length and an empty list are refused.
         for bad in [
-            manifest.replacen("\"header\"", "\"protected\":\"e30\",\"header\"", 0),
             manifest.replace(
                 &b64url(protected.as_bytes()),
                 &b64url(br#"{"formatLength":-5,"formatTail":""}"#),
@@ -454,9 +453,6 @@ mod tests {
             r#"{"schemaVersion":1,"signatures":[{"protected":"e30"}]}"#.into(),
             manifest.replace("\"kty\":\"EC\"", "\"kty\":\"oct\""),
         ] {
-            if bad == manifest {
-                continue;
-            }
             assert!(manifest_digest(bad.as_bytes()).is_err(), "{bad}");
         }
     }

@@ -9,7 +9,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::transport::clean_path;
+use super::transport::{clean_path, is_image_id};
 use crate::reference::{Digest, Reference};
 
 /// The graph driver assumed when a reference names none.
@@ -37,12 +37,6 @@ impl StorageImage {
     pub(crate) fn docker_reference(&self) -> Option<&Reference> {
         self.named.as_ref()
     }
-}
-
-fn is_image_id(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn invalid(what: &str) -> String {

@@ -178,7 +178,8 @@ fn validate_storage_scope(scope: &str) -> Result<(), String> {
     }
 }
 
-fn is_image_id(s: &str) -> bool {
+/// A containers/storage image ID: 64 lowercase hex characters.
+pub(crate) fn is_image_id(s: &str) -> bool {
     s.len() == 64
         && s.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))

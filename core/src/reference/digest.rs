@@ -148,6 +148,16 @@ impl Digest {
         Some(Self { algorithm, bytes })
     }
 
+    /// A sha256 digest of a computed hash.
+    pub fn sha256(hash: [u8; 32]) -> Self {
+        let mut bytes = [0u8; 64];
+        bytes[..32].copy_from_slice(&hash);
+        Self {
+            algorithm: DigestAlgorithm::Sha256,
+            bytes,
+        }
+    }
+
     /// The algorithm.
     pub const fn algorithm(&self) -> DigestAlgorithm {
         self.algorithm
