@@ -1,33 +1,13 @@
 //! `vouch eval` answers byte for byte what `vouch::json` answers; `vouch check` and `vouch lint`
 //! explain and exit as documented.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::vouch;
 
 use vouch::json::evaluate_line;
 use vouch_conformance::evaluations::{Tree, decision_case, scope_case};
 use vouch_conformance::generate::Rng;
-
-fn vouch(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run vouch");
-    let mut input = child.stdin.take().expect("stdin");
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || input.write_all(&data));
-    let out = child.wait_with_output().expect("vouch output");
-    writer.join().expect("writer").expect("write stdin");
-    (
-        out.status.code().unwrap_or(-1),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 #[test]
 fn eval_answers_equal_the_library() {

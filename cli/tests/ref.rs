@@ -1,31 +1,12 @@
 //! `vouch ref` answers byte for byte what `vouch::json` answers (which the conformance
 //! differential ties to containers/image), for bare lines and JSON requests alike.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::vouch;
 
 use vouch::Dialect;
 use vouch::json::reference_line;
-
-fn vouch(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run vouch");
-    let mut input = child.stdin.take().expect("stdin");
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || input.write_all(&data));
-    let out = child.wait_with_output().expect("vouch output");
-    writer.join().expect("writer").expect("write stdin");
-    (
-        out.status.code().unwrap_or(-1),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 #[test]
 fn cli_answers_equal_the_library_on_generated_references() {
