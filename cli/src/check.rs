@@ -98,8 +98,8 @@ fn resolve_reference(transport: &str, reference: &str) -> String {
     }
 }
 
-/// Signatures stored as containers/image stores them (`dir:` images, `signature-N`): a raw
-/// OpenPGP simple-signing blob, or a byte 0 and a format name line followed by the data.
+/// Signatures stored as containers/image stores them (`dir:` images, `signature-N`), read with
+/// [`Signature::from_stored`].
 fn read_signatures(dir: &str) -> Result<Vec<Signature>, Failure> {
     let mut signatures = Vec::new();
     for n in 1.. {
@@ -114,7 +114,7 @@ fn read_signatures(dir: &str) -> Result<Vec<Signature>, Failure> {
                 )));
             }
         };
-        signatures.push(parse_stored_signature(&blob).map_err(|why| {
+        signatures.push(Signature::from_stored(&blob).map_err(|why| {
             Failure::Io(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("{}: {why}", path.display()),
@@ -122,52 +122,6 @@ fn read_signatures(dir: &str) -> Result<Vec<Signature>, Failure> {
         })?);
     }
     Ok(signatures)
-}
-
-fn parse_stored_signature(blob: &[u8]) -> Result<Signature, String> {
-    match blob.first() {
-        None => return Err("empty signature".into()),
-        Some(&first) if first != 0 => {
-            return Ok(Signature::Simple {
-                blob: blob.to_vec(),
-            });
-        }
-        Some(_) => {}
-    }
-    let newline = blob
-        .iter()
-        .position(|&b| b == b'\n')
-        .ok_or("invalid signature format, missing newline")?;
-    let (format, data) = (&blob[1..newline], &blob[newline + 1..]);
-    match format {
-        b"simple-signing" => Ok(Signature::Simple {
-            blob: data.to_vec(),
-        }),
-        b"sigstore-json" => {
-            #[derive(serde::Deserialize)]
-            #[serde(rename_all = "camelCase")]
-            struct Stored {
-                mime_type: String,
-                payload: String,
-                #[serde(default)]
-                annotations: std::collections::BTreeMap<String, String>,
-            }
-            let stored: Stored =
-                serde_json::from_slice(data).map_err(|e| format!("sigstore-json: {e}"))?;
-            use base64ct::Encoding as _;
-            let payload = base64ct::Base64::decode_vec(&stored.payload)
-                .map_err(|e| format!("sigstore-json payload: {e}"))?;
-            Ok(Signature::Sigstore {
-                mime: stored.mime_type,
-                payload,
-                annotations: stored.annotations.into_iter().collect(),
-            })
-        }
-        other => Err(format!(
-            "unknown signature format {:?}",
-            String::from_utf8_lossy(other)
-        )),
-    }
 }
 
 pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {

@@ -57,6 +57,33 @@ impl Value {
     }
 }
 
+/// Go's `encoding/json` matches struct fields case-insensitively (Unicode simple folding, in
+/// which `ſ` is an `s` and `K` a `k`). `field` is lower-case ASCII.
+pub(crate) fn go_field_matches(key: &str, field: &str) -> bool {
+    let mut wanted = field.bytes();
+    for c in key.chars() {
+        let folded = match c {
+            '\u{17f}' => b's',
+            '\u{212a}' => b'k',
+            c if c.is_ascii() => (c as u8).to_ascii_lowercase(),
+            _ => return false,
+        };
+        if wanted.next() != Some(folded) {
+            return false;
+        }
+    }
+    wanted.next().is_none()
+}
+
+/// The value Go's decoder leaves in a struct field: the last member whose key folds to it.
+pub(crate) fn go_field<'n>(members: &'n [Member], field: &str) -> Option<&'n Node> {
+    members
+        .iter()
+        .rev()
+        .find(|m| go_field_matches(&m.key, field))
+        .map(|m| &m.value)
+}
+
 /// A syntax error: what was wrong and at which byte offset.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SyntaxError {

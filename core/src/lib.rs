@@ -33,6 +33,7 @@ pub mod json;
 pub mod manifest;
 mod policy;
 mod reference;
+mod signature;
 pub mod time;
 
 pub use error::Error;
@@ -49,3 +50,4 @@ pub use reference::{
     AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,
     NAME_TOTAL_LENGTH_MAX, PatternError, Reference, ReferenceError,
 };
+pub use signature::stored::{MAX_STORED_SIGNATURE, StoredSignatureError};

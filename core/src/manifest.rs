@@ -12,7 +12,7 @@ use core::fmt;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::gojson::{self, Member, Node, Value};
+use crate::gojson::{self, Member, Node, Value, go_field};
 use crate::reference::{Digest, DigestAlgorithm};
 
 /// Manifests nested deeper than this are refused. Real manifests are at most 5 levels deep;
@@ -65,33 +65,6 @@ pub fn manifest_matches_digest(manifest: &[u8], expected: &Digest) -> Result<boo
         return Ok(false);
     }
     Ok(manifest_digest(manifest)? == *expected)
-}
-
-/// Go's `encoding/json` matches struct fields case-insensitively (Unicode simple folding, in
-/// which `ſ` is an `s` and `K` a `k`). `field` is lower-case ASCII.
-fn go_field_matches(key: &str, field: &str) -> bool {
-    let mut wanted = field.bytes();
-    for c in key.chars() {
-        let folded = match c {
-            '\u{17f}' => b's',
-            '\u{212a}' => b'k',
-            c if c.is_ascii() => (c as u8).to_ascii_lowercase(),
-            _ => return false,
-        };
-        if wanted.next() != Some(folded) {
-            return false;
-        }
-    }
-    wanted.next().is_none()
-}
-
-/// The value Go's decoder leaves in a struct field: the last member whose key folds to it.
-fn go_field<'n>(members: &'n [Member], field: &str) -> Option<&'n Node> {
-    members
-        .iter()
-        .rev()
-        .find(|m| go_field_matches(&m.key, field))
-        .map(|m| &m.value)
 }
 
 /// The payload of a signed schema 1 manifest, or `None` for every other kind of manifest

@@ -159,6 +159,41 @@ pub enum Reason {
         /// Its MIME type.
         mime: String,
     },
+    /// A key the requirement names cannot be used; every signature is refused (as upstream,
+    /// which loads all keys before it verifies any).
+    InvalidKey {
+        /// The key's path, or `keyData`/`keyDatas[i]`.
+        source: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The signature is not in a form that can be verified (missing annotation, bad base64,
+    /// not an OpenPGP message, ...).
+    MalformedSignature(String),
+    /// The signature does not verify with any trusted key.
+    SignatureInvalid {
+        /// How many keys were tried.
+        keys: usize,
+    },
+    /// The signature verified, but its payload is not a valid payload of its format.
+    InvalidPayload(String),
+    /// The image reference names a manifest digest that the manifest does not have.
+    ManifestNotReferenced {
+        /// The digest in the reference.
+        digest: String,
+    },
+    /// The manifest's digest cannot be computed (a schema 1 manifest with broken signatures).
+    ManifestUnreadable(String),
+    /// The signature is for another manifest.
+    DigestMismatch {
+        /// The digest the signature claims.
+        signed: String,
+    },
+    /// The signature's identity is not accepted by the requirement's `signedIdentity`.
+    IdentityMismatch {
+        /// The identity the signature claims.
+        signed: String,
+    },
 }
 
 impl Reason {
@@ -176,6 +211,14 @@ impl Reason {
             Self::NotSimpleSigning => "not_simple_signing",
             Self::NotSigstore => "not_sigstore",
             Self::NotASignature { .. } => "not_a_signature",
+            Self::InvalidKey { .. } => "invalid_key",
+            Self::MalformedSignature(_) => "malformed_signature",
+            Self::SignatureInvalid { .. } => "signature_invalid",
+            Self::InvalidPayload(_) => "invalid_payload",
+            Self::ManifestNotReferenced { .. } => "manifest_not_referenced",
+            Self::ManifestUnreadable(_) => "manifest_unreadable",
+            Self::DigestMismatch { .. } => "digest_mismatch",
+            Self::IdentityMismatch { .. } => "identity_mismatch",
         }
     }
 
@@ -184,8 +227,14 @@ impl Reason {
     /// docs/decisions.md; ties go to the earliest signature.
     pub const fn rank(&self) -> u8 {
         match self {
+            Self::IdentityMismatch { .. } => 90,
+            Self::DigestMismatch { .. } => 80,
+            Self::ManifestNotReferenced { .. } | Self::ManifestUnreadable(_) => 75,
+            Self::InvalidPayload(_) => 70,
+            Self::SignatureInvalid { .. } => 60,
+            Self::MalformedSignature(_) => 50,
             Self::VerificationUnavailable { .. } => 40,
-            Self::KeyFileMissing(_) | Self::KeyTypeUnimplemented(_) => 30,
+            Self::KeyFileMissing(_) | Self::KeyTypeUnimplemented(_) | Self::InvalidKey { .. } => 30,
             // Requirement-level reasons and skipped signatures are never a signature's headline.
             _ => 0,
         }
@@ -234,6 +283,40 @@ impl fmt::Display for Reason {
             ),
             Self::NotSimpleSigning => f.write_str("not a simple-signing signature; skipped"),
             Self::NotSigstore => f.write_str("not a sigstore signature; skipped"),
+            Self::InvalidKey { source, problem } => {
+                write!(f, "key {source} cannot be used: {problem}")
+            }
+            Self::MalformedSignature(problem) => write!(f, "malformed signature: {problem}"),
+            Self::SignatureInvalid { keys: 1 } => {
+                f.write_str("the signature does not verify with the trusted key")
+            }
+            Self::SignatureInvalid { keys } => {
+                write!(
+                    f,
+                    "the signature does not verify with any of the {keys} trusted keys"
+                )
+            }
+            Self::InvalidPayload(problem) => {
+                write!(
+                    f,
+                    "the signature verified, but its payload is invalid: {problem}"
+                )
+            }
+            Self::ManifestNotReferenced { digest } => write!(
+                f,
+                "the manifest does not match the digest {digest} in the image reference"
+            ),
+            Self::ManifestUnreadable(problem) => {
+                write!(f, "the manifest digest cannot be computed: {problem}")
+            }
+            Self::DigestMismatch { signed } => write!(
+                f,
+                "the signature is for manifest digest {signed}, which does not match the image"
+            ),
+            Self::IdentityMismatch { signed } => write!(
+                f,
+                "the signature is for {signed:?}, which signedIdentity does not accept for this image"
+            ),
             Self::NotASignature { mime } => {
                 write!(
                     f,

@@ -11,8 +11,14 @@ use super::decision::{
 };
 use super::image::Image;
 use super::index::TransportIndex;
-use super::model::{KeySource, KeyType, PathOrData, Policy, Requirement, SigstoreTrust};
+use super::model::{
+    KeySource, KeyType, PathOrData, Policy, Requirement, SignedIdentity, SigstoreTrust,
+};
 use super::transport::Transport;
+use crate::manifest::manifest_matches_digest;
+use crate::signature::keys;
+use crate::signature::payload::{self, Payload};
+use crate::signature::sigstore::{CosignKey, SIGNATURE_ANNOTATION};
 
 /// The MIME type of a cosign signature; other sigstore attachments are not signatures.
 pub const SIGSTORE_SIGNATURE_MIME: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
@@ -93,10 +99,25 @@ pub(crate) enum Compiled {
     SignedBy {
         key_type: KeyType,
         keys: Material,
+        identity: SignedIdentity,
     },
     SigstoreSigned {
-        /// Keys or CA certificates, then Rekor keys, in the order upstream reads them.
+        trust: SigstoreCheck,
+        identity: SignedIdentity,
+    },
+}
+
+/// How a `sigstoreSigned` requirement checks a signature.
+#[derive(Clone, Debug)]
+pub(crate) enum SigstoreCheck {
+    /// Public keys without Rekor: all of them prepared, or why they cannot be.
+    Keys(Result<Vec<CosignKey>, Reason>),
+    /// Trust that needs Fulcio, PKI or Rekor verification, which this build does not do yet:
+    /// the material (certificates or keys, then Rekor keys) is still read first, as upstream
+    /// reads it, and then every signature is refused.
+    Unavailable {
         material: Material,
+        format: &'static str,
     },
 }
 
@@ -208,6 +229,38 @@ fn lookup(files: &Files, path: &str) -> Result<Vec<u8>, String> {
     files.get(path).cloned().ok_or_else(|| path.into())
 }
 
+/// Every key of a `sigstoreSigned` requirement, in order; the first that is missing or does
+/// not load decides (containers/image loads all keys before verifying with any).
+fn cosign_keys(source: &KeySource, files: &Files) -> Result<Vec<CosignKey>, Reason> {
+    let entries: Vec<(String, Option<&[u8]>)> = match source {
+        KeySource::Path(path) => alloc::vec![(path.clone(), files.get(path).map(Vec::as_slice))],
+        KeySource::Paths(paths) => paths
+            .iter()
+            .map(|path| (path.clone(), files.get(path).map(Vec::as_slice)))
+            .collect(),
+        KeySource::Data(data) => alloc::vec![("keyData".into(), Some(data.as_slice()))],
+        KeySource::Datas(datas) => datas
+            .iter()
+            .enumerate()
+            .map(|(i, data)| (alloc::format!("keyDatas[{i}]"), Some(data.as_slice())))
+            .collect(),
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for (source, bytes) in entries {
+        let Some(bytes) = bytes else {
+            return Err(Reason::KeyFileMissing(source));
+        };
+        let key = keys::from_pem(bytes)
+            .and_then(|key| CosignKey::new(&key))
+            .map_err(|problem| Reason::InvalidKey {
+                source: source.clone(),
+                problem: alloc::format!("{problem}"),
+            })?;
+        out.push(key);
+    }
+    Ok(out)
+}
+
 fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
     match requirement {
         Requirement::InsecureAcceptAnything => Compiled::InsecureAcceptAnything,
@@ -216,24 +269,43 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
         Requirement::SignedBy(signed_by) => Compiled::SignedBy {
             key_type: signed_by.key_type,
             keys: material_from(&[KeySourceRef::Keys(&signed_by.keys)], files),
+            identity: signed_by.signed_identity.clone(),
         },
         Requirement::SigstoreSigned(sigstore) => {
+            let identity = sigstore.signed_identity.clone();
+            if let (SigstoreTrust::Keys(keys), None) = (&sigstore.trust, &sigstore.rekor) {
+                return Compiled::SigstoreSigned {
+                    trust: SigstoreCheck::Keys(cosign_keys(keys, files)),
+                    identity,
+                };
+            }
             let mut sources = Vec::new();
-            match &sigstore.trust {
-                SigstoreTrust::Keys(keys) => sources.push(KeySourceRef::Keys(keys)),
-                SigstoreTrust::Fulcio(fulcio) => sources.push(KeySourceRef::One(&fulcio.ca)),
+            let format = match &sigstore.trust {
+                SigstoreTrust::Keys(keys) => {
+                    sources.push(KeySourceRef::Keys(keys));
+                    "sigstore with Rekor"
+                }
+                SigstoreTrust::Fulcio(fulcio) => {
+                    sources.push(KeySourceRef::One(&fulcio.ca));
+                    "sigstore with Fulcio"
+                }
                 SigstoreTrust::Pki(pki) => {
                     sources.push(KeySourceRef::One(&pki.ca_roots));
                     if let Some(intermediates) = &pki.ca_intermediates {
                         sources.push(KeySourceRef::One(intermediates));
                     }
+                    "sigstore with PKI certificates"
                 }
-            }
+            };
             if let Some(rekor) = &sigstore.rekor {
                 sources.push(KeySourceRef::Keys(rekor));
             }
             Compiled::SigstoreSigned {
-                material: material_from(&sources, files),
+                trust: SigstoreCheck::Unavailable {
+                    material: material_from(&sources, files),
+                    format,
+                },
+                identity,
             }
         }
     }
@@ -293,7 +365,7 @@ impl Evaluator {
             scope: &list.scope,
         };
         if let [only] = list.requirements.as_slice() {
-            let outcome = evaluate_requirement(only, evidence);
+            let outcome = evaluate_requirement(only, image, evidence);
             return Decision {
                 allowed: outcome.verdict == Verdict::Allowed,
                 scope,
@@ -312,7 +384,7 @@ impl Evaluator {
                 });
                 continue;
             }
-            let outcome = evaluate_requirement(compiled, evidence);
+            let outcome = evaluate_requirement(compiled, image, evidence);
             allowed = outcome.verdict == Verdict::Allowed;
             requirements.push(outcome);
         }
@@ -337,7 +409,11 @@ fn denied(
     }
 }
 
-fn evaluate_requirement(compiled: &Compiled, evidence: &Evidence<'_>) -> RequirementOutcome {
+fn evaluate_requirement(
+    compiled: &Compiled,
+    image: &Image,
+    evidence: &Evidence<'_>,
+) -> RequirementOutcome {
     let name = compiled.type_name();
     match compiled {
         // Reads nothing, not even the manifest.
@@ -349,19 +425,27 @@ fn evaluate_requirement(compiled: &Compiled, evidence: &Evidence<'_>) -> Require
         },
         Compiled::Reject => denied(name, Reason::RejectedByPolicy, Vec::new()),
         Compiled::SignedBaseLayer => denied(name, Reason::SignedBaseLayerUnimplemented, Vec::new()),
-        Compiled::SignedBy { key_type, keys } => {
+        Compiled::SignedBy { key_type, keys, .. } => {
             signature_requirement(name, evidence, |signature| match signature {
                 Signature::Simple { .. } => Examined::Checked(check_simple(*key_type, keys)),
                 Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
             })
         }
-        Compiled::SigstoreSigned { material } => {
+        Compiled::SigstoreSigned { trust, identity } => {
             signature_requirement(name, evidence, |signature| match signature {
                 Signature::Simple { .. } => Examined::OtherFormat(Reason::NotSigstore),
                 Signature::Sigstore { mime, .. } if mime != SIGSTORE_SIGNATURE_MIME => {
                     Examined::Attachment(Reason::NotASignature { mime: mime.clone() })
                 }
-                Signature::Sigstore { .. } => Examined::Checked(check_sigstore(material)),
+                Signature::Sigstore {
+                    payload,
+                    annotations,
+                    ..
+                } => Examined::Checked(
+                    check_sigstore(trust, payload, annotations)
+                        .and_then(|claims| check_claims(&claims, identity, image, evidence))
+                        .err(),
+                ),
             })
         }
     }
@@ -445,12 +529,69 @@ fn check_simple(key_type: KeyType, keys: &Material) -> Option<Reason> {
     })
 }
 
-/// One cosign signature against a `sigstoreSigned` requirement, as [`check_simple`].
-fn check_sigstore(material: &Material) -> Option<Reason> {
-    if let Some(path) = material.missing() {
-        return Some(Reason::KeyFileMissing(path.into()));
+/// The cryptographic part of one cosign signature against a `sigstoreSigned` requirement, in
+/// containers/image's order: trust material, the signature annotation, the signature with
+/// each key, then the payload's strict parse. Gives the payload's claims.
+fn check_sigstore(
+    trust: &SigstoreCheck,
+    payload: &[u8],
+    annotations: &BTreeMap<String, String>,
+) -> Result<Payload, Reason> {
+    let keys = match trust {
+        SigstoreCheck::Keys(keys) => keys.as_ref().map_err(Clone::clone)?,
+        SigstoreCheck::Unavailable { material, format } => {
+            return Err(match material.missing() {
+                Some(path) => Reason::KeyFileMissing(path.into()),
+                None => Reason::VerificationUnavailable { format },
+            });
+        }
+    };
+    let encoded = annotations.get(SIGNATURE_ANNOTATION).ok_or_else(|| {
+        Reason::MalformedSignature(alloc::format!(
+            "missing the {SIGNATURE_ANNOTATION} annotation"
+        ))
+    })?;
+    let signature = crate::go::base64_std(encoded).map_err(|offset| {
+        Reason::MalformedSignature(alloc::format!(
+            "the {SIGNATURE_ANNOTATION} annotation is not base64 (at byte {offset})"
+        ))
+    })?;
+    if !keys.iter().any(|key| key.verify(payload, &signature)) {
+        return Err(Reason::SignatureInvalid { keys: keys.len() });
     }
-    Some(Reason::VerificationUnavailable { format: "sigstore" })
+    payload::parse(payload, payload::Format::Cosign).map_err(Reason::InvalidPayload)
+}
+
+/// What a verified payload claims, checked against the image as containers/image checks it:
+/// the manifest against the reference's digest (if any), the manifest against the signed
+/// digest, then the signed identity against `signedIdentity`.
+fn check_claims(
+    claims: &Payload,
+    identity: &SignedIdentity,
+    image: &Image,
+    evidence: &Evidence<'_>,
+) -> Result<(), Reason> {
+    let unreadable =
+        |e: crate::manifest::ManifestError| Reason::ManifestUnreadable(alloc::format!("{e}"));
+    let reference = image.docker_reference();
+    if let Some(digest) = reference.and_then(|r| r.digest()) {
+        if !manifest_matches_digest(evidence.manifest, digest).map_err(unreadable)? {
+            return Err(Reason::ManifestNotReferenced {
+                digest: alloc::format!("{digest}"),
+            });
+        }
+    }
+    if !manifest_matches_digest(evidence.manifest, &claims.manifest_digest).map_err(unreadable)? {
+        return Err(Reason::DigestMismatch {
+            signed: alloc::format!("{}", claims.manifest_digest),
+        });
+    }
+    if !identity.matches(reference, &claims.docker_reference) {
+        return Err(Reason::IdentityMismatch {
+            signed: claims.docker_reference.clone(),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

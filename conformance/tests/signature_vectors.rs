@@ -1,0 +1,215 @@
+//! The upstream signature scenarios (containers-image/cases/signature_eval.json): each case's
+//! requirement, image and signatures, evaluated by vouch, must give the expected accept/reject.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use base64ct::{Base64, Encoding as _};
+use serde_json::Value;
+use vouch::{CompileOptions, Evaluator, Evidence, Files, Image, Policy, Signature};
+use vouch_conformance::{shared_dir, vector_json};
+
+/// Scenarios that need Fulcio, PKI or Rekor verification (not in this build yet). vouch must
+/// refuse them with `verification_unavailable`; they are counted so that the number only
+/// ever goes down.
+const UNAVAILABLE_ACCEPTS: usize = 23;
+
+struct Outcome {
+    allowed: bool,
+    reasons: Vec<String>,
+}
+
+fn run_case(base: &Path, case: &Value) -> Outcome {
+    let read = |relative: &str| {
+        std::fs::read(base.join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    };
+    let mut requirement = case["requirement"].clone();
+    let mut files = Files::new();
+    fill(&mut requirement, base, &read, &mut files);
+    let policy = format!("{{\"default\":[{requirement}]}}");
+    let policy = match Policy::parse(policy.as_bytes()) {
+        Ok(policy) => policy,
+        // An invalid requirement: containers/image rejects every signature; vouch refuses the
+        // whole policy, which is stronger.
+        Err(e) => {
+            return Outcome {
+                allowed: false,
+                reasons: vec![format!("policy: {e}")],
+            };
+        }
+    };
+    let evaluator = Evaluator::compile(&policy, &files, &CompileOptions::default());
+    let reference = case["image_docker_reference"]
+        .as_str()
+        .unwrap_or("example.com/no/image:latest");
+    let image = Image::parse("docker", reference).expect("image reference");
+    let (manifest, mut signatures) = match case["image_dir"].as_str() {
+        Some(dir) => {
+            let manifest = std::fs::read(base.join(dir).join("manifest.json")).unwrap_or_default();
+            let mut signatures = Vec::new();
+            for n in 1.. {
+                match std::fs::read(base.join(dir).join(format!("signature-{n}"))) {
+                    Ok(blob) => signatures.push(blob),
+                    Err(_) => break,
+                }
+            }
+            (manifest, signatures)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    if let Some(list) = case["signatures"].as_array() {
+        signatures = list
+            .iter()
+            .map(|p| read(p.as_str().expect("path")))
+            .collect();
+    }
+    let mut signatures: Vec<Signature> = signatures
+        .iter()
+        .map(|blob| Signature::from_stored(blob).expect("stored signature"))
+        .collect();
+    if let Some(mutation) = case["signature_mutation"].as_str() {
+        for signature in &mut signatures {
+            mutate(signature, mutation, base);
+        }
+    }
+    let evidence = Evidence {
+        manifest: &manifest,
+        signatures: &signatures,
+        now: Some(1_700_000_000),
+    };
+    let decision = evaluator.evaluate(&image, &evidence);
+    let reasons = decision
+        .requirements()
+        .iter()
+        .flat_map(|r| {
+            r.signatures
+                .iter()
+                .map(|s| s.reason.code().to_string())
+                .chain(r.reason.as_ref().map(|r| r.code().to_string()))
+        })
+        .collect();
+    Outcome {
+        allowed: decision.allowed,
+        reasons,
+    }
+}
+
+/// Replaces placeholders with file contents and collects the files the requirement names.
+fn fill(value: &mut Value, base: &Path, read: &dyn Fn(&str) -> Vec<u8>, files: &mut Files) {
+    match value {
+        Value::String(text) if text.starts_with('<') => {
+            let file = match text.as_str() {
+                "<cosign.pub bytes>" => "signature-fixtures/cosign.pub",
+                "<base64 of public-key.gpg>" => "signature-fixtures/public-key.gpg",
+                // The chain annotation of the Fulcio image's signature.
+                _ => {
+                    let blob =
+                        read("signature-fixtures/dir-img-cosign-fulcio-rekor-valid/signature-1");
+                    let Ok(Signature::Sigstore { annotations, .. }) = Signature::from_stored(&blob)
+                    else {
+                        panic!("fulcio signature")
+                    };
+                    *text =
+                        Base64::encode_string(annotations["dev.sigstore.cosign/chain"].as_bytes());
+                    return;
+                }
+            };
+            *text = Base64::encode_string(&read(file));
+        }
+        Value::String(text) if base.join(text.as_str()).is_file() => {
+            files.insert(text.clone(), read(text));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| fill(v, base, read, files)),
+        Value::Object(members) => members
+            .values_mut()
+            .for_each(|v| fill(v, base, read, files)),
+        _ => {}
+    }
+}
+
+fn mutate(signature: &mut Signature, mutation: &str, base: &Path) {
+    let Signature::Sigstore { annotations, .. } = signature else {
+        panic!("mutation of a simple signature")
+    };
+    let words: Vec<&str> = mutation.split(' ').collect();
+    match words.as_slice() {
+        ["delete", "annotation", key] => {
+            annotations.remove(*key);
+        }
+        ["set", key, "to", "base64", "of", ..] => {
+            let text = mutation.split('"').nth(1).expect("quoted text");
+            annotations.insert(key.to_string(), Base64::encode_string(text.as_bytes()));
+        }
+        ["set", key, "to", "the", "bundle", "annotation", "of", path] => {
+            let blob = std::fs::read(base.join("signature-fixtures").join(path)).expect("path");
+            let Ok(Signature::Sigstore {
+                annotations: other, ..
+            }) = Signature::from_stored(&blob)
+            else {
+                panic!("{path}")
+            };
+            annotations.insert(key.to_string(), other[*key].clone());
+        }
+        ["set", key, "to", ..] => {
+            let text = mutation.split('"').nth(1).expect("quoted text");
+            annotations.insert(key.to_string(), text.to_string());
+        }
+        _ => panic!("unknown mutation {mutation}"),
+    }
+}
+
+#[test]
+fn upstream_signature_scenarios() {
+    let (Some(shared), Some(cases)) = (
+        shared_dir(),
+        vector_json("containers-image/cases/signature_eval.json"),
+    ) else {
+        return;
+    };
+    let base = shared.join("vectors/containers-image");
+    let mut failures = Vec::new();
+    let mut unavailable = Vec::new();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for group in ["sigstoreSigned", "signedBy"] {
+        for case in case_list(&cases, group) {
+            let expected = case["expect"] == "accept";
+            let outcome = run_case(&base, case);
+            *counts.entry(group).or_default() += 1;
+            let name = format!("{group} / {}", case["name"].as_str().unwrap_or("?"));
+            if outcome.allowed == expected {
+                continue;
+            }
+            if expected
+                && outcome
+                    .reasons
+                    .iter()
+                    .any(|r| r == "verification_unavailable")
+            {
+                unavailable.push(name);
+                continue;
+            }
+            failures.push(format!(
+                "{name}: expected {}, got {} ({:?}); {}",
+                case["expect"],
+                if outcome.allowed { "accept" } else { "reject" },
+                outcome.reasons,
+                case["why"]
+            ));
+        }
+    }
+    eprintln!(
+        "signature_eval.json: {counts:?}; {} failures; {} accepts need verification this build lacks:\n  {}",
+        failures.len(),
+        unavailable.len(),
+        unavailable.join("\n  ")
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        unavailable.len() <= UNAVAILABLE_ACCEPTS,
+        "more accepts than expected are unavailable"
+    );
+}
+
+fn case_list<'v>(cases: &'v Value, group: &str) -> &'v [Value] {
+    cases[group].as_array().map_or(&[], Vec::as_slice)
+}
