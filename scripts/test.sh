@@ -42,6 +42,7 @@ command -v node >/dev/null || need_apt="$need_apt nodejs"
 command -v gcc >/dev/null || need_apt="$need_apt gcc"
 command -v python3 >/dev/null || need_apt="$need_apt python3"
 command -v pkg-config >/dev/null || need_apt="$need_apt pkg-config"
+command -v openssl >/dev/null || need_apt="$need_apt openssl"
 if [ -n "$need_apt" ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $need_apt

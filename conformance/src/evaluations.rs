@@ -79,7 +79,7 @@ pub struct Case {
     pub markers: Vec<(Option<String>, String)>,
 }
 
-fn b64(bytes: &[u8]) -> String {
+pub(crate) fn b64(bytes: &[u8]) -> String {
     Base64::encode_string(bytes)
 }
 
@@ -96,7 +96,7 @@ const HOSTS: &[&str] = &[
     "mirror.internal.example.org:8443",
 ];
 
-fn docker_name(rng: &mut Rng) -> String {
+pub(crate) fn docker_name(rng: &mut Rng) -> String {
     let host = rng.pick_str(HOSTS);
     let depth = 1 + rng.below(3);
     let mut name = String::from(host);
@@ -113,7 +113,7 @@ fn docker_name(rng: &mut Rng) -> String {
     name
 }
 
-fn hex64(rng: &mut Rng) -> String {
+pub(crate) fn hex64(rng: &mut Rng) -> String {
     (0..64)
         .map(|_| char::from(b"0123456789abcdef"[rng.below(16)]))
         .collect()

@@ -8,6 +8,7 @@ pub mod evaluations;
 pub mod generate;
 pub mod oracle;
 pub mod policies;
+pub mod sigstore_cases;
 
 use std::path::PathBuf;
 

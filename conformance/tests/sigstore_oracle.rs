@@ -1,0 +1,73 @@
+//! Differential test of `sigstoreSigned` with public keys against containers/image 5.34.2:
+//! real signatures, every key source and `signedIdentity` kind, tampering, wrong digests and
+//! identities, several signatures, bad keys. `allowed` must agree on every case.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use vouch::json::evaluate_line;
+use vouch_conformance::generate::Rng;
+use vouch_conformance::oracle;
+use vouch_conformance::sigstore_cases::{keys, plan, sign_all};
+
+const CASES: usize = 1_600;
+
+#[test]
+fn sigstore_signed_with_keys_agrees_with_containers_image() {
+    let Some(oracle) = oracle::oracle_534() else {
+        return;
+    };
+    let scratch = std::env::temp_dir().join(format!("vouch-sigstore-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let keys = keys(&oracle, &scratch);
+    let mut rng = Rng::new(0x5157_0e5e);
+    let plan = plan(&mut rng, &keys, CASES);
+    let signed = sign_all(&oracle, &keys, &plan.to_sign, &scratch);
+    let cases = plan.finish(&signed);
+    let requests: Vec<Value> = cases.iter().map(|c| c.oracle.clone()).collect();
+    let answers = oracle::ask(&oracle, &requests);
+    let mut disagreements = Vec::new();
+    let mut allowed = 0;
+    let mut by_identity: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (case, theirs) in cases.iter().zip(&answers) {
+        let line = serde_json::to_string(&case.vouch).expect("request");
+        let ours: Value = serde_json::from_str(&evaluate_line(line.as_bytes())).expect("answer");
+        assert!(theirs.get("oracle_error").is_none(), "{theirs}");
+        let kind = case.label.split(' ').next().unwrap_or("").to_string();
+        let entry = by_identity.entry(kind).or_default();
+        entry.0 += 1;
+        if theirs["allowed"] == true {
+            allowed += 1;
+            entry.1 += 1;
+        }
+        let our_policy = !ours["policy_error"].as_str().unwrap_or("").is_empty();
+        let their_policy = !theirs["policy_error"].as_str().unwrap_or("").is_empty();
+        if ours["allowed"] != theirs["allowed"] || our_policy != their_policy {
+            disagreements.push(format!(
+                "{}\n  vouch: allowed={} {} {}\n  c/image: allowed={} {}\n  request: {}",
+                case.label,
+                ours["allowed"],
+                ours["reason"],
+                ours["requirements"],
+                theirs["allowed"],
+                theirs["error"],
+                case.vouch
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    eprintln!(
+        "sigstoreSigned differential: {} cases, {allowed} allowed by c/image, {} disagreements; per identity kind (cases, allowed): {by_identity:?}",
+        cases.len(),
+        disagreements.len()
+    );
+    assert!(
+        allowed > CASES / 5,
+        "too few accepted cases to mean anything"
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{}",
+        disagreements[..disagreements.len().min(10)].join("\n")
+    );
+}
