@@ -194,6 +194,16 @@ pub enum Reason {
         /// The identity the signature claims.
         signed: String,
     },
+    /// `signedBy`: none of the key files holds a public key gpg would import.
+    NoPublicKeys,
+    /// `signedBy`: the signature is by a key that is not a trusted primary key.
+    UntrustedKey(String),
+    /// `signedBy`: the signing key is revoked, expired, or not allowed to sign.
+    KeyUnusable(String),
+    /// `signedBy`: the signature has expired (or predates its key).
+    SignatureExpired,
+    /// The key or signature carries an expiry, and the evidence has no `now`.
+    TimeRequired,
 }
 
 impl Reason {
@@ -219,6 +229,11 @@ impl Reason {
             Self::ManifestUnreadable(_) => "manifest_unreadable",
             Self::DigestMismatch { .. } => "digest_mismatch",
             Self::IdentityMismatch { .. } => "identity_mismatch",
+            Self::NoPublicKeys => "no_public_keys",
+            Self::UntrustedKey(_) => "untrusted_key",
+            Self::KeyUnusable(_) => "key_unusable",
+            Self::SignatureExpired => "signature_expired",
+            Self::TimeRequired => "time_required",
         }
     }
 
@@ -232,9 +247,14 @@ impl Reason {
             Self::ManifestNotReferenced { .. } | Self::ManifestUnreadable(_) => 75,
             Self::InvalidPayload(_) => 70,
             Self::SignatureInvalid { .. } => 60,
+            Self::UntrustedKey(_) | Self::KeyUnusable(_) | Self::SignatureExpired => 55,
+            Self::TimeRequired => 45,
             Self::MalformedSignature(_) => 50,
             Self::VerificationUnavailable { .. } => 40,
-            Self::KeyFileMissing(_) | Self::KeyTypeUnimplemented(_) | Self::InvalidKey { .. } => 30,
+            Self::KeyFileMissing(_)
+            | Self::KeyTypeUnimplemented(_)
+            | Self::InvalidKey { .. }
+            | Self::NoPublicKeys => 30,
             // Requirement-level reasons and skipped signatures are never a signature's headline.
             _ => 0,
         }
@@ -316,6 +336,16 @@ impl fmt::Display for Reason {
             Self::IdentityMismatch { signed } => write!(
                 f,
                 "the signature is for {signed:?}, which signedIdentity does not accept for this image"
+            ),
+            Self::NoPublicKeys => {
+                f.write_str("none of the requirement's key files holds an OpenPGP public key")
+            }
+            Self::UntrustedKey(why) | Self::KeyUnusable(why) => f.write_str(why),
+            Self::SignatureExpired => {
+                f.write_str("the OpenPGP signature has expired or predates its key")
+            }
+            Self::TimeRequired => f.write_str(
+                "the key or signature has an expiry time, so the decision needs the time (now)",
             ),
             Self::NotASignature { mime } => {
                 write!(

@@ -17,6 +17,8 @@ use super::model::{
 use super::transport::Transport;
 use crate::manifest::manifest_matches_digest;
 use crate::signature::keys;
+#[cfg(feature = "openpgp")]
+use crate::signature::openpgp::{self, Keyring};
 use crate::signature::payload::{self, Payload};
 use crate::signature::sigstore::{CosignKey, SIGNATURE_ANNOTATION};
 
@@ -97,8 +99,8 @@ pub(crate) enum Compiled {
     Reject,
     SignedBaseLayer,
     SignedBy {
-        key_type: KeyType,
-        keys: Material,
+        /// The imported keyring, or why every signature is refused.
+        keys: Result<Keyring, Reason>,
         identity: SignedIdentity,
     },
     SigstoreSigned {
@@ -106,6 +108,11 @@ pub(crate) enum Compiled {
         identity: SignedIdentity,
     },
 }
+
+/// Without OpenPGP support there is never a keyring.
+#[cfg(not(feature = "openpgp"))]
+#[derive(Clone, Debug)]
+pub(crate) enum Keyring {}
 
 /// How a `sigstoreSigned` requirement checks a signature.
 #[derive(Clone, Debug)]
@@ -261,14 +268,48 @@ fn cosign_keys(source: &KeySource, files: &Files) -> Result<Vec<CosignKey>, Reas
     Ok(out)
 }
 
+/// The keyring of a `signedBy` requirement, imported as gpgme imports it: every file must
+/// exist (upstream stops at the first it cannot read); files without keys are skipped; no key
+/// at all refuses every signature.
+fn gpg_keys(key_type: KeyType, source: &KeySource, files: &Files) -> Result<Keyring, Reason> {
+    if key_type != KeyType::GpgKeys {
+        return Err(Reason::KeyTypeUnimplemented(key_type));
+    }
+    let material = material_from(&[KeySourceRef::Keys(source)], files);
+    if let Some(path) = material.missing() {
+        return Err(Reason::KeyFileMissing(path.into()));
+    }
+    let blobs: Vec<&[u8]> = material
+        .sources
+        .iter()
+        .filter_map(|s| s.as_ref().ok().map(Vec::as_slice))
+        .collect();
+    import_keyring(&blobs)
+}
+
+#[cfg(feature = "openpgp")]
+fn import_keyring(blobs: &[&[u8]]) -> Result<Keyring, Reason> {
+    let keyring = openpgp::keyring(blobs);
+    if keyring.len() == 0 {
+        return Err(Reason::NoPublicKeys);
+    }
+    Ok(keyring)
+}
+
+#[cfg(not(feature = "openpgp"))]
+fn import_keyring(_: &[&[u8]]) -> Result<Keyring, Reason> {
+    Err(Reason::VerificationUnavailable {
+        format: "OpenPGP simple signing",
+    })
+}
+
 fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
     match requirement {
         Requirement::InsecureAcceptAnything => Compiled::InsecureAcceptAnything,
         Requirement::Reject => Compiled::Reject,
         Requirement::SignedBaseLayer { .. } => Compiled::SignedBaseLayer,
         Requirement::SignedBy(signed_by) => Compiled::SignedBy {
-            key_type: signed_by.key_type,
-            keys: material_from(&[KeySourceRef::Keys(&signed_by.keys)], files),
+            keys: gpg_keys(signed_by.key_type, &signed_by.keys, files),
             identity: signed_by.signed_identity.clone(),
         },
         Requirement::SigstoreSigned(sigstore) => {
@@ -425,9 +466,13 @@ fn evaluate_requirement(
         },
         Compiled::Reject => denied(name, Reason::RejectedByPolicy, Vec::new()),
         Compiled::SignedBaseLayer => denied(name, Reason::SignedBaseLayerUnimplemented, Vec::new()),
-        Compiled::SignedBy { key_type, keys, .. } => {
+        Compiled::SignedBy { keys, identity } => {
             signature_requirement(name, evidence, |signature| match signature {
-                Signature::Simple { .. } => Examined::Checked(check_simple(*key_type, keys)),
+                Signature::Simple { blob } => Examined::Checked(
+                    check_simple(keys, blob, evidence.now)
+                        .and_then(|claims| check_claims(&claims, identity, image, evidence))
+                        .err(),
+                ),
                 Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
             })
         }
@@ -514,19 +559,47 @@ fn signature_requirement(
     denied(name, reason, outcomes)
 }
 
-/// One simple-signing signature against a `signedBy` requirement: `None` when accepted, else
-/// why not, in containers/image's order. The OpenPGP verification, then the manifest digest
-/// and the identity rule, come with the signature issue; until then nothing is accepted.
-fn check_simple(key_type: KeyType, keys: &Material) -> Option<Reason> {
-    if key_type != KeyType::GpgKeys {
-        return Some(Reason::KeyTypeUnimplemented(key_type));
-    }
-    if let Some(path) = keys.missing() {
-        return Some(Reason::KeyFileMissing(path.into()));
-    }
-    Some(Reason::VerificationUnavailable {
-        format: "OpenPGP simple signing",
-    })
+/// The OpenPGP part of one simple-signing signature against a `signedBy` requirement, in
+/// containers/image's order: the keyring, the message and its one signature, the signing
+/// key's identity, then the payload's strict parse. Gives the payload's claims.
+#[cfg(feature = "openpgp")]
+fn check_simple(
+    keys: &Result<Keyring, Reason>,
+    blob: &[u8],
+    now: Option<i64>,
+) -> Result<Payload, Reason> {
+    use openpgp::PgpError;
+    let keyring = keys.as_ref().map_err(Clone::clone)?;
+    let (content, _fingerprint) = keyring.verify(blob, now).map_err(|e| match e {
+        PgpError::Malformed(_) | PgpError::SignatureCount(_) => {
+            Reason::MalformedSignature(alloc::format!("{e}"))
+        }
+        PgpError::UnknownKey(_) | PgpError::Subkey(_) => {
+            Reason::UntrustedKey(alloc::format!("{e}"))
+        }
+        PgpError::Bad(_) => Reason::SignatureInvalid { keys: 1 },
+        PgpError::KeyRevoked(_) | PgpError::KeyUnusable(_) => {
+            Reason::KeyUnusable(alloc::format!("{e}"))
+        }
+        PgpError::SignatureExpired => Reason::SignatureExpired,
+        PgpError::NeedTime => Reason::TimeRequired,
+    })?;
+    payload::parse(&content, payload::Format::SimpleSigning).map_err(Reason::InvalidPayload)
+}
+
+#[cfg(not(feature = "openpgp"))]
+fn check_simple(
+    keys: &Result<Keyring, Reason>,
+    _blob: &[u8],
+    _now: Option<i64>,
+) -> Result<Payload, Reason> {
+    Err(keys
+        .as_ref()
+        .err()
+        .cloned()
+        .unwrap_or(Reason::VerificationUnavailable {
+            format: "OpenPGP simple signing",
+        }))
 }
 
 /// The cryptographic part of one cosign signature against a `sigstoreSigned` requirement, in

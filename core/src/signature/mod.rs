@@ -4,6 +4,8 @@
 pub(crate) mod crypto;
 pub(crate) mod der;
 pub(crate) mod keys;
+#[cfg(feature = "openpgp")]
+pub(crate) mod openpgp;
 pub(crate) mod payload;
 pub(crate) mod pem;
 pub(crate) mod sigstore;
