@@ -88,8 +88,8 @@ step "cargo clippy -D warnings (workspace, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p vouch-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 
-step "the core builds without std (thumbv7em-none-eabihf)"
-cargo build -p vouch --target thumbv7em-none-eabihf --locked
+step "the core builds without std (thumbv7em-none-eabihf, no default features)"
+cargo build -p vouch --no-default-features --target thumbv7em-none-eabihf --locked
 
 step "the shipped crates build with the declared rust-version ($MSRV)"
 MSRV_TOOLCHAIN="$MSRV"; [[ "$MSRV" =~ ^[0-9]+\.[0-9]+$ ]] && MSRV_TOOLCHAIN="$MSRV.0"
@@ -97,8 +97,11 @@ rustup toolchain list | grep -q "^$MSRV_TOOLCHAIN-" || rustup toolchain install 
 CARGO_TARGET_DIR="$CACHE/target-msrv" cargo "+$MSRV_TOOLCHAIN" check -p vouch -p vouch-cli -p vouch-ffi -p vouch-wasm --locked
 
 # --- 4. Rust tests: units, properties, vectors, the oracle differential -----------------------
-step "cargo test --workspace"
+step "cargo test --workspace (RustCrypto backend)"
 cargo test --workspace --locked
+
+step "cargo test, core and conformance, with the aws-lc backend"
+cargo test -p vouch -p vouch-conformance --features vouch/aws-lc --locked
 
 # --- 5. The C library ---------------------------------------------------------------------------
 step "C header is up to date"
