@@ -65,10 +65,11 @@ pub(crate) fn command(args: &[String]) -> Result<(), Failure> {
 }
 
 fn decide(request: &EvaluateRequest, cache: &mut Option<Cache>) -> DecisionAnswer {
-    if let Some(cached) = cache {
-        if cached.policy == request.policy && cached.files == request.files {
-            return evaluate_with(&cached.evaluator, request);
-        }
+    if let Some(cached) = cache
+        && cached.policy == request.policy
+        && cached.files == request.files
+    {
+        return evaluate_with(&cached.evaluator, request);
     }
     match Policy::parse(&request.policy) {
         Ok(policy) => {

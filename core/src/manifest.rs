@@ -214,10 +214,10 @@ fn protected_header(entry: &Node) -> Result<Vec<u8>, ManifestError> {
             if !chain_ok || !string_or_null(go_field(header, "alg")) {
                 return Err(bad("a signature's header has fields of the wrong type"));
             }
-            if let Some(jwk) = go_field(header, "jwk") {
-                if !plausible_jwk(jwk) {
-                    return Err(bad("a signature's header has an invalid public key"));
-                }
+            if let Some(jwk) = go_field(header, "jwk")
+                && !plausible_jwk(jwk)
+            {
+                return Err(bad("a signature's header has an invalid public key"));
             }
         }
         Some(_) => return Err(bad("a signature's header is not an object")),

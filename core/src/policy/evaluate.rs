@@ -647,12 +647,12 @@ fn check_claims(
     let unreadable =
         |e: crate::manifest::ManifestError| Reason::ManifestUnreadable(alloc::format!("{e}"));
     let reference = image.docker_reference();
-    if let Some(digest) = reference.and_then(|r| r.digest()) {
-        if !manifest_matches_digest(evidence.manifest, digest).map_err(unreadable)? {
-            return Err(Reason::ManifestNotReferenced {
-                digest: alloc::format!("{digest}"),
-            });
-        }
+    if let Some(digest) = reference.and_then(|r| r.digest())
+        && !manifest_matches_digest(evidence.manifest, digest).map_err(unreadable)?
+    {
+        return Err(Reason::ManifestNotReferenced {
+            digest: alloc::format!("{digest}"),
+        });
     }
     if !manifest_matches_digest(evidence.manifest, &claims.manifest_digest).map_err(unreadable)? {
         return Err(Reason::DigestMismatch {

@@ -87,10 +87,10 @@ impl ScopeIndex {
             }
         };
         let identity = image.policy_identity();
-        if !identity.is_empty() {
-            if let Some(list) = exact(identity) {
-                return Some(list);
-            }
+        if !identity.is_empty()
+            && let Some(list) = exact(identity)
+        {
+            return Some(list);
         }
         for namespace in image.namespaces() {
             let found = match namespace {

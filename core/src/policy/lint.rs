@@ -168,17 +168,17 @@ impl Linter<'_> {
             let path = child_path("$", &member.key);
             match member.key.as_str() {
                 "default" => {
-                    if let Some(list) = self.list(&member.value, &path) {
-                        if matches!(list.as_slice(), [Requirement::InsecureAcceptAnything]) {
-                            self.warn(
-                                String::from(
-                                    "the default accepts every image that no scope matches; \
+                    if let Some(list) = self.list(&member.value, &path)
+                        && matches!(list.as_slice(), [Requirement::InsecureAcceptAnything])
+                    {
+                        self.warn(
+                            String::from(
+                                "the default accepts every image that no scope matches; \
                                      consider [{\"type\": \"reject\"}] and explicit scopes",
-                                ),
-                                &path,
-                                member.value.start,
-                            );
-                        }
+                            ),
+                            &path,
+                            member.value.start,
+                        );
                     }
                 }
                 "transports" => self.transports(&member.value, &path),

@@ -220,11 +220,11 @@ impl Decoder<'_> {
             let transport = Transport::from_name(name);
             let mut scopes = alloc::collections::BTreeMap::new();
             self.object(scopes_node, transport_path, |scope, list, scope_path| {
-                if let (Some(transport), false) = (transport, scope.is_empty()) {
-                    if transport.validate_scope(scope).is_err() {
-                        // containers/image reports an invalid scope as an unknown key.
-                        return Ok(false);
-                    }
+                if let (Some(transport), false) = (transport, scope.is_empty())
+                    && transport.validate_scope(scope).is_err()
+                {
+                    // containers/image reports an invalid scope as an unknown key.
+                    return Ok(false);
                 }
                 scopes.insert(String::from(scope), self.requirements(list, scope_path)?);
                 Ok(true)

@@ -65,7 +65,7 @@ fn ecdsa_signature(signature: &[u8], scalar: usize) -> Option<Cow<'_, [u8]>> {
         let (_, body) = der::integer(body)?;
         return (rest.is_empty() && body.is_empty()).then_some(Cow::Borrowed(signature));
     }
-    if signature.is_empty() || signature.len() > 132 || signature.len() % 2 != 0 {
+    if signature.is_empty() || signature.len() > 132 || !signature.len().is_multiple_of(2) {
         return None;
     }
     let (r, s) = signature.split_at(signature.len() / 2);
