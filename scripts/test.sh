@@ -165,8 +165,8 @@ fi
   --target-dir "$CACHE/fuzz-target" "$CORPUS" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 \
   | tail -n 5)
 
-step "fuzz smoke: policy_parse, evaluate_request, manifest_digest (${FUZZ_SECONDS}s each)"
-for target in policy_parse evaluate_request manifest_digest; do
+step "fuzz smoke: policy_parse, evaluate_request, manifest_digest, signatures (${FUZZ_SECONDS}s each)"
+for target in policy_parse evaluate_request manifest_digest signatures; do
   CORPUS="$CACHE/fuzz-corpus/$target"
   mkdir -p "$CORPUS"
   case "$target" in
@@ -185,6 +185,32 @@ PY
       while IFS= read -r line; do
         printf '%s' "$line" > "$CORPUS/$(printf '%s' "$line" | sha1sum | cut -c1-40)"
       done < docs/examples/policy/requests.jsonl
+      ;;
+    signatures)
+      # Seeds: upstream keys, signatures and payloads (read from ../shared, not copied).
+      python3 - "$SHARED/vectors/containers-image" "$CORPUS" <<'PY'
+import base64, hashlib, json, pathlib, sys
+src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+def put(b): (dst / hashlib.sha1(b).hexdigest()).write_bytes(b)
+fx = src / "signature-fixtures"
+for sig in fx.glob("*.signature*"):
+    put(b"\x00" + sig.read_bytes())
+    for key in ("public-key.gpg", "public-key-with-subkey.gpg", "pubring.gpg"):
+        put(b"\x01" + (fx / key).read_bytes() + b"\xff\x00" + sig.read_bytes())
+for sig in fx.glob("dir-img-cosign-*/signature-*"):
+    put(b"\x00" + sig.read_bytes())
+    body = sig.read_bytes().split(b"\n", 1)[-1]
+    try:
+        annotation = json.loads(body)["annotations"]["dev.cosignproject.cosign/signature"]
+    except Exception:
+        continue
+    for key in ("cosign.pub", "cosign2.pub", "some-rsa-key.pub"):
+        put(b"\x02" + (fx / key).read_bytes() + b"\xff\x00" + annotation.encode())
+cases = json.loads((src / "cases/payload_parse.json").read_text())
+for group in cases["formats"].values():
+    for case in group:
+        put(b"\x03" + case["payload"].encode())
+PY
       ;;
     manifest_digest)
       printf '%s' '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}' > "$CORPUS/oci"

@@ -36,6 +36,19 @@ mod reference;
 mod signature;
 pub mod time;
 
+/// Entry points for the fuzz targets only (`cargo fuzz` builds with `--cfg fuzzing`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The strict payload parse, both formats; never panics.
+    pub fn payload(bytes: &[u8]) -> bool {
+        use crate::signature::payload::{Format, parse};
+        let simple = parse(bytes, Format::SimpleSigning).is_ok();
+        let cosign = parse(bytes, Format::Cosign).is_ok();
+        simple || cosign
+    }
+}
+
 pub use error::Error;
 pub use policy::{
     CompileOptions, DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT, Decision, DockerImage,

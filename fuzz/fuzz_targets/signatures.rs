@@ -1,0 +1,94 @@
+//! Fuzzes every signature parser: stored signatures (containers/image's `FromBlob`), public
+//! keys (PEM, PKIX, PKCS #1) and OpenPGP keyrings as a policy compiles them, OpenPGP messages
+//! and cosign signatures as a requirement checks them, and the signed payload's strict parse.
+//!
+//! Invariants beyond "never panics": nothing built from fuzz bytes is ever accepted unless it
+//! carries a real signature (the keys here are the fuzzer's own, so a forged acceptance would
+//! need a valid signature over a payload naming this manifest).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use vouch::{
+    CompileOptions, Evaluator, Evidence, Files, Image, KeySource, KeyType, Policy, Requirement,
+    Signature, SignedBy, SignedIdentity, SigstoreSigned, SigstoreTrust,
+};
+
+fn policy(requirement: Requirement) -> Policy {
+    Policy {
+        default: vec![requirement],
+        transports: Default::default(),
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    // Keys and signature bytes: the input split at the first 0xff 0x00 pair.
+    let split = rest.windows(2).position(|w| w == [0xff, 0x00]);
+    let (keys, signature) = match split {
+        Some(at) => (&rest[..at], &rest[at + 2..]),
+        None => (rest, &[][..]),
+    };
+    let image = Image::parse("docker", "example.com/fuzz/app:1").expect("image");
+    let manifest =
+        br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"#;
+    match selector % 4 {
+        0 => {
+            let _ = Signature::from_stored(rest);
+        }
+        1 => {
+            let requirement = Requirement::SignedBy(SignedBy {
+                key_type: KeyType::GpgKeys,
+                keys: KeySource::Data(keys.to_vec()),
+                signed_identity: SignedIdentity::MatchRepoDigestOrExact,
+            });
+            let evaluator = Evaluator::compile(
+                &policy(requirement),
+                &Files::new(),
+                &CompileOptions::default(),
+            );
+            let signatures = [Signature::Simple {
+                blob: signature.to_vec(),
+            }];
+            let evidence = Evidence {
+                manifest,
+                signatures: &signatures,
+                now: Some(1_790_000_000),
+            };
+            let _ = evaluator.evaluate(&image, &evidence);
+        }
+        2 => {
+            let requirement = Requirement::SigstoreSigned(SigstoreSigned {
+                trust: SigstoreTrust::Keys(KeySource::Data(keys.to_vec())),
+                rekor: None,
+                signed_identity: SignedIdentity::MatchRepository,
+            });
+            let evaluator = Evaluator::compile(
+                &policy(requirement),
+                &Files::new(),
+                &CompileOptions::default(),
+            );
+            // The signature bytes as the annotation, the payload fixed.
+            let mut annotations = std::collections::BTreeMap::new();
+            annotations.insert(
+                "dev.cosignproject.cosign/signature".to_string(),
+                String::from_utf8_lossy(signature).into_owned(),
+            );
+            let signatures = [Signature::Sigstore {
+                mime: vouch::SIGSTORE_SIGNATURE_MIME.into(),
+                payload: b"{}".to_vec(),
+                annotations,
+            }];
+            let evidence = Evidence {
+                manifest,
+                signatures: &signatures,
+                now: None,
+            };
+            assert!(!evaluator.evaluate(&image, &evidence).allowed);
+        }
+        _ => {
+            let _ = vouch::fuzzing::payload(rest);
+        }
+    }
+});
