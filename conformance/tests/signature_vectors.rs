@@ -174,13 +174,9 @@ fn mutate(signature: &mut Signature, mutation: &str, base: &Path) {
 
 #[test]
 fn upstream_signature_scenarios() {
-    let (Some(shared), Some(cases)) = (
-        shared_dir(),
-        vector_json("containers-image/cases/signature_eval.json"),
-    ) else {
+    let Some((base, cases)) = fixtures() else {
         return;
     };
-    let base = shared.join("vectors/containers-image");
     let mut failures = Vec::new();
     let mut unavailable = Vec::new();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -232,6 +228,13 @@ fn upstream_signature_scenarios() {
     );
 }
 
+/// The containers-image vector folder and its signature scenarios.
+fn fixtures() -> Option<(std::path::PathBuf, Value)> {
+    let shared = shared_dir()?;
+    let cases = vector_json("containers-image/cases/signature_eval.json")?;
+    Some((shared.join("vectors/containers-image"), cases))
+}
+
 fn case_list<'v>(cases: &'v Value, group: &str) -> &'v [Value] {
     cases[group].as_array().map_or(&[], Vec::as_slice)
 }
@@ -242,13 +245,9 @@ fn case_list<'v>(cases: &'v Value, group: &str) -> &'v [Value] {
 /// refused later (payload, digest, identity), one that did not is refused by the OpenPGP checks.
 #[test]
 fn upstream_gpg_mechanism_cases() {
-    let (Some(shared), Some(cases)) = (
-        shared_dir(),
-        vector_json("containers-image/cases/signature_eval.json"),
-    ) else {
+    let Some((base, cases)) = fixtures() else {
         return;
     };
-    let base = shared.join("vectors/containers-image");
     let openpgp_stops = [
         "malformed_signature",
         "signature_invalid",

@@ -61,8 +61,9 @@ fn sigstore_signed_with_keys_agrees_with_containers_image() {
         cases.len(),
         disagreements.len()
     );
+    // About a fifth are accepted; far fewer would mean the generator broke.
     assert!(
-        allowed > CASES / 5,
+        allowed > CASES / 8,
         "too few accepted cases to mean anything"
     );
     assert!(

@@ -15,7 +15,8 @@ use super::model::{
     KeySource, KeyType, PathOrData, Policy, Requirement, SignedIdentity, SigstoreTrust,
 };
 use super::transport::Transport;
-use crate::manifest::manifest_matches_digest;
+use crate::manifest::{ManifestError, manifest_digest};
+use crate::reference::Digest;
 use crate::signature::keys;
 #[cfg(feature = "openpgp")]
 use crate::signature::openpgp::{self, Keyring};
@@ -75,24 +76,6 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 #[non_exhaustive]
 pub struct CompileOptions {}
 
-/// Key material as a requirement will read it: every source in order, each either the bytes
-/// or the path that was not provided.
-#[derive(Clone, Debug)]
-pub(crate) struct Material {
-    sources: Vec<Result<Vec<u8>, String>>,
-}
-
-impl Material {
-    /// The first path that was not provided, if any (containers/image stops at the first
-    /// file it cannot read).
-    pub(crate) fn missing(&self) -> Option<&str> {
-        self.sources
-            .iter()
-            .find_map(|s| s.as_ref().err())
-            .map(String::as_str)
-    }
-}
-
 #[derive(Clone, Debug)]
 pub(crate) enum Compiled {
     InsecureAcceptAnything,
@@ -123,7 +106,8 @@ pub(crate) enum SigstoreCheck {
     /// the material (certificates or keys, then Rekor keys) is still read first, as upstream
     /// reads it, and then every signature is refused.
     Unavailable {
-        material: Material,
+        /// The first file of the material that was not provided.
+        missing: Option<String>,
         format: &'static str,
     },
 }
@@ -208,50 +192,35 @@ fn requirement_paths<'p>(requirement: &'p Requirement, out: &mut Vec<&'p str>) {
     }
 }
 
-fn material_from(sources: &[KeySourceRef<'_>], files: &Files) -> Material {
-    let mut out = Vec::new();
-    for source in sources {
-        match source {
-            KeySourceRef::Keys(KeySource::Path(path)) => out.push(lookup(files, path)),
-            KeySourceRef::Keys(KeySource::Paths(paths)) => {
-                out.extend(paths.iter().map(|path| lookup(files, path)));
-            }
-            KeySourceRef::Keys(KeySource::Data(data)) => out.push(Ok(data.clone())),
-            KeySourceRef::Keys(KeySource::Datas(datas)) => {
-                out.extend(datas.iter().map(|data| Ok(data.clone())));
-            }
-            KeySourceRef::One(PathOrData::Path(path)) => out.push(lookup(files, path)),
-            KeySourceRef::One(PathOrData::Data(data)) => out.push(Ok(data.clone())),
-        }
-    }
-    Material { sources: out }
-}
-
-enum KeySourceRef<'p> {
-    Keys(&'p KeySource),
-    One(&'p PathOrData),
-}
-
-fn lookup(files: &Files, path: &str) -> Result<Vec<u8>, String> {
-    files.get(path).cloned().ok_or_else(|| path.into())
-}
-
-/// Every key of a `sigstoreSigned` requirement, in order; the first that is missing or does
-/// not load decides (containers/image loads all keys before verifying with any).
-fn cosign_keys(source: &KeySource, files: &Files) -> Result<Vec<CosignKey>, Reason> {
-    let entries: Vec<(String, Option<&[u8]>)> = match source {
-        KeySource::Path(path) => alloc::vec![(path.clone(), files.get(path).map(Vec::as_slice))],
-        KeySource::Paths(paths) => paths
-            .iter()
-            .map(|path| (path.clone(), files.get(path).map(Vec::as_slice)))
-            .collect(),
+/// The key files or inline keys of a source, in order: a label (the path, or `keyData`,
+/// `keyDatas[i]`) and the bytes, `None` when the file was not provided.
+fn key_entries<'a>(source: &'a KeySource, files: &'a Files) -> Vec<(String, Option<&'a [u8]>)> {
+    let file = |path: &String| (path.clone(), files.get(path).map(Vec::as_slice));
+    match source {
+        KeySource::Path(path) => alloc::vec![file(path)],
+        KeySource::Paths(paths) => paths.iter().map(file).collect(),
         KeySource::Data(data) => alloc::vec![("keyData".into(), Some(data.as_slice()))],
         KeySource::Datas(datas) => datas
             .iter()
             .enumerate()
             .map(|(i, data)| (alloc::format!("keyDatas[{i}]"), Some(data.as_slice())))
             .collect(),
-    };
+    }
+}
+
+/// The first path of `entries` that was not provided (upstream stops at the first file it
+/// cannot read).
+fn first_missing(entries: &[(String, Option<&[u8]>)]) -> Option<String> {
+    entries
+        .iter()
+        .find(|(_, bytes)| bytes.is_none())
+        .map(|(label, _)| label.clone())
+}
+
+/// Every key of a `sigstoreSigned` requirement, in order; the first that is missing or does
+/// not load decides (containers/image loads all keys before verifying with any).
+fn cosign_keys(source: &KeySource, files: &Files) -> Result<Vec<CosignKey>, Reason> {
+    let entries = key_entries(source, files);
     let mut out = Vec::with_capacity(entries.len());
     for (source, bytes) in entries {
         let Some(bytes) = bytes else {
@@ -275,15 +244,11 @@ fn gpg_keys(key_type: KeyType, source: &KeySource, files: &Files) -> Result<Keyr
     if key_type != KeyType::GpgKeys {
         return Err(Reason::KeyTypeUnimplemented(key_type));
     }
-    let material = material_from(&[KeySourceRef::Keys(source)], files);
-    if let Some(path) = material.missing() {
-        return Err(Reason::KeyFileMissing(path.into()));
+    let entries = key_entries(source, files);
+    if let Some(path) = first_missing(&entries) {
+        return Err(Reason::KeyFileMissing(path));
     }
-    let blobs: Vec<&[u8]> = material
-        .sources
-        .iter()
-        .filter_map(|s| s.as_ref().ok().map(Vec::as_slice))
-        .collect();
+    let blobs: Vec<&[u8]> = entries.iter().filter_map(|(_, bytes)| *bytes).collect();
     import_keyring(&blobs)
 }
 
@@ -320,30 +285,20 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
                     identity,
                 };
             }
-            let mut sources = Vec::new();
+            // Certificates or keys, then Rekor keys, in the order upstream reads them.
+            let mut paths = Vec::new();
+            requirement_paths(requirement, &mut paths);
             let format = match &sigstore.trust {
-                SigstoreTrust::Keys(keys) => {
-                    sources.push(KeySourceRef::Keys(keys));
-                    "sigstore with Rekor"
-                }
-                SigstoreTrust::Fulcio(fulcio) => {
-                    sources.push(KeySourceRef::One(&fulcio.ca));
-                    "sigstore with Fulcio"
-                }
-                SigstoreTrust::Pki(pki) => {
-                    sources.push(KeySourceRef::One(&pki.ca_roots));
-                    if let Some(intermediates) = &pki.ca_intermediates {
-                        sources.push(KeySourceRef::One(intermediates));
-                    }
-                    "sigstore with PKI certificates"
-                }
+                SigstoreTrust::Keys(_) => "sigstore with Rekor",
+                SigstoreTrust::Fulcio(_) => "sigstore with Fulcio",
+                SigstoreTrust::Pki(_) => "sigstore with PKI certificates",
             };
-            if let Some(rekor) = &sigstore.rekor {
-                sources.push(KeySourceRef::Keys(rekor));
-            }
             Compiled::SigstoreSigned {
                 trust: SigstoreCheck::Unavailable {
-                    material: material_from(&sources, files),
+                    missing: paths
+                        .into_iter()
+                        .find(|path| !files.contains_key(*path))
+                        .map(String::from),
                     format,
                 },
                 identity,
@@ -405,8 +360,9 @@ impl Evaluator {
             transport: list.transport.as_deref(),
             scope: &list.scope,
         };
+        let manifest = ManifestDigest::new(evidence.manifest);
         if let [only] = list.requirements.as_slice() {
-            let outcome = evaluate_requirement(only, image, evidence);
+            let outcome = evaluate_requirement(only, image, evidence, &manifest);
             return Decision {
                 allowed: outcome.verdict == Verdict::Allowed,
                 scope,
@@ -425,7 +381,7 @@ impl Evaluator {
                 });
                 continue;
             }
-            let outcome = evaluate_requirement(compiled, image, evidence);
+            let outcome = evaluate_requirement(compiled, image, evidence, &manifest);
             allowed = outcome.verdict == Verdict::Allowed;
             requirements.push(outcome);
         }
@@ -450,10 +406,35 @@ fn denied(
     }
 }
 
+/// The manifest's digest, computed at most once per evaluation, and only when a signature
+/// gets as far as the digest checks.
+struct ManifestDigest<'a> {
+    manifest: &'a [u8],
+    digest: core::cell::OnceCell<Result<Digest, ManifestError>>,
+}
+
+impl<'a> ManifestDigest<'a> {
+    fn new(manifest: &'a [u8]) -> Self {
+        Self {
+            manifest,
+            digest: core::cell::OnceCell::new(),
+        }
+    }
+
+    /// `manifest.MatchesDigest`: only sha256 is computed, so another algorithm never matches.
+    fn matches(&self, expected: &Digest) -> Result<bool, Reason> {
+        match self.digest.get_or_init(|| manifest_digest(self.manifest)) {
+            Ok(digest) => Ok(digest == expected),
+            Err(e) => Err(Reason::ManifestUnreadable(alloc::format!("{e}"))),
+        }
+    }
+}
+
 fn evaluate_requirement(
     compiled: &Compiled,
     image: &Image,
     evidence: &Evidence<'_>,
+    manifest: &ManifestDigest<'_>,
 ) -> RequirementOutcome {
     let name = compiled.type_name();
     match compiled {
@@ -470,7 +451,7 @@ fn evaluate_requirement(
             signature_requirement(name, evidence, |signature| match signature {
                 Signature::Simple { blob } => Examined::Checked(
                     check_simple(keys, blob, evidence.now)
-                        .and_then(|claims| check_claims(&claims, identity, image, evidence))
+                        .and_then(|claims| check_claims(&claims, identity, image, manifest))
                         .err(),
                 ),
                 Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
@@ -488,7 +469,7 @@ fn evaluate_requirement(
                     ..
                 } => Examined::Checked(
                     check_sigstore(trust, payload, annotations)
-                        .and_then(|claims| check_claims(&claims, identity, image, evidence))
+                        .and_then(|claims| check_claims(&claims, identity, image, manifest))
                         .err(),
                 ),
             })
@@ -612,9 +593,9 @@ fn check_sigstore(
 ) -> Result<Payload, Reason> {
     let keys = match trust {
         SigstoreCheck::Keys(keys) => keys.as_ref().map_err(Clone::clone)?,
-        SigstoreCheck::Unavailable { material, format } => {
-            return Err(match material.missing() {
-                Some(path) => Reason::KeyFileMissing(path.into()),
+        SigstoreCheck::Unavailable { missing, format } => {
+            return Err(match missing {
+                Some(path) => Reason::KeyFileMissing(path.clone()),
                 None => Reason::VerificationUnavailable { format },
             });
         }
@@ -642,19 +623,17 @@ fn check_claims(
     claims: &Payload,
     identity: &SignedIdentity,
     image: &Image,
-    evidence: &Evidence<'_>,
+    manifest: &ManifestDigest<'_>,
 ) -> Result<(), Reason> {
-    let unreadable =
-        |e: crate::manifest::ManifestError| Reason::ManifestUnreadable(alloc::format!("{e}"));
     let reference = image.docker_reference();
     if let Some(digest) = reference.and_then(|r| r.digest())
-        && !manifest_matches_digest(evidence.manifest, digest).map_err(unreadable)?
+        && !manifest.matches(digest)?
     {
         return Err(Reason::ManifestNotReferenced {
             digest: alloc::format!("{digest}"),
         });
     }
-    if !manifest_matches_digest(evidence.manifest, &claims.manifest_digest).map_err(unreadable)? {
+    if !manifest.matches(&claims.manifest_digest)? {
         return Err(Reason::DigestMismatch {
             signed: alloc::format!("{}", claims.manifest_digest),
         });

@@ -19,8 +19,8 @@ use alloc::vec::Vec;
 use std::io::{BufReader, Read};
 
 use pgp::composed::{CleartextSignedMessage, Deserializable, SignedPublicKey};
-use pgp::packet::{Packet, PacketParser, PacketTrait as _, Signature, SignatureType};
-use pgp::types::{KeyDetails, Tag};
+use pgp::packet::{Packet, PacketParser, PacketTrait as _, PublicKey, Signature, SignatureType};
+use pgp::types::{Fingerprint, KeyDetails, KeyId, Tag};
 
 /// The largest OpenPGP message vouch reads.
 pub(crate) const MAX_MESSAGE: usize = 4 * 1024 * 1024;
@@ -32,8 +32,12 @@ const MAX_NESTING: usize = 4;
 /// A trusted primary key, with what can be decided about it before any signature is seen.
 #[derive(Clone, Debug)]
 struct Trusted {
-    key: SignedPublicKey,
-    fingerprint: String,
+    primary: PublicKey,
+    /// Computed once: matching a signature to its key compares these.
+    key_id: KeyId,
+    fingerprint: Fingerprint,
+    /// The fingerprint as gpg prints it (upper-case hex), for messages.
+    fingerprint_hex: String,
     revoked: bool,
     /// When the key expires (seconds since the epoch), from its newest valid self-signature.
     expires: Option<i64>,
@@ -45,8 +49,8 @@ struct Trusted {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Keyring {
     keys: Vec<Trusted>,
-    /// Fingerprints of subkeys of trusted keys, to explain why their signatures are refused.
-    subkeys: Vec<(pgp::types::KeyId, String)>,
+    /// Subkeys of trusted keys, to explain why their signatures are refused.
+    subkeys: Vec<(KeyId, Fingerprint)>,
 }
 
 /// Why an OpenPGP signature is not accepted.
@@ -172,15 +176,15 @@ fn import(out: &mut Keyring, key: SignedPublicKey) {
         .revocation_signatures
         .iter()
         .any(|sig| sig.verify_key(primary).is_ok());
-    let fingerprint = upper_hex(primary.fingerprint().as_bytes());
+    let fingerprint = primary.fingerprint();
     for subkey in &key.public_subkeys {
-        out.subkeys.push((
-            subkey.key.legacy_key_id(),
-            upper_hex(subkey.key.fingerprint().as_bytes()),
-        ));
+        out.subkeys
+            .push((subkey.key.legacy_key_id(), subkey.key.fingerprint()));
     }
     out.keys.push(Trusted {
-        key,
+        primary: primary.clone(),
+        key_id: primary.legacy_key_id(),
+        fingerprint_hex: upper_hex(fingerprint.as_bytes()),
         fingerprint,
         revoked,
         expires,
@@ -220,7 +224,7 @@ impl Keyring {
             )));
         }
         let trusted = self.signer(signature)?;
-        let primary = &trusted.key.primary_key;
+        let primary = &trusted.primary;
         signature
             .verify(primary, &message.content[..])
             .map_err(|e| PgpError::Bad(format!("{e}")))?;
@@ -229,12 +233,12 @@ impl Keyring {
             return Err(PgpError::SignatureExpired);
         }
         if trusted.revoked {
-            return Err(PgpError::KeyRevoked(trusted.fingerprint.clone()));
+            return Err(PgpError::KeyRevoked(trusted.fingerprint_hex.clone()));
         }
         if !trusted.can_sign {
             return Err(PgpError::KeyUnusable(format!(
                 "key {} is not allowed to sign",
-                trusted.fingerprint
+                trusted.fingerprint_hex
             )));
         }
         let signature_expires = signature
@@ -245,7 +249,7 @@ impl Keyring {
         if now.is_some_and(|now| i64::from(primary.created_at().as_secs()) > now) {
             return Err(PgpError::KeyUnusable(format!(
                 "key {} was created in the future",
-                trusted.fingerprint
+                trusted.fingerprint_hex
             )));
         }
         if trusted.expires.is_some() || signature_expires.is_some() {
@@ -253,32 +257,28 @@ impl Keyring {
             if trusted.expires.is_some_and(|at| at <= now) {
                 return Err(PgpError::KeyUnusable(format!(
                     "key {} has expired",
-                    trusted.fingerprint
+                    trusted.fingerprint_hex
                 )));
             }
             if signature_expires.is_some_and(|at| at <= now) {
                 return Err(PgpError::SignatureExpired);
             }
         }
-        Ok((message.content, trusted.fingerprint.clone()))
+        Ok((message.content, trusted.fingerprint_hex.clone()))
     }
 
     /// The trusted primary key that made `signature`.
     fn signer(&self, signature: &Signature) -> Result<&Trusted, PgpError> {
         let fingerprints = signature.issuer_fingerprint();
         let ids = signature.issuer_key_id();
-        let found = self.keys.iter().find(|t| {
-            let primary = &t.key.primary_key;
-            fingerprints.iter().any(|f| **f == primary.fingerprint())
-                || ids.iter().any(|id| **id == primary.legacy_key_id())
-        });
-        if let Some(trusted) = found {
+        let issued = |key_id: &KeyId, fingerprint: &Fingerprint| {
+            ids.contains(&key_id) || fingerprints.contains(&fingerprint)
+        };
+        if let Some(trusted) = self.keys.iter().find(|t| issued(&t.key_id, &t.fingerprint)) {
             return Ok(trusted);
         }
-        if let Some((_, fpr)) = self.subkeys.iter().find(|(id, fpr)| {
-            ids.contains(&id) || fingerprints.iter().any(|f| upper_hex(f.as_bytes()) == *fpr)
-        }) {
-            return Err(PgpError::Subkey(fpr.clone()));
+        if let Some((_, fingerprint)) = self.subkeys.iter().find(|(id, f)| issued(id, f)) {
+            return Err(PgpError::Subkey(upper_hex(fingerprint.as_bytes())));
         }
         let id = ids
             .first()
