@@ -43,6 +43,9 @@ command -v gcc >/dev/null || need_apt="$need_apt gcc"
 command -v python3 >/dev/null || need_apt="$need_apt python3"
 command -v pkg-config >/dev/null || need_apt="$need_apt pkg-config"
 command -v openssl >/dev/null || need_apt="$need_apt openssl"
+# gpg and gpgconf make the keys and signatures of the signedBy differential.
+command -v gpg >/dev/null || need_apt="$need_apt gnupg"
+command -v gpg-agent >/dev/null || need_apt="$need_apt gpg-agent"
 if [ -n "$need_apt" ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $need_apt

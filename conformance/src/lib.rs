@@ -4,8 +4,10 @@
 //! Missing vectors or a missing oracle are a test failure when `CI=true` and a loud skip
 //! otherwise, so a developer without the oracle can still run the rest of the suite.
 
+pub mod cached;
 pub mod evaluations;
 pub mod generate;
+pub mod gpg_cases;
 pub mod oracle;
 pub mod policies;
 pub mod sigstore_cases;

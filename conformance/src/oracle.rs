@@ -67,3 +67,22 @@ pub fn ask(oracle: &PathBuf, requests: &[Value]) -> Vec<Value> {
     );
     answers
 }
+
+/// [`ask`] split over `processes` oracle processes running at once (gpgme is slow: it builds a
+/// GPG home for every signature). The answers come back in the order of `requests`.
+///
+/// # Panics
+/// As [`ask`].
+pub fn ask_parallel(oracle: &PathBuf, requests: &[Value], processes: usize) -> Vec<Value> {
+    let chunk = requests.len().div_ceil(processes.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = requests
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || ask(oracle, part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("oracle thread"))
+            .collect()
+    })
+}

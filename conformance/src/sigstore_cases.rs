@@ -186,7 +186,7 @@ const IDENTITY_KINDS: &[&str] = &[
     "default",
 ];
 
-fn manifest(rng: &mut Rng) -> Vec<u8> {
+pub(crate) fn manifest(rng: &mut Rng) -> Vec<u8> {
     let media = rng.pick_str(&[
         "application/vnd.oci.image.manifest.v1+json",
         "application/vnd.docker.distribution.manifest.v2+json",
@@ -199,11 +199,11 @@ fn manifest(rng: &mut Rng) -> Vec<u8> {
     .into_bytes()
 }
 
-fn sha256_digest(bytes: &[u8]) -> String {
+pub(crate) fn sha256_digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex(&Sha256::digest(bytes)))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -217,7 +217,7 @@ fn repository(reference: &str) -> String {
 }
 
 /// Identities a signature may claim for an image whose reference is `image`.
-fn claimed_identity(rng: &mut Rng, image: &str, digest: &str) -> String {
+pub(crate) fn claimed_identity(rng: &mut Rng, image: &str, digest: &str) -> String {
     let repo = repository(image);
     match rng.below(16) {
         0..=5 => image.into(),
@@ -235,7 +235,7 @@ fn claimed_identity(rng: &mut Rng, image: &str, digest: &str) -> String {
     }
 }
 
-fn signed_identity(rng: &mut Rng, image: &str, digest: &str) -> Value {
+pub(crate) fn signed_identity(rng: &mut Rng, image: &str, digest: &str) -> Value {
     let repo = repository(image);
     match rng.pick_str(IDENTITY_KINDS) {
         "default" => Value::Null,
@@ -284,10 +284,29 @@ fn signed_identity(rng: &mut Rng, image: &str, digest: &str) -> Value {
 }
 
 fn payload(rng: &mut Rng, identity: &str, digest: &str) -> Vec<u8> {
+    payload_of(
+        rng,
+        identity,
+        digest,
+        "cosign container image signature",
+        "atomic container signature",
+    )
+}
+
+/// A payload of type `kind` (rarely `other`, or `kind` with a trailing space), with varied
+/// critical and optional sections.
+pub(crate) fn payload_of(
+    rng: &mut Rng,
+    identity: &str,
+    digest: &str,
+    kind: &str,
+    other: &str,
+) -> Vec<u8> {
+    let spaced = format!("{kind} ");
     let kind = match rng.below(40) {
-        0 => "atomic container signature",
-        1 => "cosign container image signature ",
-        _ => "cosign container image signature",
+        0 => other,
+        1 => spaced.as_str(),
+        _ => kind,
     };
     let optional = match rng.below(12) {
         0..=5 => "null".into(),
@@ -470,7 +489,7 @@ fn pem_block(kind: &str, der: &[u8]) -> Vec<u8> {
 }
 
 /// The docker reference as containers/image names the image (enough for identities).
-fn normalise(reference: &str) -> String {
+pub(crate) fn normalise(reference: &str) -> String {
     match vouch::Image::parse("docker", reference) {
         Ok(image) => image
             .docker_reference()

@@ -4,7 +4,7 @@
 //! decided.
 
 use serde_json::Value;
-use vouch::json::evaluate_line;
+use vouch_conformance::cached::decide;
 use vouch_conformance::evaluations::{Case, Tree, decision_case, scope_case};
 use vouch_conformance::generate::Rng;
 use vouch_conformance::oracle;
@@ -114,7 +114,7 @@ fn evaluations_agree_with_containers_image() {
     let mut failures = Vec::new();
     let mut tally = std::collections::BTreeMap::<String, [usize; 5]>::new();
     for (case, theirs) in cases.iter().zip(&answers) {
-        let line = evaluate_line(case.vouch.to_string().as_bytes());
+        let line = decide(&case.vouch.to_string());
         let ours: Value = serde_json::from_str(&line).expect("decision JSON");
         let transport = case.vouch["transport"]
             .as_str()

@@ -5,6 +5,7 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::cache::{self, Claims, Entry, Id, VerificationCache};
 use super::decision::{
     Decision, Outcomes, Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict,
     Verdict,
@@ -71,10 +72,33 @@ pub struct Evidence<'a> {
 /// is absent behaves as a file that does not exist.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
-/// Options for [`Evaluator::compile`]. There are none yet; the type keeps the signature stable.
-#[derive(Clone, Debug, Default)]
+/// Options for [`Evaluator::compile`].
+#[derive(Clone, Debug)]
 #[non_exhaustive]
-pub struct CompileOptions {}
+pub struct CompileOptions {
+    /// How many verified signatures the evaluator remembers (1,024 by default; 0 turns the
+    /// cache off). A repeat of a remembered (keys, payload, signature) skips the public-key
+    /// operation and the payload parse; decisions are the same with and without it. Each
+    /// entry holds at most about 4 KiB. Without the `std` feature nothing is cached.
+    pub verification_cache: usize,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        Self {
+            verification_cache: cache::DEFAULT_CAPACITY,
+        }
+    }
+}
+
+impl CompileOptions {
+    /// The options with a verification cache of `entries` (0 turns it off).
+    #[must_use]
+    pub fn with_verification_cache(mut self, entries: usize) -> Self {
+        self.verification_cache = entries;
+        self
+    }
+}
 
 #[derive(Clone, Debug)]
 pub(crate) enum Compiled {
@@ -84,10 +108,14 @@ pub(crate) enum Compiled {
     SignedBy {
         /// The imported keyring, or why every signature is refused.
         keys: Result<Keyring, Reason>,
+        /// The key material's digest, for cache keys.
+        material: Id,
         identity: SignedIdentity,
     },
     SigstoreSigned {
         trust: SigstoreCheck,
+        /// The key material's digest, for cache keys.
+        material: Id,
         identity: SignedIdentity,
     },
 }
@@ -138,6 +166,7 @@ pub struct Evaluator {
     /// Requirement lists; the first is the global default.
     lists: Vec<List>,
     index: TransportIndex,
+    cache: VerificationCache,
 }
 
 impl Policy {
@@ -252,6 +281,17 @@ fn gpg_keys(key_type: KeyType, source: &KeySource, files: &Files) -> Result<Keyr
     import_keyring(&blobs)
 }
 
+/// The digest of the key bytes of `source` (missing files count as empty: a requirement
+/// with a missing file never verifies anything, so never reaches the cache).
+fn material_id(kind: &[u8], source: &KeySource, files: &Files) -> Id {
+    let entries = key_entries(source, files);
+    let blobs: Vec<&[u8]> = entries
+        .iter()
+        .map(|(_, bytes)| bytes.unwrap_or_default())
+        .collect();
+    cache::material_id(kind, &blobs)
+}
+
 #[cfg(feature = "openpgp")]
 fn import_keyring(blobs: &[&[u8]]) -> Result<Keyring, Reason> {
     let keyring = openpgp::keyring(blobs);
@@ -275,6 +315,7 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
         Requirement::SignedBaseLayer { .. } => Compiled::SignedBaseLayer,
         Requirement::SignedBy(signed_by) => Compiled::SignedBy {
             keys: gpg_keys(signed_by.key_type, &signed_by.keys, files),
+            material: material_id(b"signedBy GPGKeys", &signed_by.keys, files),
             identity: signed_by.signed_identity.clone(),
         },
         Requirement::SigstoreSigned(sigstore) => {
@@ -282,6 +323,7 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
             if let (SigstoreTrust::Keys(keys), None) = (&sigstore.trust, &sigstore.rekor) {
                 return Compiled::SigstoreSigned {
                     trust: SigstoreCheck::Keys(cosign_keys(keys, files)),
+                    material: material_id(b"sigstoreSigned keys", keys, files),
                     identity,
                 };
             }
@@ -301,6 +343,7 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
                         .map(String::from),
                     format,
                 },
+                material: [0; 32],
                 identity,
             }
         }
@@ -313,7 +356,6 @@ impl Evaluator {
     /// exactly when containers/image would meet the problem; [`lint_policy`](super::lint_policy) lists
     /// such problems up front.
     pub fn compile(policy: &Policy, files: &Files, options: &CompileOptions) -> Self {
-        let _ = options;
         let compile_list = |transport: Option<&str>, scope: &str, list: &[Requirement]| List {
             transport: transport.map(String::from),
             scope: scope.into(),
@@ -334,7 +376,11 @@ impl Evaluator {
                 index.transport_mut(transport).insert(scope, number);
             }
         }
-        Self { lists, index }
+        Self {
+            lists,
+            index,
+            cache: VerificationCache::new(options.verification_cache),
+        }
     }
 
     fn list_for(&self, image: &Image) -> &List {
@@ -360,9 +406,14 @@ impl Evaluator {
             transport: list.transport.as_deref(),
             scope: &list.scope,
         };
-        let manifest = ManifestDigest::new(evidence.manifest);
+        let context = Context {
+            image,
+            evidence,
+            manifest: ManifestDigest::new(evidence.manifest),
+            cache: &self.cache,
+        };
         if let [only] = list.requirements.as_slice() {
-            let outcome = evaluate_requirement(only, image, evidence, &manifest);
+            let outcome = evaluate_requirement(only, &context);
             return Decision {
                 allowed: outcome.verdict == Verdict::Allowed,
                 scope,
@@ -381,7 +432,7 @@ impl Evaluator {
                 });
                 continue;
             }
-            let outcome = evaluate_requirement(compiled, image, evidence, &manifest);
+            let outcome = evaluate_requirement(compiled, &context);
             allowed = outcome.verdict == Verdict::Allowed;
             requirements.push(outcome);
         }
@@ -430,12 +481,21 @@ impl<'a> ManifestDigest<'a> {
     }
 }
 
-fn evaluate_requirement(
-    compiled: &Compiled,
-    image: &Image,
-    evidence: &Evidence<'_>,
-    manifest: &ManifestDigest<'_>,
-) -> RequirementOutcome {
+/// What one evaluation works with.
+struct Context<'a> {
+    image: &'a Image,
+    evidence: &'a Evidence<'a>,
+    manifest: ManifestDigest<'a>,
+    cache: &'a VerificationCache,
+}
+
+fn evaluate_requirement(compiled: &Compiled, context: &Context<'_>) -> RequirementOutcome {
+    let Context {
+        image,
+        evidence,
+        ref manifest,
+        cache,
+    } = *context;
     let name = compiled.type_name();
     match compiled {
         // Reads nothing, not even the manifest.
@@ -447,33 +507,37 @@ fn evaluate_requirement(
         },
         Compiled::Reject => denied(name, Reason::RejectedByPolicy, Vec::new()),
         Compiled::SignedBaseLayer => denied(name, Reason::SignedBaseLayerUnimplemented, Vec::new()),
-        Compiled::SignedBy { keys, identity } => {
-            signature_requirement(name, evidence, |signature| match signature {
-                Signature::Simple { blob } => Examined::Checked(
-                    check_simple(keys, blob, evidence.now)
-                        .and_then(|claims| check_claims(&claims, identity, image, manifest))
-                        .err(),
-                ),
-                Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
-            })
-        }
-        Compiled::SigstoreSigned { trust, identity } => {
-            signature_requirement(name, evidence, |signature| match signature {
-                Signature::Simple { .. } => Examined::OtherFormat(Reason::NotSigstore),
-                Signature::Sigstore { mime, .. } if mime != SIGSTORE_SIGNATURE_MIME => {
-                    Examined::Attachment(Reason::NotASignature { mime: mime.clone() })
-                }
-                Signature::Sigstore {
-                    payload,
-                    annotations,
-                    ..
-                } => Examined::Checked(
-                    check_sigstore(trust, payload, annotations)
-                        .and_then(|claims| check_claims(&claims, identity, image, manifest))
-                        .err(),
-                ),
-            })
-        }
+        Compiled::SignedBy {
+            keys,
+            material,
+            identity,
+        } => signature_requirement(name, evidence, |signature| match signature {
+            Signature::Simple { blob } => Examined::Checked(
+                check_simple(keys, material, blob, evidence.now, cache)
+                    .and_then(|claims| check_claims(&claims, identity, image, manifest))
+                    .err(),
+            ),
+            Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
+        }),
+        Compiled::SigstoreSigned {
+            trust,
+            material,
+            identity,
+        } => signature_requirement(name, evidence, |signature| match signature {
+            Signature::Simple { .. } => Examined::OtherFormat(Reason::NotSigstore),
+            Signature::Sigstore { mime, .. } if mime != SIGSTORE_SIGNATURE_MIME => {
+                Examined::Attachment(Reason::NotASignature { mime: mime.clone() })
+            }
+            Signature::Sigstore {
+                payload,
+                annotations,
+                ..
+            } => Examined::Checked(
+                check_sigstore(trust, material, payload, annotations, cache)
+                    .and_then(|claims| check_claims(&claims, identity, image, manifest))
+                    .err(),
+            ),
+        }),
     }
 }
 
@@ -542,16 +606,39 @@ fn signature_requirement(
 
 /// The OpenPGP part of one simple-signing signature against a `signedBy` requirement, in
 /// containers/image's order: the keyring, the message and its one signature, the signing
-/// key's identity, then the payload's strict parse. Gives the payload's claims.
+/// key's identity and standing, the time, then the payload's strict parse. Gives the
+/// payload's claims. A remembered verification still has its time checked.
 #[cfg(feature = "openpgp")]
 fn check_simple(
     keys: &Result<Keyring, Reason>,
+    material: &Id,
     blob: &[u8],
     now: Option<i64>,
-) -> Result<Payload, Reason> {
-    use openpgp::PgpError;
+    cache: &VerificationCache,
+) -> Claims {
     let keyring = keys.as_ref().map_err(Clone::clone)?;
-    let (content, _fingerprint) = keyring.verify(blob, now).map_err(|e| match e {
+    let id = cache.id(material, blob, &[]);
+    if let Some(entry) = cache.get(id.as_ref())
+        && let Entry::Simple(validity, claims) = &*entry
+    {
+        validity.check(now).map_err(pgp_reason)?;
+        return claims.clone();
+    }
+    let verified = keyring.verify_untimed(blob).map_err(pgp_reason)?;
+    let claims = payload::parse(&verified.content, payload::Format::SimpleSigning)
+        .map(alloc::sync::Arc::new)
+        .map_err(Reason::InvalidPayload);
+    let validity = verified.validity;
+    let checked = validity.check(now).map_err(pgp_reason);
+    cache.insert(id, Entry::Simple(validity, claims.clone()));
+    checked?;
+    claims
+}
+
+#[cfg(feature = "openpgp")]
+fn pgp_reason(e: openpgp::PgpError) -> Reason {
+    use openpgp::PgpError;
+    match e {
         PgpError::Malformed(_) | PgpError::SignatureCount(_) => {
             Reason::MalformedSignature(alloc::format!("{e}"))
         }
@@ -564,16 +651,17 @@ fn check_simple(
         }
         PgpError::SignatureExpired => Reason::SignatureExpired,
         PgpError::NeedTime => Reason::TimeRequired,
-    })?;
-    payload::parse(&content, payload::Format::SimpleSigning).map_err(Reason::InvalidPayload)
+    }
 }
 
 #[cfg(not(feature = "openpgp"))]
 fn check_simple(
     keys: &Result<Keyring, Reason>,
+    _material: &Id,
     _blob: &[u8],
     _now: Option<i64>,
-) -> Result<Payload, Reason> {
+    _cache: &VerificationCache,
+) -> Claims {
     Err(keys
         .as_ref()
         .err()
@@ -588,9 +676,11 @@ fn check_simple(
 /// each key, then the payload's strict parse. Gives the payload's claims.
 fn check_sigstore(
     trust: &SigstoreCheck,
+    material: &Id,
     payload: &[u8],
     annotations: &BTreeMap<String, String>,
-) -> Result<Payload, Reason> {
+    cache: &VerificationCache,
+) -> Claims {
     let keys = match trust {
         SigstoreCheck::Keys(keys) => keys.as_ref().map_err(Clone::clone)?,
         SigstoreCheck::Unavailable { missing, format } => {
@@ -605,6 +695,12 @@ fn check_sigstore(
             "missing the {SIGNATURE_ANNOTATION} annotation"
         ))
     })?;
+    let id = cache.id(material, payload, encoded.as_bytes());
+    if let Some(entry) = cache.get(id.as_ref())
+        && let Entry::Sigstore(claims) = &*entry
+    {
+        return claims.clone();
+    }
     let signature = crate::go::base64_std(encoded).map_err(|offset| {
         Reason::MalformedSignature(alloc::format!(
             "the {SIGNATURE_ANNOTATION} annotation is not base64 (at byte {offset})"
@@ -613,7 +709,11 @@ fn check_sigstore(
     if !keys.iter().any(|key| key.verify(payload, &signature)) {
         return Err(Reason::SignatureInvalid { keys: keys.len() });
     }
-    payload::parse(payload, payload::Format::Cosign).map_err(Reason::InvalidPayload)
+    let claims = payload::parse(payload, payload::Format::Cosign)
+        .map(alloc::sync::Arc::new)
+        .map_err(Reason::InvalidPayload);
+    cache.insert(id, Entry::Sigstore(claims.clone()));
+    claims
 }
 
 /// What a verified payload claims, checked against the image as containers/image checks it:

@@ -1,6 +1,7 @@
 //! containers-policy.json(5): the model, strict parsing exactly as containers/image 5.34, and
 //! the transports whose scopes it validates.
 
+mod cache;
 mod decision;
 mod docker;
 mod error;

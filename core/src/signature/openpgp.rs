@@ -53,6 +53,51 @@ pub(crate) struct Keyring {
     subkeys: Vec<(KeyId, Fingerprint)>,
 }
 
+/// A signature whose cryptography and key have been checked; the time is still to check.
+#[derive(Clone, Debug)]
+pub(crate) struct Verified {
+    /// The signed content.
+    pub(crate) content: Vec<u8>,
+    /// When the signature holds.
+    pub(crate) validity: Validity,
+}
+
+/// The times that bound a verified signature: the rest of gpgme's checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Validity {
+    /// The signing key's fingerprint as gpg prints it.
+    pub(crate) fingerprint_hex: String,
+    key_created: i64,
+    key_expires: Option<i64>,
+    signature_expires: Option<i64>,
+}
+
+impl Validity {
+    /// gpgme's time checks, in its order: a key created after `now` (a clock problem), then,
+    /// when the key or the signature expires, the key's expiry and the signature's.
+    pub(crate) fn check(&self, now: Option<i64>) -> Result<(), PgpError> {
+        if now.is_some_and(|now| self.key_created > now) {
+            return Err(PgpError::KeyUnusable(format!(
+                "key {} was created in the future",
+                self.fingerprint_hex
+            )));
+        }
+        if self.key_expires.is_some() || self.signature_expires.is_some() {
+            let now = now.ok_or(PgpError::NeedTime)?;
+            if self.key_expires.is_some_and(|at| at <= now) {
+                return Err(PgpError::KeyUnusable(format!(
+                    "key {} has expired",
+                    self.fingerprint_hex
+                )));
+            }
+            if self.signature_expires.is_some_and(|at| at <= now) {
+                return Err(PgpError::SignatureExpired);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Why an OpenPGP signature is not accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum PgpError {
@@ -113,19 +158,26 @@ pub(crate) fn keyring(blobs: &[&[u8]]) -> Keyring {
     out
 }
 
+/// The keys of one file. gpg imports every armoured block of a file (keyrings are often
+/// several `gpg --export --armor` outputs put together), or the packets of a binary file.
 fn parse_keys(blob: &[u8]) -> Vec<SignedPublicKey> {
-    let trimmed = blob.trim_ascii_start();
-    let keys: Vec<SignedPublicKey> = if trimmed.starts_with(b"-----BEGIN PGP") {
-        match SignedPublicKey::from_armor_many(trimmed) {
-            Ok((keys, _)) => keys.filter_map(Result::ok).collect(),
-            Err(_) => Vec::new(),
-        }
-    } else {
-        match SignedPublicKey::from_bytes_many(blob) {
+    const BEGIN: &[u8] = b"-----BEGIN PGP";
+    if !blob.trim_ascii_start().starts_with(BEGIN) {
+        return match SignedPublicKey::from_bytes_many(blob) {
             Ok(keys) => keys.filter_map(Result::ok).collect(),
             Err(_) => Vec::new(),
+        };
+    }
+    let starts: Vec<usize> = (0..blob.len())
+        .filter(|&at| blob[at..].starts_with(BEGIN) && (at == 0 || blob[at - 1] == b'\n'))
+        .collect();
+    let mut keys = Vec::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(blob.len());
+        if let Ok((block, _)) = SignedPublicKey::from_armor_many(&blob[start..end]) {
+            keys.extend(block.filter_map(Result::ok));
         }
-    };
+    }
     keys
 }
 
@@ -198,12 +250,11 @@ impl Keyring {
         self.keys.len()
     }
 
-    /// Verifies `blob` and returns the signed content and the signing key's fingerprint.
-    pub(crate) fn verify(
-        &self,
-        blob: &[u8],
-        now: Option<i64>,
-    ) -> Result<(Vec<u8>, String), PgpError> {
+    /// Everything about `blob` that does not depend on the time: the message, its one
+    /// signature, the signer, the cryptography and the key's standing. What is left to check
+    /// against the time is in [`Verified::validity`]; the checks run in gpgme's order, so
+    /// `verify_untimed` then [`Validity::check`] decides exactly as one pass would.
+    pub(crate) fn verify_untimed(&self, blob: &[u8]) -> Result<Verified, PgpError> {
         if blob.len() > MAX_MESSAGE {
             return Err(PgpError::Malformed(format!(
                 "{} bytes is more than {MAX_MESSAGE}",
@@ -228,8 +279,9 @@ impl Keyring {
         signature
             .verify(primary, &message.content[..])
             .map_err(|e| PgpError::Bad(format!("{e}")))?;
+        let key_created = i64::from(primary.created_at().as_secs());
         let created = signature.created().map(|t| i64::from(t.as_secs()));
-        if created.is_some_and(|c| c < i64::from(primary.created_at().as_secs())) {
+        if created.is_some_and(|c| c < key_created) {
             return Err(PgpError::SignatureExpired);
         }
         if trusted.revoked {
@@ -245,26 +297,15 @@ impl Keyring {
             .signature_expiration_time()
             .filter(|d| d.as_secs() > 0)
             .and_then(|d| created.map(|c| c + d.as_secs() as i64));
-        // gpg refuses a key created after the current time (a clock problem).
-        if now.is_some_and(|now| i64::from(primary.created_at().as_secs()) > now) {
-            return Err(PgpError::KeyUnusable(format!(
-                "key {} was created in the future",
-                trusted.fingerprint_hex
-            )));
-        }
-        if trusted.expires.is_some() || signature_expires.is_some() {
-            let now = now.ok_or(PgpError::NeedTime)?;
-            if trusted.expires.is_some_and(|at| at <= now) {
-                return Err(PgpError::KeyUnusable(format!(
-                    "key {} has expired",
-                    trusted.fingerprint_hex
-                )));
-            }
-            if signature_expires.is_some_and(|at| at <= now) {
-                return Err(PgpError::SignatureExpired);
-            }
-        }
-        Ok((message.content, trusted.fingerprint_hex.clone()))
+        Ok(Verified {
+            content: message.content,
+            validity: Validity {
+                fingerprint_hex: trusted.fingerprint_hex.clone(),
+                key_created,
+                key_expires: trusted.expires,
+                signature_expires,
+            },
+        })
     }
 
     /// The trusted primary key that made `signature`.
@@ -289,6 +330,39 @@ impl Keyring {
     }
 }
 
+/// The longest description of a malformed message kept in a reason.
+const MAX_DESCRIPTION: usize = 200;
+
+/// A malformed message, described in one short line. Some rpgp messages embed `Debug` dumps
+/// of inner errors, with backtraces when `RUST_BACKTRACE` is set: only the text before them
+/// is kept, so the reason is stable and says nothing about the host.
+fn malformed(what: &dyn core::fmt::Display) -> PgpError {
+    let text = format!("{what}");
+    let end = [" {", " Some(", "backtrace"]
+        .iter()
+        .filter_map(|marker| text.find(marker))
+        .min()
+        .unwrap_or(text.len())
+        .min(MAX_DESCRIPTION);
+    let end = (0..=end)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    PgpError::Malformed(String::from(text[..end].trim_end()))
+}
+
+/// An rpgp parse error as a malformed message; "invalid packet content" is described by
+/// its cause.
+fn rpgp_error(e: &pgp::errors::Error) -> PgpError {
+    match e {
+        pgp::errors::Error::InvalidPacketContent { source } => match rpgp_error(source) {
+            PgpError::Malformed(cause) => malformed(&format!("invalid packet content: {cause}")),
+            other => other,
+        },
+        other => malformed(other),
+    }
+}
+
 /// A parsed message: its signed content and its signatures.
 struct Message {
     content: Vec<u8>,
@@ -296,11 +370,27 @@ struct Message {
 }
 
 fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
-    let malformed = |e: &dyn core::fmt::Display| PgpError::Malformed(format!("{e}"));
     let trimmed = blob.trim_ascii_start();
     if trimmed.starts_with(b"-----BEGIN PGP SIGNED MESSAGE-----") {
+        // gpg stops at the end of the signature's armour and ignores what follows, unless
+        // it is another armoured block (which vouch refuses outright).
+        const END: &[u8] = b"-----END PGP SIGNATURE-----";
+        let trimmed = match trimmed.windows(END.len()).position(|w| w == END) {
+            Some(at) => {
+                let line_end = trimmed[at..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(trimmed.len(), |n| at + n + 1);
+                let (message, rest) = trimmed.split_at(line_end);
+                if rest.windows(14).any(|w| w == b"-----BEGIN PGP") {
+                    return Err(malformed(&"more than one armoured block"));
+                }
+                message
+            }
+            None => trimmed,
+        };
         let text = core::str::from_utf8(trimmed).map_err(|e| malformed(&e))?;
-        let (message, _) = CleartextSignedMessage::from_string(text).map_err(|e| malformed(&e))?;
+        let (message, _) = CleartextSignedMessage::from_string(text).map_err(|e| rpgp_error(&e))?;
         return Ok(Message {
             content: message.signed_text().into_bytes(),
             signatures: message.signatures().to_vec(),
@@ -353,7 +443,7 @@ fn read_packets(
                 "more than {MAX_PACKETS} packets"
             )));
         }
-        let packet = packet.map_err(|e| PgpError::Malformed(format!("{e}")))?;
+        let packet = packet.map_err(|e| rpgp_error(&e))?;
         match packet {
             Packet::Marker(_) | Packet::OnePassSignature(_) | Packet::Padding(_) => {}
             Packet::Signature(signature) => message.signatures.push(signature),
@@ -365,10 +455,10 @@ fn read_packets(
                 let mut inner = Vec::new();
                 compressed
                     .decompress()
-                    .map_err(|e| PgpError::Malformed(format!("{e}")))?
+                    .map_err(|e| rpgp_error(&e))?
                     .take(MAX_CONTENT as u64 + 1)
                     .read_to_end(&mut inner)
-                    .map_err(|e| PgpError::Malformed(format!("decompressing: {e}")))?;
+                    .map_err(|e| malformed(&format!("decompressing: {e}")))?;
                 if inner.len() > MAX_CONTENT {
                     return Err(PgpError::Malformed(format!(
                         "decompresses to more than {MAX_CONTENT} bytes"
@@ -385,4 +475,39 @@ fn read_packets(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_drop_debug_dumps_and_stay_short() {
+        let dump =
+            "Invalid Packet Content Message { message: \"x\", backtrace: Some(Backtrace [..]) }";
+        assert_eq!(
+            malformed(&dump),
+            PgpError::Malformed("Invalid Packet Content Message".into())
+        );
+        let PgpError::Malformed(long) = malformed(&"é".repeat(300)) else {
+            unreachable!()
+        };
+        assert!(long.len() <= MAX_DESCRIPTION && long.starts_with('é'));
+    }
+
+    #[test]
+    fn a_corrupt_signature_packet_is_described_by_its_cause() {
+        // A one-pass signature, a literal packet and a signature packet whose subpacket
+        // lengths do not add up (the shape of a flipped byte in a real message).
+        let mut blob = alloc::vec![0x90, 0x0d, 3, 0, 8, 22];
+        blob.extend_from_slice(&[1; 8]);
+        blob.push(1);
+        blob.extend_from_slice(&[0xcb, 0x06, b'b', 0, 0, 0, 0, 0]);
+        blob.extend_from_slice(&[0x88, 0x0a, 4, 0, 22, 8, 0, 0x16, 0x05, 0x02, 0, 0]);
+        let error = Keyring::default().verify_untimed(&blob).unwrap_err();
+        let PgpError::Malformed(text) = error else {
+            panic!("{error:?}")
+        };
+        assert!(!text.contains("backtrace") && !text.contains('{'), "{text}");
+    }
 }

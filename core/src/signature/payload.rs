@@ -14,6 +14,7 @@ use crate::reference::Digest;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
     /// containers-signature(5) simple signing, under OpenPGP.
+    #[cfg_attr(not(feature = "openpgp"), allow(dead_code))]
     SimpleSigning,
     /// A cosign signature payload.
     Cosign,

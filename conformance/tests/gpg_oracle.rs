@@ -1,0 +1,113 @@
+//! Differential test of `signedBy` (OpenPGP simple signing) against containers/image 5.34.2
+//! with gpgme: keys and signatures made by gpg, every key source and `signedIdentity` kind,
+//! expired, revoked, subkey and future keys, cleartext, armoured and detached messages, two
+//! signers, tampering, wrong digests and identities, bad and garbage keyrings. `allowed`
+//! must agree on every case, and every case is decided with and without the verification
+//! cache.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use serde_json::Value;
+use vouch_conformance::cached::decide;
+use vouch_conformance::generate::Rng;
+use vouch_conformance::gpg_cases::{Gpg, cases, keys};
+use vouch_conformance::oracle;
+
+const IMAGES: usize = 540;
+const POLICIES_PER_IMAGE: usize = 3;
+
+/// The one documented difference (docs/decisions.md, "Differences"): gpg verifies armoured
+/// and cleartext messages whose armour is cut short (no checksum line, no footer, a partial
+/// footer); vouch refuses them as malformed. Only a case with such a message, which vouch
+/// rejected for its armour, counts.
+fn documented_difference(label: &str, ours: &Value) -> bool {
+    let truncated_armour =
+        label.contains("Cleartext:Truncate") || label.contains("Armored:Truncate");
+    let refused_for_armour = ours["requirements"][0]["signatures"]
+        .as_array()
+        .is_some_and(|signatures| {
+            signatures.iter().any(|s| {
+                s["reason"] == "malformed_signature"
+                    && s["message"].as_str().is_some_and(|m| m.contains("armor"))
+            })
+        });
+    truncated_armour && refused_for_armour
+}
+
+#[test]
+fn signed_by_agrees_with_containers_image_gpgme() {
+    let Some(oracle) = oracle::oracle_534() else {
+        return;
+    };
+    // Short: gpg-agent's socket lives in the home and socket paths are limited.
+    let scratch = std::path::PathBuf::from(format!("/tmp/vouch-gpg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let gpg = Gpg::new(&scratch);
+    let keys = keys(&gpg);
+    let now = Command::new("date")
+        .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .expect("date");
+    let now = String::from_utf8(now.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_string();
+    // VOUCH_GPG_SEED explores other draws; CI uses the fixed one.
+    let seed = std::env::var("VOUCH_GPG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x6e75_7067);
+    let mut rng = Rng::new(seed);
+    let cases = cases(&mut rng, &gpg, &keys, IMAGES, POLICIES_PER_IMAGE, &now);
+    drop(gpg);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let requests: Vec<Value> = cases.iter().map(|c| c.oracle.clone()).collect();
+    let answers = oracle::ask_parallel(&oracle, &requests, 2);
+    let mut disagreements = Vec::new();
+    let mut documented = 0;
+    let mut allowed = 0;
+    let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
+    for (case, theirs) in cases.iter().zip(&answers) {
+        assert!(theirs.get("oracle_error").is_none(), "{theirs}");
+        let ours: Value = serde_json::from_str(&decide(&case.vouch.to_string())).expect("answer");
+        *by_reason
+            .entry(ours["reason"].as_str().unwrap_or("").to_string())
+            .or_default() += 1;
+        if theirs["allowed"] == true {
+            allowed += 1;
+        }
+        let our_policy = !ours["policy_error"].as_str().unwrap_or("").is_empty();
+        let their_policy = !theirs["policy_error"].as_str().unwrap_or("").is_empty();
+        if ours["allowed"] != theirs["allowed"] || our_policy != their_policy {
+            if documented_difference(&case.label, &ours) && ours["allowed"] == false {
+                documented += 1;
+                continue;
+            }
+            disagreements.push(format!(
+                "{}\n  vouch: allowed={} {} {}\n  c/image: allowed={} {}",
+                case.label,
+                ours["allowed"],
+                ours["reason"],
+                ours["requirements"],
+                theirs["allowed"],
+                theirs["error"],
+            ));
+        }
+    }
+    eprintln!(
+        "signedBy differential: {} cases, {allowed} allowed by c/image, {documented} documented differences, {} disagreements; vouch's reasons: {by_reason:?}",
+        cases.len(),
+        disagreements.len()
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{}",
+        disagreements[..disagreements.len().min(12)].join("\n")
+    );
+    assert!(
+        allowed > cases.len() / 10,
+        "too few accepted cases to mean anything"
+    );
+}

@@ -1,0 +1,280 @@
+//! The evaluator's bounded cache of verified signatures.
+//!
+//! A registry serves the same signatures for every pull of an image, so the same
+//! (keys, payload, signature) triple is verified again and again. The cache remembers what
+//! the expensive part concluded, keyed by SHA-256 over the key material's digest, the
+//! payload and the signature, so a repeat costs two hashes and a map look-up.
+//!
+//! It is decision-neutral by construction:
+//!
+//! * only signatures that verified cryptographically are remembered, so bytes an attacker
+//!   can make (garbage, tampering, unknown keys) never enter it and cannot evict anything;
+//! * what is remembered is a pure function of the key: the signed payload's claims (or why
+//!   the payload is invalid) and, for OpenPGP, the times that bound the signature. The time
+//!   checks run again on every hit, in the order a full verification runs them;
+//! * the claims are checked against the image on every evaluation, hit or not.
+//!
+//! The differential suites evaluate every case without the cache, cold and warm, and require
+//! byte-identical decisions. Without `std` (no `Mutex`) the cache is absent.
+
+use alloc::sync::Arc;
+
+use sha2::{Digest as _, Sha256};
+
+#[cfg(feature = "openpgp")]
+use crate::signature::openpgp::Validity;
+use crate::signature::payload::Payload;
+
+use super::decision::Reason;
+
+/// The key of a cache entry, and the digest of a requirement's key material.
+pub(crate) type Id = [u8; 32];
+
+/// The default number of entries (see [`CompileOptions`](super::CompileOptions)).
+pub(crate) const DEFAULT_CAPACITY: usize = 1024;
+
+/// Entries whose claims are larger than this are not kept, which bounds the memory at about
+/// `capacity × 4 KiB`.
+#[cfg(feature = "std")]
+const MAX_ENTRY_WEIGHT: usize = 4096;
+
+/// What the payload of a verified signature claims, or why it is invalid.
+pub(crate) type Claims = Result<Arc<Payload>, Reason>;
+
+/// What a verified signature left to decide.
+#[derive(Debug)]
+pub(crate) enum Entry {
+    /// A cosign signature: nothing depends on the time.
+    Sigstore(Claims),
+    /// An OpenPGP signature: the times that bound it, then the claims.
+    #[cfg(feature = "openpgp")]
+    Simple(Validity, Claims),
+}
+
+#[cfg(feature = "std")]
+impl Entry {
+    fn weight(&self) -> usize {
+        let claims = match self {
+            Self::Sigstore(claims) => claims,
+            #[cfg(feature = "openpgp")]
+            Self::Simple(validity, claims) => {
+                return validity.fingerprint_hex.len() + claims_weight(claims);
+            }
+        };
+        claims_weight(claims)
+    }
+}
+
+#[cfg(feature = "std")]
+fn claims_weight(claims: &Claims) -> usize {
+    match claims {
+        Ok(payload) => payload.docker_reference.len(),
+        Err(Reason::InvalidPayload(why)) => why.len(),
+        Err(_) => 0,
+    }
+}
+
+/// The digest that stands for a requirement's key material in cache keys: SHA-256 over a
+/// label for the kind of requirement and every key blob, each with its length.
+pub(crate) fn material_id(kind: &[u8], blobs: &[&[u8]]) -> Id {
+    let mut hash = Sha256::new();
+    length_prefixed(&mut hash, kind);
+    for blob in blobs {
+        length_prefixed(&mut hash, blob);
+    }
+    hash.finalize().into()
+}
+
+fn length_prefixed(hash: &mut Sha256, bytes: &[u8]) {
+    hash.update((bytes.len() as u64).to_le_bytes());
+    hash.update(bytes);
+}
+
+#[cfg(feature = "std")]
+pub(crate) use with_std::VerificationCache;
+#[cfg(not(feature = "std"))]
+pub(crate) use without_std::VerificationCache;
+
+#[cfg(feature = "std")]
+mod with_std {
+    use alloc::collections::{BTreeMap, VecDeque};
+    use alloc::sync::Arc;
+    use std::sync::Mutex;
+
+    use sha2::{Digest as _, Sha256};
+
+    use super::{Entry, Id, MAX_ENTRY_WEIGHT, length_prefixed};
+
+    /// A bounded map from (key material, payload, signature) digests to what their
+    /// verification concluded; the oldest entry goes first when it is full.
+    pub(crate) struct VerificationCache {
+        capacity: usize,
+        inner: Mutex<Inner>,
+    }
+
+    #[derive(Default)]
+    struct Inner {
+        entries: BTreeMap<Id, Arc<Entry>>,
+        order: VecDeque<Id>,
+    }
+
+    impl VerificationCache {
+        /// A cache of at most `capacity` entries; 0 turns it off.
+        pub(crate) fn new(capacity: usize) -> Self {
+            Self {
+                capacity,
+                inner: Mutex::new(Inner::default()),
+            }
+        }
+
+        /// The entry key for a signature verified with key material `material`, or `None`
+        /// when the cache is off (nothing is hashed then).
+        pub(crate) fn id(&self, material: &Id, payload: &[u8], signature: &[u8]) -> Option<Id> {
+            if self.capacity == 0 {
+                return None;
+            }
+            let mut hash = Sha256::new();
+            hash.update(material);
+            length_prefixed(&mut hash, payload);
+            length_prefixed(&mut hash, signature);
+            Some(hash.finalize().into())
+        }
+
+        /// The entry for `id`, if any. A poisoned lock reads as a miss.
+        pub(crate) fn get(&self, id: Option<&Id>) -> Option<Arc<Entry>> {
+            let id = id?;
+            let inner = self.inner.lock().ok()?;
+            inner.entries.get(id).cloned()
+        }
+
+        /// Remembers `entry` under `id`, evicting the oldest entry when full.
+        pub(crate) fn insert(&self, id: Option<Id>, entry: Entry) {
+            let Some(id) = id else {
+                return;
+            };
+            if entry.weight() > MAX_ENTRY_WEIGHT {
+                return;
+            }
+            let Ok(mut inner) = self.inner.lock() else {
+                return;
+            };
+            if inner.entries.contains_key(&id) {
+                return;
+            }
+            while inner.order.len() >= self.capacity {
+                match inner.order.pop_front() {
+                    Some(oldest) => {
+                        inner.entries.remove(&oldest);
+                    }
+                    None => break,
+                }
+            }
+            inner.order.push_back(id);
+            inner.entries.insert(id, Arc::new(entry));
+        }
+
+        /// How many entries are held.
+        #[cfg(test)]
+        pub(crate) fn len(&self) -> usize {
+            self.inner.lock().map_or(0, |inner| inner.entries.len())
+        }
+    }
+
+    /// A clone starts empty: entries are an optimisation, never state.
+    impl Clone for VerificationCache {
+        fn clone(&self) -> Self {
+            Self::new(self.capacity)
+        }
+    }
+
+    impl core::fmt::Debug for VerificationCache {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.debug_struct("VerificationCache")
+                .field("capacity", &self.capacity)
+                .finish_non_exhaustive()
+        }
+    }
+}
+
+#[cfg(not(feature = "std"))]
+mod without_std {
+    use alloc::sync::Arc;
+
+    use super::{Entry, Id};
+
+    /// Without `std` there is no lock, so nothing is cached.
+    #[derive(Clone, Debug)]
+    pub(crate) struct VerificationCache;
+
+    impl VerificationCache {
+        pub(crate) fn new(_capacity: usize) -> Self {
+            Self
+        }
+
+        pub(crate) fn id(&self, _: &Id, _: &[u8], _: &[u8]) -> Option<Id> {
+            None
+        }
+
+        pub(crate) fn get(&self, _: Option<&Id>) -> Option<Arc<Entry>> {
+            None
+        }
+
+        pub(crate) fn insert(&self, _: Option<Id>, _: Entry) {}
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+    use crate::reference::Digest;
+
+    fn claims(reference: &str) -> Entry {
+        Entry::Sigstore(Ok(Arc::new(Payload {
+            manifest_digest: Digest::sha256([7; 32]),
+            docker_reference: reference.into(),
+        })))
+    }
+
+    #[test]
+    fn holds_at_most_capacity_and_evicts_the_oldest() {
+        let cache = VerificationCache::new(3);
+        let material = material_id(b"test", &[b"key"]);
+        let ids: alloc::vec::Vec<_> = (0u8..5)
+            .map(|i| cache.id(&material, &[i], b"sig"))
+            .collect();
+        for id in &ids {
+            cache.insert(*id, claims("a"));
+        }
+        assert_eq!(cache.len(), 3);
+        assert!(cache.get(ids[0].as_ref()).is_none());
+        assert!(cache.get(ids[1].as_ref()).is_none());
+        assert!(cache.get(ids[4].as_ref()).is_some());
+    }
+
+    #[test]
+    fn off_when_capacity_is_zero() {
+        let cache = VerificationCache::new(0);
+        let id = cache.id(&[0; 32], b"p", b"s");
+        assert!(id.is_none());
+        cache.insert(id, claims("a"));
+        assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn keys_separate_material_payload_and_signature() {
+        let cache = VerificationCache::new(8);
+        let a = material_id(b"k", &[b"one"]);
+        let b = material_id(b"k", &[b"on", b"e"]);
+        assert_ne!(a, b, "lengths delimit blobs");
+        assert_ne!(cache.id(&a, b"ps", b""), cache.id(&a, b"p", b"s"));
+        assert_ne!(cache.id(&a, b"p", b"s"), cache.id(&b, b"p", b"s"));
+    }
+
+    #[test]
+    fn oversized_claims_are_not_kept() {
+        let cache = VerificationCache::new(8);
+        let id = cache.id(&[0; 32], b"p", b"s");
+        cache.insert(id, claims(&"x".repeat(MAX_ENTRY_WEIGHT + 1)));
+        assert_eq!(cache.len(), 0);
+    }
+}
