@@ -85,7 +85,11 @@ impl Gpg {
         output.stdout
     }
 
-    fn fingerprint(&self, email: &str) -> String {
+    /// The fingerprint of the first key whose user ID holds `email`.
+    ///
+    /// # Panics
+    /// When there is no such key.
+    pub fn fingerprint(&self, email: &str) -> String {
         let listing = self.run(&["--with-colons", "--list-keys", email], b"");
         String::from_utf8_lossy(&listing)
             .lines()

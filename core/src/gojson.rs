@@ -301,6 +301,19 @@ impl Reader<'_> {
         self.pos += 1;
         let mut out = String::new();
         loop {
+            // A run of plain ASCII (most strings are one run) is copied at once.
+            let run = self.input[self.pos..]
+                .iter()
+                .position(|&b| !(0x20..0x80).contains(&b) || b == b'"' || b == b'\\')
+                .unwrap_or(self.input.len() - self.pos);
+            if run > 0 {
+                let plain = &self.input[self.pos..self.pos + run];
+                // ASCII is UTF-8: this never fails.
+                if let Ok(text) = core::str::from_utf8(plain) {
+                    out.push_str(text);
+                }
+                self.pos += run;
+            }
             let Some(b) = self.peek() else {
                 return Err(self.error("in string literal"));
             };

@@ -66,6 +66,9 @@ pub fn manifest_matches_digest(manifest: &[u8], expected: &Digest) -> Result<boo
 /// The payload of a signed schema 1 manifest, or `None` for every other kind of manifest
 /// (including bytes that are not JSON at all, whose digest is that of the bytes).
 fn schema1_payload(manifest: &[u8]) -> Result<Option<Vec<u8>>, ManifestError> {
+    if plainly_not_schema1_signed(manifest) {
+        return Ok(None);
+    }
     let root = match gojson::parse_bounded(manifest, MAX_MANIFEST_DEPTH) {
         Ok(root) => root,
         Err(error) if error.message.starts_with("exceeded max depth") => {
@@ -77,6 +80,42 @@ fn schema1_payload(manifest: &[u8]) -> Result<Option<Vec<u8>>, ManifestError> {
         return Ok(None);
     }
     strip_signatures(manifest, &root).map(Some)
+}
+
+/// Fewer brackets than this cannot nest past [`MAX_MANIFEST_DEPTH`].
+const FAST_PATH_MAX_BRACKETS: usize = 64;
+
+/// Whether the bytes certainly have no `signatures` member and nest shallowly, so that the
+/// JSON need not be read: the digest is that of the bytes. This is the case for every
+/// manifest but a signed schema 1, and it saves parsing the manifest on every evaluation.
+///
+/// It is conservative. Go matches member names case-insensitively, with Unicode folding
+/// (`ſ`, U+017F, folds to `s`) and after unescaping (`\u0073`): bytes with a backslash or
+/// any non-ASCII byte, or with `signatures` in any ASCII case anywhere, go the long way, as
+/// do bytes with more than 64 opening brackets (which could nest too deeply).
+fn plainly_not_schema1_signed(manifest: &[u8]) -> bool {
+    // One pass, in 64-byte chunks with byte-sized counters so that it vectorises: opening
+    // brackets, unusual bytes, and the letter `u` (rare in manifests, and in "signatures").
+    let (mut brackets, mut unusual, mut has_u) = (0usize, 0u8, 0u8);
+    for chunk in manifest.chunks(64) {
+        let (mut b, mut odd, mut u) = (0u8, 0u8, 0u8);
+        for &byte in chunk {
+            b += u8::from(byte == b'{' || byte == b'[');
+            odd |= u8::from(byte == b'\\') | (byte >> 7);
+            u |= u8::from(byte | 0x20 == b'u');
+        }
+        brackets += usize::from(b);
+        unusual |= odd;
+        has_u |= u;
+    }
+    if unusual != 0 || brackets > FAST_PATH_MAX_BRACKETS {
+        return false;
+    }
+    const NAME: &[u8] = b"signatures";
+    has_u == 0
+        || !manifest
+            .windows(NAME.len())
+            .any(|window| window[6] | 0x20 == b'u' && window.eq_ignore_ascii_case(NAME))
 }
 
 /// `GuessMIMEType(m) == DockerV2Schema1SignedMediaType`.
@@ -352,6 +391,49 @@ fn go_int_from_float(text: &str) -> Option<usize> {
 mod tests {
     use super::*;
     use alloc::format;
+
+    /// The slow path alone: what `schema1_payload` decides by reading the JSON.
+    fn read_fully(manifest: &[u8]) -> Result<Option<Vec<u8>>, ManifestError> {
+        let root = match gojson::parse_bounded(manifest, MAX_MANIFEST_DEPTH) {
+            Ok(root) => root,
+            Err(error) if error.message.starts_with("exceeded max depth") => {
+                return Err(ManifestError::TooDeep);
+            }
+            Err(_) => return Ok(None),
+        };
+        if !is_signed_schema1(&root) {
+            return Ok(None);
+        }
+        strip_signatures(manifest, &root).map(Some)
+    }
+
+    #[test]
+    fn the_fast_path_only_skips_what_reading_would_not_strip() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let cases: [&[u8]; 10] = [
+            br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}"#,
+            br#"{"schemaVersion":1,"signatures":[{}]}"#,
+            br#"{"schemaVersion":1,"SIGNATURES":[{}]}"#,
+            "{\"schemaVersion\":1,\"\u{17f}ignatures\":[{}]}".as_bytes(),
+            br#"{"schemaVersion":1,"\u0073ignatures":[{}]}"#,
+            deep.as_bytes(),
+            b"not json",
+            b"",
+            br#"{"a":"signatures"}"#,
+            br#"{"schemaVersion":1}"#,
+        ];
+        for case in cases {
+            if plainly_not_schema1_signed(case) {
+                assert_eq!(read_fully(case), Ok(None), "{:?}", core::str::from_utf8(case));
+            }
+            assert_eq!(schema1_payload(case), read_fully(case));
+        }
+        assert!(plainly_not_schema1_signed(cases[0]));
+        assert!(!plainly_not_schema1_signed(cases[2]));
+        assert!(!plainly_not_schema1_signed(cases[3]));
+        assert!(!plainly_not_schema1_signed(deep.as_bytes()));
+        assert_eq!(manifest_digest(deep.as_bytes()), Err(ManifestError::TooDeep));
+    }
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -1,0 +1,275 @@
+//! Side-by-side: accepted signature decisions timed in vouch and, in the same run, in
+//! containers/image 5.34.2 (the oracle's `bench` op), with the bare verify primitive of the
+//! backend vouch was built with. Prints a Markdown table.
+//!
+//! Run (pinned to one core, as docs/performance.md records it):
+//!
+//! ```sh
+//! taskset -c 1 cargo run --release -p vouch-benches --bin signature-compare
+//! taskset -c 1 cargo run --release -p vouch-benches --features aws-lc --bin signature-compare
+//! ```
+//!
+//! Cases: a cosign signature by a P-256 key (`sigstoreSigned` with `keyPath`), decided with
+//! the verification cache off and then as a cached repeat; and OpenPGP signatures by an
+//! RSA-4096 and an Ed25519 key made by gpg (`signedBy`), with the cache off.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use vouch::json::{EvaluateRequest, evaluate_request};
+use vouch::{CompileOptions, Evaluator, Evidence, Image, Policy};
+use vouch_conformance::gpg_cases::Gpg;
+use vouch_conformance::oracle;
+
+const IMAGE: &str = "quay.io/ns/app:1.0";
+
+/// Median over `rounds` rounds of the mean time per call, in nanoseconds, after a warm-up
+/// round. Each entry of `fs` is timed in turn within a round (interleaved), so slow phases of
+/// the host hit every entry alike.
+fn time_ns(fs: &mut [&mut dyn FnMut() -> bool], per_round: u32, rounds: usize) -> Vec<f64> {
+    for f in fs.iter_mut() {
+        for _ in 0..per_round {
+            assert!(std::hint::black_box(f()), "a timed call did not accept");
+        }
+    }
+    let mut samples = vec![Vec::with_capacity(rounds); fs.len()];
+    for _ in 0..rounds {
+        for (f, samples) in fs.iter_mut().zip(samples.iter_mut()) {
+            let start = Instant::now();
+            for _ in 0..per_round {
+                std::hint::black_box(f());
+            }
+            samples.push(start.elapsed().as_nanos() as f64 / f64::from(per_round));
+        }
+    }
+    samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(f64::total_cmp);
+            s[s.len() / 2]
+        })
+        .collect()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    <base64ct::Base64 as base64ct::Encoding>::encode_string(bytes)
+}
+
+fn unb64(text: &str) -> Vec<u8> {
+    <base64ct::Base64 as base64ct::Encoding>::decode_vec(text).expect("base64")
+}
+
+/// A compiled request, ready to evaluate repeatedly.
+struct Prepared {
+    request: EvaluateRequest,
+    evaluator: Evaluator,
+    image: Image,
+}
+
+impl Prepared {
+    fn new(case: &Value, cache: usize) -> Self {
+        let request = evaluate_request(case.to_string().as_bytes()).expect("request");
+        let policy = Policy::parse(&request.policy).expect("policy");
+        let evaluator = Evaluator::compile(
+            &policy,
+            &request.files,
+            &CompileOptions::default().with_verification_cache(cache),
+        );
+        let image = Image::parse(&request.transport, &request.reference).expect("image");
+        Self {
+            request,
+            evaluator,
+            image,
+        }
+    }
+
+    fn decide(&self) -> bool {
+        let evidence = Evidence {
+            manifest: &self.request.manifest,
+            signatures: &self.request.signatures,
+            now: self.request.now,
+        };
+        self.evaluator.evaluate(&self.image, &evidence).allowed
+    }
+}
+
+/// The oracle's `ns_per_op_eval` for `case` (an evaluate request without `op`).
+fn oracle_ns(oracle: &PathBuf, case: &Value, n: u32) -> f64 {
+    let mut case = case.clone();
+    if let Some(object) = case.as_object_mut() {
+        object.remove("now");
+        if let Some(policy) = object.remove("policy_text") {
+            object.insert("policy_raw".into(), policy);
+        }
+    }
+    let answers = oracle::ask(
+        oracle,
+        &[json!({"op": "bench", "n": n, "warmup": (n / 10).max(2), "case": case})],
+    );
+    let answer = &answers[0];
+    assert_eq!(
+        answer["result"]["allowed"], true,
+        "the oracle did not accept the bench case: {answer}"
+    );
+    answer["ns_per_op_eval"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no timing: {answer}"))
+}
+
+fn manifest() -> Vec<u8> {
+    // About 1 KB, as a small OCI image manifest.
+    let layers: Vec<String> = (0..4)
+        .map(|i| format!(r#"{{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:{:064x}","size":{}}}"#, i + 1, 1000 + i))
+        .collect();
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:{:064x}","size":1469}},"layers":[{}]}}"#,
+        9,
+        layers.join(",")
+    )
+    .into_bytes()
+}
+
+/// The bare verify primitive of the backend: SHA-256 of the payload and ECDSA P-256 over a
+/// DER signature, with the key parsed once.
+#[cfg(not(feature = "aws-lc"))]
+fn bare_verifier(point: &[u8], signature: Vec<u8>, payload: Vec<u8>) -> impl FnMut() -> bool {
+    use p256::ecdsa::signature::Verifier as _;
+    let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).expect("key");
+    move || {
+        let Ok(signature) = p256::ecdsa::Signature::from_der(&signature) else {
+            return false;
+        };
+        key.verify(&payload, &signature).is_ok()
+    }
+}
+
+#[cfg(feature = "aws-lc")]
+fn bare_verifier(point: &[u8], signature: Vec<u8>, payload: Vec<u8>) -> impl FnMut() -> bool {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1, ParsedPublicKey};
+    let key = ParsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, point).expect("key");
+    move || key.verify_sig(&payload, &signature).is_ok()
+}
+
+const BACKEND: &str = if cfg!(feature = "aws-lc") {
+    "aws-lc-rs"
+} else {
+    "RustCrypto"
+};
+
+fn main() {
+    let Some(oracle) = oracle::oracle_534() else {
+        eprintln!("the oracle is needed: run scripts/test.sh once to build it");
+        std::process::exit(2);
+    };
+    let manifest = manifest();
+    println!("backend: {BACKEND}\n");
+    println!(
+        "| case | vouch decision | bare verify | vouch ÷ bare | c/image 5.34 eval | c/image ÷ vouch |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+
+    // --- sigstoreSigned, P-256 key -------------------------------------------------------------
+    let key = &oracle::ask(
+        &oracle,
+        &[json!({"op": "gen-sigstore-key", "seed": "vouch-bench", "curve": "P-256"})],
+    )[0];
+    let public_pem = key["public_key_pem"].as_str().expect("public key");
+    let signed = &oracle::ask(
+        &oracle,
+        &[json!({"op": "sign-sigstore", "impl": "own", "private_key_pem": key["private_key_pem"],
+                 "docker_reference": IMAGE, "manifest": b64(&manifest)})],
+    )[0];
+    let signature = json!({"kind": "sigstore", "mime": signed["mime"], "payload": signed["payload"],
+                           "annotations": signed["annotations"]});
+    let policy = r#"{"default":[{"type":"reject"}],"transports":{"docker":{"quay.io/ns":[{"type":"sigstoreSigned","keyPath":"/etc/pki/cosign.pub"}]}}}"#;
+    let case = json!({"policy_text": policy, "files": {"/etc/pki/cosign.pub": b64(public_pem.as_bytes())},
+                      "transport": "docker", "reference": IMAGE, "manifest": b64(&manifest),
+                      "signatures": [signature]});
+    let uncached = Prepared::new(&case, 0);
+    let cached = Prepared::new(&case, 1024);
+    let payload = unb64(signed["payload"].as_str().expect("payload"));
+    let der = unb64(
+        signed["annotations"]["dev.cosignproject.cosign/signature"]
+            .as_str()
+            .expect("signature"),
+    );
+    let spki: String = public_pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let spki = unb64(&spki);
+    let point = &spki[spki.len() - 65..];
+    if std::env::args().any(|a| a == "--profile") {
+        // For `perf record`: the two sigstore paths alone, for a few seconds each
+        // (`--uncached` for the first alone).
+        for _ in 0..50_000 {
+            std::hint::black_box(uncached.decide());
+        }
+        if !std::env::args().any(|a| a == "--uncached") {
+            for _ in 0..2_000_000 {
+                std::hint::black_box(cached.decide());
+            }
+        }
+        return;
+    }
+    let mut bare = bare_verifier(point, der, payload);
+    let mut ours = || uncached.decide();
+    let mut repeat = || cached.decide();
+    let times = time_ns(&mut [&mut ours, &mut bare, &mut repeat], 200, 31);
+    let theirs = oracle_ns(&oracle, &case, 3000);
+    println!(
+        "| sigstoreSigned, P-256 key, accepted | {:.1} µs | {:.1} µs | {:.3}× | {:.1} µs | {:.2}× |",
+        times[0] / 1e3,
+        times[1] / 1e3,
+        times[0] / times[1],
+        theirs / 1e3,
+        theirs / times[0]
+    );
+    println!(
+        "| sigstoreSigned, P-256 key, cached repeat | {:.2} µs | | | {:.1} µs | {:.0}× |",
+        times[2] / 1e3,
+        theirs / 1e3,
+        theirs / times[2]
+    );
+
+    // --- signedBy, RSA-4096 and Ed25519 keys made by gpg -----------------------------------------
+    let scratch = PathBuf::from(format!("/tmp/vouch-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("scratch");
+    let gpg = Gpg::new(&scratch);
+    let digest = vouch::manifest::manifest_digest(&manifest).expect("digest");
+    let payload = format!(
+        r#"{{"critical":{{"identity":{{"docker-reference":"{IMAGE}"}},"image":{{"docker-manifest-digest":"{digest}"}},"type":"atomic container signature"}},"optional":{{"creator":"vouch bench","timestamp":1790000000}}}}"#
+    );
+    for algo in ["rsa4096", "ed25519"] {
+        let email = format!("{algo}@bench.vouch.test");
+        gpg.run(
+            &["--quick-gen-key", &format!("bench <{email}>"), algo, "sign", "never"],
+            b"",
+        );
+        let fingerprint = gpg.fingerprint(&email);
+        let public = gpg.run(&["--export", &fingerprint], b"");
+        let blob = gpg.run(
+            &["-u", &format!("{fingerprint}!"), "--sign"],
+            payload.as_bytes(),
+        );
+        let policy = r#"{"default":[{"type":"reject"}],"transports":{"docker":{"quay.io/ns":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"/etc/pki/release.gpg"}]}}}"#;
+        let case = json!({"policy_text": policy, "files": {"/etc/pki/release.gpg": b64(&public)},
+                          "transport": "docker", "reference": IMAGE, "manifest": b64(&manifest),
+                          "signatures": [{"kind": "simple", "blob": b64(&blob)}],
+                          "now": "2030-01-01T00:00:00Z"});
+        let uncached = Prepared::new(&case, 0);
+        let mut ours = || uncached.decide();
+        let times = time_ns(&mut [&mut ours], 50, 21);
+        let theirs = oracle_ns(&oracle, &case, 40);
+        println!(
+            "| signedBy, {algo} key (gpg), accepted | {:.1} µs | | | {:.1} ms | {:.0}× |",
+            times[0] / 1e3,
+            theirs / 1e6,
+            theirs / times[0]
+        );
+    }
+    drop(gpg);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
