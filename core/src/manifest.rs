@@ -424,7 +424,12 @@ mod tests {
         ];
         for case in cases {
             if plainly_not_schema1_signed(case) {
-                assert_eq!(read_fully(case), Ok(None), "{:?}", core::str::from_utf8(case));
+                assert_eq!(
+                    read_fully(case),
+                    Ok(None),
+                    "{:?}",
+                    core::str::from_utf8(case)
+                );
             }
             assert_eq!(schema1_payload(case), read_fully(case));
         }
@@ -432,7 +437,10 @@ mod tests {
         assert!(!plainly_not_schema1_signed(cases[2]));
         assert!(!plainly_not_schema1_signed(cases[3]));
         assert!(!plainly_not_schema1_signed(deep.as_bytes()));
-        assert_eq!(manifest_digest(deep.as_bytes()), Err(ManifestError::TooDeep));
+        assert_eq!(
+            manifest_digest(deep.as_bytes()),
+            Err(ManifestError::TooDeep)
+        );
     }
 
     fn hex(bytes: &[u8]) -> String {

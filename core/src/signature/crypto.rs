@@ -52,7 +52,7 @@ mod backend {
     pub(super) enum Key {
         P256(p256::ecdsa::VerifyingKey),
         P384(p384::ecdsa::VerifyingKey),
-        Rsa(rsa::RsaPublicKey),
+        Rsa(crate::signature::rsa_pkcs1::RsaVerifier),
         Ed25519(ed25519_dalek::VerifyingKey),
     }
 
@@ -67,12 +67,8 @@ mod backend {
                     p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| off_curve)?,
                 ),
                 PublicKey::Rsa { n, e } => Self::Rsa(
-                    rsa::RsaPublicKey::new_with_max_size(
-                        rsa::BigUint::from_bytes_be(n),
-                        rsa::BigUint::from(*e),
-                        super::super::keys::RSA_MAX_BITS,
-                    )
-                    .map_err(|_| KeyError::Unsupported("RSA key"))?,
+                    crate::signature::rsa_pkcs1::RsaVerifier::new(n, &e.to_be_bytes())
+                        .ok_or(KeyError::Unsupported("RSA key"))?,
                 ),
                 PublicKey::Ed25519(bytes) => Self::Ed25519(
                     ed25519_dalek::VerifyingKey::from_bytes(bytes)
@@ -98,13 +94,11 @@ mod backend {
                     key.verify_prehash(&Sha256::digest(message), &signature)
                         .is_ok()
                 }
-                (Self::Rsa(key), SignatureBytes::RsaPkcs1Sha256(signature)) => key
-                    .verify(
-                        rsa::Pkcs1v15Sign::new::<Sha256>(),
-                        &Sha256::digest(message),
-                        signature,
-                    )
-                    .is_ok(),
+                (Self::Rsa(key), SignatureBytes::RsaPkcs1Sha256(signature)) => key.verify(
+                    crate::signature::rsa_pkcs1::Hash::Sha256,
+                    &Sha256::digest(message),
+                    signature,
+                ),
                 (Self::Ed25519(key), SignatureBytes::Ed25519(signature)) => {
                     let Ok(signature) = ed25519_dalek::Signature::from_slice(signature) else {
                         return false;

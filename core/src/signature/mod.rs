@@ -8,5 +8,6 @@ pub(crate) mod keys;
 pub(crate) mod openpgp;
 pub(crate) mod payload;
 pub(crate) mod pem;
+pub(crate) mod rsa_pkcs1;
 pub(crate) mod sigstore;
 pub(crate) mod stored;

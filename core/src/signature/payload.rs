@@ -113,9 +113,16 @@ fn exact_object<'n>(
             node.value.go_kind()
         ));
     };
+    // Duplicates: a linear look back for the usual handful of members (no allocation), a set
+    // for large objects.
     let mut seen = BTreeSet::new();
-    for Member { key, value, .. } in members {
-        if !seen.insert(key.as_str()) {
+    for (i, Member { key, value, .. }) in members.iter().enumerate() {
+        let repeated = if members.len() <= 16 {
+            members[..i].iter().any(|m| m.key == *key)
+        } else {
+            !seen.insert(key.as_str())
+        };
+        if repeated {
             return Err(format!("Duplicate key {key:?}"));
         }
         if !field(key, value) {
