@@ -76,7 +76,7 @@ pub(crate) fn parse(bytes: &[u8], format: Format) -> Result<Payload, PayloadErro
     let (Some(kind), Some(image), Some(identity)) = (kind, image, identity) else {
         return Err("missing member".into());
     };
-    let kind = go_string(kind)?;
+    let kind = go_str(kind)?;
     if kind != format.type_string() {
         return Err(format!("Unrecognized signature type {kind}"));
     }
@@ -86,8 +86,8 @@ pub(crate) fn parse(bytes: &[u8], format: Format) -> Result<Payload, PayloadErro
             .then(|| digest = Some(value))
             .is_some()
     })?;
-    let digest = go_string(digest.ok_or("missing member")?)?;
-    let manifest_digest = Digest::parse(&digest).map_err(|e| format!("{e}"))?;
+    let digest = go_str(digest.ok_or("missing member")?)?;
+    let manifest_digest = Digest::parse(digest).map_err(|e| format!("{e}"))?;
     let mut reference = None;
     exact_object(identity, &mut |key, value| {
         (key == "docker-reference")
@@ -138,7 +138,7 @@ fn optional_members(node: &Node) -> Result<(), PayloadError> {
     let mut bad = None;
     exact_object(node, &mut |key, value| {
         let checked = match key {
-            "creator" => go_string(value).map(drop),
+            "creator" => go_str(value).map(drop),
             "timestamp" => timestamp(value),
             _ => go_any(value),
         };
@@ -152,9 +152,14 @@ fn optional_members(node: &Node) -> Result<(), PayloadError> {
 
 /// Go decoding into a `string`: a string, or `null` (which leaves it empty).
 fn go_string(node: &Node) -> Result<String, PayloadError> {
+    go_str(node).map(String::from)
+}
+
+/// [`go_string`] without the copy.
+fn go_str(node: &Node) -> Result<&str, PayloadError> {
     match &node.value {
-        Value::String(s) => Ok(s.clone()),
-        Value::Null => Ok(String::new()),
+        Value::String(s) => Ok(s),
+        Value::Null => Ok(""),
         other => Err(format!(
             "json: cannot unmarshal {} into Go value of type string",
             other.go_kind()
