@@ -19,10 +19,10 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Map, Value, json};
 
-use crate::evaluations::{b64, docker_name, hex64};
+use crate::evaluations::{b64, hex64};
 use crate::generate::Rng;
 use crate::sigstore_cases::{
-    claimed_identity, manifest, normalise, payload_of, sha256_digest, signed_identity,
+    claimed_identity, draw_image, normalise, payload_of, sha256_digest, signed_identity,
 };
 
 /// A gpg home in a scratch directory; the agent is stopped when it is dropped.
@@ -347,16 +347,7 @@ fn spoil(rng: &mut Rng) -> Spoil {
 fn images(rng: &mut Rng, keys: &[GpgKey], n: usize) -> Vec<ImageSpec> {
     (0..n)
         .map(|_| {
-            let manifest = manifest(rng);
-            let digest = sha256_digest(&manifest);
-            let name = docker_name(rng);
-            let reference = match rng.below(10) {
-                0..=5 => format!("{name}:{}", rng.pick_str(&["latest", "1.0", "v2"])),
-                6 => name.clone(),
-                7 | 8 => format!("{name}@{digest}"),
-                _ => format!("{name}@sha256:{}", hex64(rng)),
-            };
-            let image = normalise(&reference);
+            let (manifest, digest, reference, image) = draw_image(rng);
             let signatures = (0..1 + rng.below(3))
                 .map(|_| {
                     let signed_digest = match rng.below(12) {

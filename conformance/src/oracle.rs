@@ -86,3 +86,18 @@ pub fn ask_parallel(oracle: &PathBuf, requests: &[Value], processes: usize) -> V
             .collect()
     })
 }
+
+/// Whether vouch's decision `ours` and the oracle's `theirs` differ in what the differential
+/// suites compare: `allowed`, and whether the policy was refused.
+pub fn differs(ours: &Value, theirs: &Value) -> bool {
+    let refused = |answer: &Value| !answer["policy_error"].as_str().unwrap_or("").is_empty();
+    ours["allowed"] != theirs["allowed"] || refused(ours) != refused(theirs)
+}
+
+/// A disagreement as the differential suites report it.
+pub fn disagreement(label: &str, ours: &Value, theirs: &Value) -> String {
+    format!(
+        "{label}\n  vouch: allowed={} {} {}\n  c/image: allowed={} {}",
+        ours["allowed"], ours["reason"], ours["requirements"], theirs["allowed"], theirs["error"],
+    )
+}

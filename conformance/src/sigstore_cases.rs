@@ -339,22 +339,29 @@ pub(crate) fn payload_of(
     format!(r#"{{"critical":{critical},"optional":{optional}}}"#).into_bytes()
 }
 
+/// A manifest, its digest, a reference to the image (tagged, name-only, digested by the
+/// manifest's digest or by another one) and what containers/image calls the image (the
+/// reference normalised, with `:latest` when name-only).
+pub(crate) fn draw_image(rng: &mut Rng) -> (Vec<u8>, String, String, String) {
+    let manifest = manifest(rng);
+    let digest = sha256_digest(&manifest);
+    let name = docker_name(rng);
+    let reference = match rng.below(10) {
+        0..=5 => format!("{name}:{}", rng.pick_str(&["latest", "1.0", "v2"])),
+        6 => name.clone(),
+        7 | 8 => format!("{name}@{digest}"),
+        _ => format!("{name}@sha256:{}", hex64(rng)),
+    };
+    let image = normalise(&reference);
+    (manifest, digest, reference, image)
+}
+
 /// Draws `n` cases for the key pool `keys`.
 pub fn plan(rng: &mut Rng, keys: &[Key], n: usize) -> Plan {
     let mut cases = Vec::with_capacity(n);
     let mut to_sign = Vec::new();
     for _ in 0..n {
-        let manifest = manifest(rng);
-        let digest = sha256_digest(&manifest);
-        let name = docker_name(rng);
-        let reference = match rng.below(10) {
-            0..=5 => format!("{name}:{}", rng.pick_str(&["latest", "1.0", "v2"])),
-            6 => name.clone(),
-            7 | 8 => format!("{name}@{digest}"),
-            _ => format!("{name}@sha256:{}", hex64(rng)),
-        };
-        // What containers/image calls the image: normalised, with :latest when name-only.
-        let image = normalise(&reference);
+        let (manifest, digest, reference, image) = draw_image(rng);
         // Trusted keys: a subset of the pool, maybe with a bad entry.
         let mut files = Map::new();
         let trusted: Vec<usize> = {

@@ -78,22 +78,12 @@ fn signed_by_agrees_with_containers_image_gpgme() {
         if theirs["allowed"] == true {
             allowed += 1;
         }
-        let our_policy = !ours["policy_error"].as_str().unwrap_or("").is_empty();
-        let their_policy = !theirs["policy_error"].as_str().unwrap_or("").is_empty();
-        if ours["allowed"] != theirs["allowed"] || our_policy != their_policy {
+        if oracle::differs(&ours, theirs) {
             if documented_difference(&case.label, &ours) && ours["allowed"] == false {
                 documented += 1;
                 continue;
             }
-            disagreements.push(format!(
-                "{}\n  vouch: allowed={} {} {}\n  c/image: allowed={} {}",
-                case.label,
-                ours["allowed"],
-                ours["reason"],
-                ours["requirements"],
-                theirs["allowed"],
-                theirs["error"],
-            ));
+            disagreements.push(oracle::disagreement(&case.label, &ours, theirs));
         }
     }
     eprintln!(
