@@ -107,17 +107,21 @@ pub(crate) enum Compiled {
     SignedBaseLayer,
     SignedBy {
         /// The imported keyring, or why every signature is refused.
-        keys: Result<Keyring, Reason>,
-        /// The key material's digest, for cache keys.
-        material: Id,
+        keys: Result<Loaded<Keyring>, Reason>,
         identity: SignedIdentity,
     },
     SigstoreSigned {
         trust: SigstoreCheck,
-        /// The key material's digest, for cache keys.
-        material: Id,
         identity: SignedIdentity,
     },
+}
+
+/// Keys prepared at compile time, with the digest of the bytes they came from, which stands
+/// for them in the verification cache's keys.
+#[derive(Clone, Debug)]
+pub(crate) struct Loaded<K> {
+    keys: K,
+    material: Id,
 }
 
 /// Without OpenPGP support there is never a keyring.
@@ -129,7 +133,7 @@ pub(crate) enum Keyring {}
 #[derive(Clone, Debug)]
 pub(crate) enum SigstoreCheck {
     /// Public keys without Rekor: all of them prepared, or why they cannot be.
-    Keys(Result<Vec<CosignKey>, Reason>),
+    Keys(Result<Loaded<Vec<CosignKey>>, Reason>),
     /// Trust that needs Fulcio, PKI or Rekor verification, which this build does not do yet:
     /// the material (certificates or keys, then Rekor keys) is still read first, as upstream
     /// reads it, and then every signature is refused.
@@ -248,13 +252,15 @@ fn first_missing(entries: &[(String, Option<&[u8]>)]) -> Option<String> {
 
 /// Every key of a `sigstoreSigned` requirement, in order; the first that is missing or does
 /// not load decides (containers/image loads all keys before verifying with any).
-fn cosign_keys(source: &KeySource, files: &Files) -> Result<Vec<CosignKey>, Reason> {
+fn cosign_keys(source: &KeySource, files: &Files) -> Result<Loaded<Vec<CosignKey>>, Reason> {
     let entries = key_entries(source, files);
     let mut out = Vec::with_capacity(entries.len());
+    let mut blobs = Vec::with_capacity(entries.len());
     for (source, bytes) in entries {
         let Some(bytes) = bytes else {
             return Err(Reason::KeyFileMissing(source));
         };
+        blobs.push(bytes);
         let key = keys::from_pem(bytes)
             .and_then(|key| CosignKey::new(&key))
             .map_err(|problem| Reason::InvalidKey {
@@ -263,13 +269,20 @@ fn cosign_keys(source: &KeySource, files: &Files) -> Result<Vec<CosignKey>, Reas
             })?;
         out.push(key);
     }
-    Ok(out)
+    Ok(Loaded {
+        keys: out,
+        material: cache::material_id(b"sigstoreSigned keys", &blobs),
+    })
 }
 
 /// The keyring of a `signedBy` requirement, imported as gpgme imports it: every file must
 /// exist (upstream stops at the first it cannot read); files without keys are skipped; no key
 /// at all refuses every signature.
-fn gpg_keys(key_type: KeyType, source: &KeySource, files: &Files) -> Result<Keyring, Reason> {
+fn gpg_keys(
+    key_type: KeyType,
+    source: &KeySource,
+    files: &Files,
+) -> Result<Loaded<Keyring>, Reason> {
     if key_type != KeyType::GpgKeys {
         return Err(Reason::KeyTypeUnimplemented(key_type));
     }
@@ -278,18 +291,10 @@ fn gpg_keys(key_type: KeyType, source: &KeySource, files: &Files) -> Result<Keyr
         return Err(Reason::KeyFileMissing(path));
     }
     let blobs: Vec<&[u8]> = entries.iter().filter_map(|(_, bytes)| *bytes).collect();
-    import_keyring(&blobs)
-}
-
-/// The digest of the key bytes of `source` (missing files count as empty: a requirement
-/// with a missing file never verifies anything, so never reaches the cache).
-fn material_id(kind: &[u8], source: &KeySource, files: &Files) -> Id {
-    let entries = key_entries(source, files);
-    let blobs: Vec<&[u8]> = entries
-        .iter()
-        .map(|(_, bytes)| bytes.unwrap_or_default())
-        .collect();
-    cache::material_id(kind, &blobs)
+    Ok(Loaded {
+        keys: import_keyring(&blobs)?,
+        material: cache::material_id(b"signedBy GPGKeys", &blobs),
+    })
 }
 
 #[cfg(feature = "openpgp")]
@@ -315,7 +320,6 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
         Requirement::SignedBaseLayer { .. } => Compiled::SignedBaseLayer,
         Requirement::SignedBy(signed_by) => Compiled::SignedBy {
             keys: gpg_keys(signed_by.key_type, &signed_by.keys, files),
-            material: material_id(b"signedBy GPGKeys", &signed_by.keys, files),
             identity: signed_by.signed_identity.clone(),
         },
         Requirement::SigstoreSigned(sigstore) => {
@@ -323,7 +327,6 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
             if let (SigstoreTrust::Keys(keys), None) = (&sigstore.trust, &sigstore.rekor) {
                 return Compiled::SigstoreSigned {
                     trust: SigstoreCheck::Keys(cosign_keys(keys, files)),
-                    material: material_id(b"sigstoreSigned keys", keys, files),
                     identity,
                 };
             }
@@ -343,7 +346,6 @@ fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
                         .map(String::from),
                     format,
                 },
-                material: [0; 32],
                 identity,
             }
         }
@@ -507,37 +509,33 @@ fn evaluate_requirement(compiled: &Compiled, context: &Context<'_>) -> Requireme
         },
         Compiled::Reject => denied(name, Reason::RejectedByPolicy, Vec::new()),
         Compiled::SignedBaseLayer => denied(name, Reason::SignedBaseLayerUnimplemented, Vec::new()),
-        Compiled::SignedBy {
-            keys,
-            material,
-            identity,
-        } => signature_requirement(name, evidence, |signature| match signature {
-            Signature::Simple { blob } => Examined::Checked(
-                check_simple(keys, material, blob, evidence.now, cache)
-                    .and_then(|claims| check_claims(&claims, identity, image, manifest))
-                    .err(),
-            ),
-            Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
-        }),
-        Compiled::SigstoreSigned {
-            trust,
-            material,
-            identity,
-        } => signature_requirement(name, evidence, |signature| match signature {
-            Signature::Simple { .. } => Examined::OtherFormat(Reason::NotSigstore),
-            Signature::Sigstore { mime, .. } if mime != SIGSTORE_SIGNATURE_MIME => {
-                Examined::Attachment(Reason::NotASignature { mime: mime.clone() })
-            }
-            Signature::Sigstore {
-                payload,
-                annotations,
-                ..
-            } => Examined::Checked(
-                check_sigstore(trust, material, payload, annotations, cache)
-                    .and_then(|claims| check_claims(&claims, identity, image, manifest))
-                    .err(),
-            ),
-        }),
+        Compiled::SignedBy { keys, identity } => {
+            signature_requirement(name, evidence, |signature| match signature {
+                Signature::Simple { blob } => Examined::Checked(
+                    check_simple(keys, blob, evidence.now, cache)
+                        .and_then(|claims| check_claims(&claims, identity, image, manifest))
+                        .err(),
+                ),
+                Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
+            })
+        }
+        Compiled::SigstoreSigned { trust, identity } => {
+            signature_requirement(name, evidence, |signature| match signature {
+                Signature::Simple { .. } => Examined::OtherFormat(Reason::NotSigstore),
+                Signature::Sigstore { mime, .. } if mime != SIGSTORE_SIGNATURE_MIME => {
+                    Examined::Attachment(Reason::NotASignature { mime: mime.clone() })
+                }
+                Signature::Sigstore {
+                    payload,
+                    annotations,
+                    ..
+                } => Examined::Checked(
+                    check_sigstore(trust, payload, annotations, cache)
+                        .and_then(|claims| check_claims(&claims, identity, image, manifest))
+                        .err(),
+                ),
+            })
+        }
     }
 }
 
@@ -610,13 +608,15 @@ fn signature_requirement(
 /// payload's claims. A remembered verification still has its time checked.
 #[cfg(feature = "openpgp")]
 fn check_simple(
-    keys: &Result<Keyring, Reason>,
-    material: &Id,
+    keys: &Result<Loaded<Keyring>, Reason>,
     blob: &[u8],
     now: Option<i64>,
     cache: &VerificationCache,
 ) -> Claims {
-    let keyring = keys.as_ref().map_err(Clone::clone)?;
+    let Loaded {
+        keys: keyring,
+        material,
+    } = keys.as_ref().map_err(Clone::clone)?;
     let id = cache.id(material, blob, &[]);
     if let Some(entry) = cache.get(id.as_ref())
         && let Entry::Simple(validity, claims) = &*entry
@@ -656,8 +656,7 @@ fn pgp_reason(e: openpgp::PgpError) -> Reason {
 
 #[cfg(not(feature = "openpgp"))]
 fn check_simple(
-    keys: &Result<Keyring, Reason>,
-    _material: &Id,
+    keys: &Result<Loaded<Keyring>, Reason>,
     _blob: &[u8],
     _now: Option<i64>,
     _cache: &VerificationCache,
@@ -676,12 +675,11 @@ fn check_simple(
 /// each key, then the payload's strict parse. Gives the payload's claims.
 fn check_sigstore(
     trust: &SigstoreCheck,
-    material: &Id,
     payload: &[u8],
     annotations: &BTreeMap<String, String>,
     cache: &VerificationCache,
 ) -> Claims {
-    let keys = match trust {
+    let Loaded { keys, material } = match trust {
         SigstoreCheck::Keys(keys) => keys.as_ref().map_err(Clone::clone)?,
         SigstoreCheck::Unavailable { missing, format } => {
             return Err(match missing {

@@ -421,6 +421,35 @@ impl Decoder<'_> {
         })
     }
 
+    /// A key source member of `sigstoreSigned` (`keyPath`, `keyPaths`, `keyData`, `keyDatas`
+    /// and their `rekorPublicKey…` twins) as containers/image 5.34 records it: an empty path or
+    /// empty data counts as not given; an empty or `null` list is an error.
+    fn sigstore_key_source(
+        &self,
+        name: &str,
+        value: &Node,
+        path: &str,
+    ) -> Result<Option<KeySource>, PolicyError> {
+        let no_entries =
+            || self.invalid(alloc::format!("{name:?} contains no entries"), path, value);
+        Ok(if name.ends_with("Paths") {
+            match self.strings(value, path)? {
+                Some(list) if !list.is_empty() => Some(KeySource::Paths(list)),
+                _ => return Err(no_entries()),
+            }
+        } else if name.ends_with("Path") {
+            let text = self.string(value, path)?;
+            (!text.is_empty()).then_some(KeySource::Path(text))
+        } else if name.ends_with("Datas") {
+            match self.bytes_list(value, path)? {
+                Some(list) if !list.is_empty() => Some(KeySource::Datas(list)),
+                _ => return Err(no_entries()),
+            }
+        } else {
+            self.bytes(value, path)?.map(KeySource::Data)
+        })
+    }
+
     fn sigstore_signed(&self, node: &Node, path: &str) -> Result<SigstoreSigned, PolicyError> {
         // Each source as containers/image's options record it: None = not given.
         let mut keys: Vec<KeySource> = Vec::new();
@@ -428,54 +457,22 @@ impl Decoder<'_> {
         let mut pki = None;
         let mut rekor: Vec<KeySource> = Vec::new();
         let mut identity = None;
-        let no_entries = |name: &str, p: &str, n: &Node| {
-            self.invalid(alloc::format!("{name:?} contains no entries"), p, n)
-        };
         self.object(node, path, |key, value, p| {
             match key {
                 "type" => {
                     self.string(value, p)?;
                 }
-                "keyPath" => {
-                    let s = self.string(value, p)?;
-                    if !s.is_empty() {
-                        keys.push(KeySource::Path(s));
-                    }
+                "keyPath" | "keyPaths" | "keyData" | "keyDatas" => {
+                    keys.extend(self.sigstore_key_source(key, value, p)?);
                 }
-                "keyPaths" => match self.strings(value, p)? {
-                    Some(list) if !list.is_empty() => keys.push(KeySource::Paths(list)),
-                    _ => return Err(no_entries("keyPaths", p, value)),
-                },
-                "keyData" => {
-                    if let Some(data) = self.bytes(value, p)? {
-                        keys.push(KeySource::Data(data));
-                    }
-                }
-                "keyDatas" => match self.bytes_list(value, p)? {
-                    Some(list) if !list.is_empty() => keys.push(KeySource::Datas(list)),
-                    _ => return Err(no_entries("keyDatas", p, value)),
-                },
                 "fulcio" => fulcio = Some(self.fulcio(value, p)?),
                 "pki" => pki = Some(self.pki(value, p)?),
-                "rekorPublicKeyPath" => {
-                    let s = self.string(value, p)?;
-                    if !s.is_empty() {
-                        rekor.push(KeySource::Path(s));
-                    }
+                "rekorPublicKeyPath"
+                | "rekorPublicKeyPaths"
+                | "rekorPublicKeyData"
+                | "rekorPublicKeyDatas" => {
+                    rekor.extend(self.sigstore_key_source(key, value, p)?);
                 }
-                "rekorPublicKeyPaths" => match self.strings(value, p)? {
-                    Some(list) if !list.is_empty() => rekor.push(KeySource::Paths(list)),
-                    _ => return Err(no_entries("rekorPublicKeyPaths", p, value)),
-                },
-                "rekorPublicKeyData" => {
-                    if let Some(data) = self.bytes(value, p)? {
-                        rekor.push(KeySource::Data(data));
-                    }
-                }
-                "rekorPublicKeyDatas" => match self.bytes_list(value, p)? {
-                    Some(list) if !list.is_empty() => rekor.push(KeySource::Datas(list)),
-                    _ => return Err(no_entries("rekorPublicKeyDatas", p, value)),
-                },
                 "signedIdentity" => identity = Some((value, String::from(p))),
                 _ => return Ok(false),
             }

@@ -592,17 +592,18 @@ mod tests {
 
     #[test]
     fn a_corrupt_signature_packet_is_described_by_its_cause() {
-        // A one-pass signature, a literal packet and a signature packet whose subpacket
-        // lengths do not add up (the shape of a flipped byte in a real message).
-        let mut blob = alloc::vec![0x90, 0x0d, 3, 0, 8, 22];
-        blob.extend_from_slice(&[1; 8]);
-        blob.push(1);
-        blob.extend_from_slice(&[0xcb, 0x06, b'b', 0, 0, 0, 0, 0]);
-        blob.extend_from_slice(&[0x88, 0x0a, 4, 0, 22, 8, 0, 0x16, 0x05, 0x02, 0, 0]);
+        // A v4 signature packet whose hashed area (6 bytes) holds a subpacket that claims 22:
+        // rpgp reports "invalid packet content" with a Debug dump of the cause inside.
+        let body = [
+            4, 0x00, 22, 8, 0, 6, 22, 2, 0, 0, 0, 0, 0, 0, 0xab, 0xcd, 0, 8, 0xff,
+        ];
+        let mut blob = alloc::vec![0x88, body.len() as u8];
+        blob.extend_from_slice(&body);
         let error = Keyring::default().verify_untimed(&blob).unwrap_err();
         let PgpError::Malformed(text) = error else {
             panic!("{error:?}")
         };
+        assert!(text.starts_with("invalid packet content: "), "{text}");
         assert!(!text.contains("backtrace") && !text.contains('{'), "{text}");
     }
 }

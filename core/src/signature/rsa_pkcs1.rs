@@ -22,7 +22,9 @@ pub(crate) const MIN_BITS: usize = 1024;
 pub(crate) const MAX_BITS: usize = 8192;
 
 /// The hash algorithms vouch verifies RSA signatures with, for the DigestInfo prefix.
+/// (Only OpenPGP uses the others than SHA-256.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "openpgp"), allow(dead_code))]
 pub(crate) enum Hash {
     Sha224,
     Sha256,
@@ -153,6 +155,7 @@ impl RsaVerifier {
     }
 
     /// The modulus length in bytes: the length of a signature.
+    #[cfg_attr(not(feature = "openpgp"), allow(dead_code))]
     pub(crate) fn size(&self) -> usize {
         self.size
     }
