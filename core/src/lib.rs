@@ -40,9 +40,16 @@ pub mod time;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing {
-    /// The strict payload parse, both formats; never panics.
+    /// The strict payload parse, both formats; never panics, and its plain reader never answers
+    /// differently from its tree reading.
     pub fn payload(bytes: &[u8]) -> bool {
-        use crate::signature::payload::{Format, parse};
+        use crate::signature::payload::{Format, parse, plain_agrees};
+        for format in [Format::SimpleSigning, Format::Cosign] {
+            assert!(
+                plain_agrees(bytes, format),
+                "the plain payload reader disagrees"
+            );
+        }
         let simple = parse(bytes, Format::SimpleSigning).is_ok();
         let cosign = parse(bytes, Format::Cosign).is_ok();
         simple || cosign

@@ -43,7 +43,22 @@ pub(crate) struct Payload {
 pub(crate) type PayloadError = String;
 
 /// Parses `bytes` as a payload of `format`.
+///
+/// Payloads as signers write them are read by [`plain`] without building a tree. Whenever that
+/// reader is unsure (an escape, a deep value, any error at all) the document is parsed again by
+/// [`parse_tree`], which decides and words the error exactly as containers/image does. `plain`
+/// only ever answers with a payload `parse_tree` would have returned (property-tested below).
 pub(crate) fn parse(bytes: &[u8], format: Format) -> Result<Payload, PayloadError> {
+    match plain(bytes, format) {
+        Some(payload) => Ok(payload),
+        None => parse_tree(bytes, format),
+    }
+}
+
+/// The reference reading: the whole document as a Go-syntax JSON tree, then each object read
+/// with containers/image's paranoid field rules, in its order, so that the first error reported
+/// is the one containers/image reports.
+fn parse_tree(bytes: &[u8], format: Format) -> Result<Payload, PayloadError> {
     let root = gojson::parse(bytes).map_err(|e| e.message)?;
     let mut critical = None;
     let mut optional = None;
@@ -179,12 +194,17 @@ fn timestamp(node: &Node) -> Result<(), PayloadError> {
             ));
         }
     };
-    // Within int64's range (Go's out-of-range conversion never compares equal) and integral.
-    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
-    if !(-TWO_63..TWO_63).contains(&value) || value != (value as i64) as f64 {
+    if !integral(value) {
         return Err("Field optional.timestamp is not is not an integer".into());
     }
     Ok(())
+}
+
+/// containers/image's `int64(x) == x`: within int64's range (Go's out-of-range conversion
+/// never compares equal) and without a fraction.
+fn integral(value: f64) -> bool {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    (-TWO_63..TWO_63).contains(&value) && value == (value as i64) as f64
 }
 
 /// Go decoding into `any`: every number must fit a float64.
@@ -206,9 +226,239 @@ fn go_float(text: &str) -> Result<f64, PayloadError> {
     }
 }
 
+/// The members of `optional` the plain reader keeps track of for its duplicate check; an
+/// object with more goes to the tree reading.
+const PLAIN_OPTIONAL_MEMBERS: usize = 8;
+
+/// Nesting the plain reader follows inside `optional` before it leaves the document to the tree
+/// reading (well inside [`gojson::MAX_DEPTH`], so no syntax limit is ever decided here).
+const PLAIN_DEPTH: usize = 16;
+
+/// The payload read in one pass without a tree, when the document is plainly acceptable:
+/// valid JSON throughout (Go's grammar, nothing after the value), every string free of escapes
+/// and of invalid UTF-8, and every check of [`parse_tree`] passed. `None` means "not plainly
+/// acceptable", never "refused": the caller then asks [`parse_tree`].
+fn plain(bytes: &[u8], format: Format) -> Option<Payload> {
+    let mut reader = Plain {
+        input: bytes,
+        pos: 0,
+    };
+    let (mut critical, mut optional) = (None, false);
+    reader.object(|reader, key| match key {
+        "critical" if critical.is_none() => {
+            critical = Some(reader.critical(format)?);
+            Some(())
+        }
+        "optional" if !optional => {
+            optional = true;
+            if format == Format::Cosign && reader.literal("null") {
+                return Some(());
+            }
+            reader.optional()
+        }
+        _ => None,
+    })?;
+    reader.whitespace();
+    (reader.pos == bytes.len() && optional).then_some(())?;
+    critical
+}
+
+/// The plain reader's position in the document.
+struct Plain<'a> {
+    input: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Plain<'a> {
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.input.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// Whitespace, then `byte`.
+    fn byte(&mut self, byte: u8) -> Option<()> {
+        self.whitespace();
+        (self.input.get(self.pos) == Some(&byte)).then(|| self.pos += 1)
+    }
+
+    /// Whitespace, then `word` (`null`, `true`, `false`) if it is next.
+    fn literal(&mut self, word: &str) -> bool {
+        self.whitespace();
+        let found = self.input[self.pos..].starts_with(word.as_bytes());
+        if found {
+            self.pos += word.len();
+        }
+        found
+    }
+
+    /// An object, each member's key handed to `member`, which reads the value.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.byte(b'{')?;
+        if self.byte(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.byte(b':')?;
+            member(self, key)?;
+            if self.byte(b',').is_none() {
+                return self.byte(b'}');
+            }
+        }
+    }
+
+    /// A string without escapes, control characters or invalid UTF-8, which is then its own
+    /// decoding.
+    fn string(&mut self) -> Option<&'a str> {
+        self.byte(b'"')?;
+        let rest = &self.input[self.pos..];
+        let len = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        (rest[len] == b'"').then_some(())?;
+        let text = core::str::from_utf8(&rest[..len]).ok()?;
+        self.pos += len + 1;
+        Some(text)
+    }
+
+    /// Go's decoding into a `string`: a string, or `null` for the empty string.
+    fn go_str(&mut self) -> Option<&'a str> {
+        if self.literal("null") {
+            return Some("");
+        }
+        self.string()
+    }
+
+    /// A number in Go's grammar, as the float64 Go decodes it to (finite).
+    fn number(&mut self) -> Option<f64> {
+        self.whitespace();
+        let start = self.pos;
+        let digits = |reader: &mut Self| {
+            let count = reader.input[reader.pos..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            reader.pos += count;
+            count
+        };
+        if self.input.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.input.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => drop(digits(self)),
+            _ => return None,
+        }
+        if self.input.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            (digits(self) > 0).then_some(())?;
+        }
+        if let Some(b'e' | b'E') = self.input.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.input.get(self.pos) {
+                self.pos += 1;
+            }
+            (digits(self) > 0).then_some(())?;
+        }
+        let text = core::str::from_utf8(&self.input[start..self.pos]).ok()?;
+        text.parse::<f64>().ok().filter(|value| value.is_finite())
+    }
+
+    /// Any value Go decodes into `any` (every number a finite float64), `depth` levels down.
+    fn any(&mut self, depth: usize) -> Option<()> {
+        self.whitespace();
+        match self.input.get(self.pos)? {
+            b'"' => self.string().map(drop),
+            b'-' | b'0'..=b'9' => self.number().map(drop),
+            b'{' if depth < PLAIN_DEPTH => self.object(|reader, _| reader.any(depth + 1)),
+            b'[' if depth < PLAIN_DEPTH => {
+                self.byte(b'[')?;
+                if self.byte(b']').is_some() {
+                    return Some(());
+                }
+                loop {
+                    self.any(depth + 1)?;
+                    if self.byte(b',').is_none() {
+                        return self.byte(b']');
+                    }
+                }
+            }
+            _ => ["null", "true", "false"]
+                .into_iter()
+                .any(|word| self.literal(word))
+                .then_some(()),
+        }
+    }
+
+    /// `optional`: an object of distinct keys, `creator` a string, `timestamp` an integer.
+    fn optional(&mut self) -> Option<()> {
+        let mut seen = [""; PLAIN_OPTIONAL_MEMBERS];
+        let mut count = 0;
+        self.object(|reader, key| {
+            (count < seen.len() && !seen[..count].contains(&key)).then_some(())?;
+            seen[count] = key;
+            count += 1;
+            match key {
+                "creator" => reader.go_str().map(drop),
+                "timestamp" if reader.literal("null") => Some(()),
+                "timestamp" => reader.number().filter(|&t| integral(t)).map(drop),
+                _ => reader.any(3),
+            }
+        })
+    }
+
+    /// `critical`: exactly `type` (this format's), `image` and `identity`.
+    fn critical(&mut self, format: Format) -> Option<Payload> {
+        let (mut kind, mut digest, mut reference) = (false, None, None);
+        self.object(|reader, key| match key {
+            "type" if !kind => {
+                kind = true;
+                (reader.go_str()? == format.type_string()).then_some(())
+            }
+            "image" if digest.is_none() => {
+                digest = Some(reader.only_member("docker-manifest-digest")?);
+                Some(())
+            }
+            "identity" if reference.is_none() => {
+                reference = Some(reader.only_member("docker-reference")?);
+                Some(())
+            }
+            _ => None,
+        })?;
+        kind.then_some(())?;
+        Some(Payload {
+            manifest_digest: Digest::parse(digest?).ok()?,
+            docker_reference: reference?.into(),
+        })
+    }
+
+    /// An object with exactly one member, `name`, decoded as a Go `string`.
+    fn only_member(&mut self, name: &str) -> Option<&'a str> {
+        let mut value = None;
+        self.object(|reader, key| {
+            (key == name && value.is_none()).then_some(())?;
+            value = Some(reader.go_str()?);
+            Some(())
+        })?;
+        value
+    }
+}
+
+/// Whether the plain reader kept its promise on `bytes`: it either stood aside or returned
+/// exactly what the tree reading returns (for the property tests and the fuzz target).
+#[cfg(any(test, fuzzing))]
+pub(crate) fn plain_agrees(bytes: &[u8], format: Format) -> bool {
+    plain(bytes, format).is_none_or(|payload| parse_tree(bytes, format) == Ok(payload))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+    use alloc::vec::Vec;
+    use proptest::prelude::*;
 
     const DIGEST: &str = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
@@ -252,5 +502,144 @@ mod tests {
         assert_eq!(format!("{}", payload.manifest_digest), DIGEST);
         assert!(parse(doc(t, "null").as_bytes(), Format::SimpleSigning).is_err());
         assert!(parse(doc(t, "{}").as_bytes(), Format::SimpleSigning).is_err());
+    }
+
+    /// Payloads as cosign and containers/image write them.
+    fn as_signers_write(format: Format) -> Vec<String> {
+        let t = format.type_string();
+        let critical = format!(
+            r#"{{"identity":{{"docker-reference":"quay.io/x/y:v1"}},"image":{{"docker-manifest-digest":"{DIGEST}"}},"type":"{t}"}}"#
+        );
+        let mut out = Vec::from([
+            format!(
+                r#"{{"critical":{critical},"optional":{{"creator":"atomic 2.0.0","timestamp":1458239713}}}}"#
+            ),
+            format!(r#"{{"critical":{critical},"optional":{{}}}}"#),
+            format!(
+                "{{\n  \"optional\": {{\"a\": [1, 2.5e3, true, null, {{\"b\": \"é\"}}]}},\n  \"critical\": {critical}\n}}\n"
+            ),
+        ]);
+        if format == Format::Cosign {
+            out.push(format!(r#"{{"critical":{critical},"optional":null}}"#));
+        }
+        out
+    }
+
+    #[test]
+    fn signers_payloads_take_the_plain_path() {
+        for format in [Format::SimpleSigning, Format::Cosign] {
+            for doc in as_signers_write(format) {
+                let fast = plain(doc.as_bytes(), format);
+                assert!(fast.is_some(), "{doc}");
+                assert_eq!(fast.map(Ok), Some(parse_tree(doc.as_bytes(), format)));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_stands_aside_when_unsure() {
+        let t = Format::Cosign.type_string();
+        for optional in [
+            r#"{"creator":"a\"b"}"#,
+            r#"{"timestamp":0.5}"#,
+            r#"{"x":1,"x":2}"#,
+            r#"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9}"#,
+            "{\"x\":\"\u{1}\"}",
+        ] {
+            let doc = doc(t, optional);
+            assert!(plain(doc.as_bytes(), Format::Cosign).is_none(), "{doc}");
+            assert!(plain_agrees(doc.as_bytes(), Format::Cosign));
+        }
+        let deep = format!("{}1{}", "[".repeat(20), "]".repeat(20));
+        let doc = doc(t, &format!(r#"{{"x":{deep}}}"#));
+        assert!(plain(doc.as_bytes(), Format::Cosign).is_none());
+        assert!(parse_tree(doc.as_bytes(), Format::Cosign).is_ok());
+    }
+
+    /// Pieces a payload is put together from: good ones and the ones the checks refuse.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just(" ".into()),
+            Just("\n\t".into()),
+            Just("null".into()),
+            Just("{}".into()),
+            Just("[]".into()),
+            Just(r#""\u0041""#.into()),
+            Just(r#""é""#.into()),
+            Just("\"\u{7f}\"".into()),
+            Just("-0.0e+1".into()),
+            Just("1e400".into()),
+            Just("01".into()),
+            Just(r#""creator""#.into()),
+            Just(r#""timestamp""#.into()),
+            Just(r#""type""#.into()),
+            Just(r#""cosign container image signature""#.into()),
+            Just(r#""atomic container signature""#.into()),
+            Just(r#""docker-reference""#.into()),
+            Just(format!(r#""{DIGEST}""#)),
+            Just(",".into()),
+            Just(":".into()),
+            Just("\\".into()),
+            any::<u8>().prop_map(|b| char::from(b).to_string()),
+        ]
+    }
+
+    /// One edit of a document: a piece inserted, a span removed, a byte replaced.
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Insert(usize, String),
+        Remove(usize, usize),
+        Replace(usize, u8),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            (any::<usize>(), piece()).prop_map(|(at, p)| Edit::Insert(at, p)),
+            (any::<usize>(), 1..12usize).prop_map(|(at, n)| Edit::Remove(at, n)),
+            (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Edit::Replace(at, b)),
+        ]
+    }
+
+    fn apply(doc: &mut Vec<u8>, edit: &Edit) {
+        let at = |i: usize, len: usize| i % (len + 1);
+        match edit {
+            Edit::Insert(i, piece) => {
+                let i = at(*i, doc.len());
+                doc.splice(i..i, piece.bytes());
+            }
+            Edit::Remove(i, n) => {
+                let i = at(*i, doc.len());
+                doc.drain(i..(i + n).min(doc.len()));
+            }
+            Edit::Replace(i, b) => {
+                if !doc.is_empty() {
+                    let i = *i % doc.len();
+                    doc[i] = *b;
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// Whatever the edits, the plain reader never answers differently from the tree reading.
+        #[test]
+        fn plain_reading_agrees_with_the_tree(
+            cosign in any::<bool>(),
+            which in 0..4usize,
+            edits in proptest::collection::vec(edit(), 0..4),
+        ) {
+            let format = if cosign { Format::Cosign } else { Format::SimpleSigning };
+            let docs = as_signers_write(format);
+            let mut doc = docs[which % docs.len()].clone().into_bytes();
+            for edit in &edits {
+                apply(&mut doc, edit);
+            }
+            for format in [Format::Cosign, Format::SimpleSigning] {
+                prop_assert!(plain_agrees(&doc, format), "{}", String::from_utf8_lossy(&doc));
+            }
+        }
     }
 }
