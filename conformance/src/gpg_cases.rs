@@ -686,3 +686,33 @@ fn requirement(
     );
     (Value::Object(fields), files, label)
 }
+
+/// Whether a difference from containers/image is the documented one (docs/decisions.md,
+/// "Differences"): gpg repairs or ignores
+/// damage in the parts of a message no signature covers (armour framing and checksum line
+/// form, a deflate stream whose last block is not marked final, a last packet whose length
+/// overshoots the data, unhashed subpackets that do not parse); vouch refuses such a message
+/// as malformed. Only a damaged message (cut short or with a flipped byte) that vouch refused
+/// as malformed for one of these reasons counts; any other difference fails the test.
+#[must_use]
+pub fn damaged_framing(label: &str, ours: &Value) -> bool {
+    const DAMAGED_FRAMING: [&str; 5] = [
+        "armor",
+        "fewer bytes than its length field says",
+        "incomplete deflate stream",
+        "invalid packet content",
+        "unexpected trailing data",
+    ];
+    let damaged = label.contains(":Truncate") || label.contains(":Flip");
+    let refused_for_framing = ours["requirements"][0]["signatures"]
+        .as_array()
+        .is_some_and(|signatures| {
+            signatures.iter().any(|s| {
+                s["reason"] == "malformed_signature"
+                    && s["message"]
+                        .as_str()
+                        .is_some_and(|m| DAMAGED_FRAMING.iter().any(|d| m.contains(d)))
+            })
+        });
+    damaged && refused_for_framing
+}

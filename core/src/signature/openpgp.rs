@@ -296,9 +296,15 @@ impl Keyring {
             key: primary,
             rsa: trusted.rsa.as_ref(),
         };
-        signature
-            .verify(&key, &message.content[..])
-            .map_err(|e| PgpError::Bad(format!("{e}")))?;
+        if let (Some(hashed_with), Some(hash)) = (&message.hashed_with, signature.hash_alg())
+            && !hashed_with.contains(&u8::from(hash))
+        {
+            // gpg never computed this digest over the data, so the signature cannot verify.
+            return Err(PgpError::Bad(format!(
+                "the signature is over a {hash:?} digest, which the message did not announce before its data"
+            )));
+        }
+        verify_as_gpg(signature, &key, &message.content)?;
         let key_created = i64::from(primary.created_at().as_secs());
         let created = signature.created().map(|t| i64::from(t.as_secs()));
         if created.is_some_and(|c| c < key_created) {
@@ -383,6 +389,53 @@ fn rpgp_error(e: &pgp::errors::Error) -> PgpError {
     }
 }
 
+/// Verifies `signature` over `content` as gpg does. rpgp also refuses a signature whose
+/// "left 16 bits of the digest" field does not match the digest; gpg ignores that field (it
+/// is a quick check, not part of what is signed), so when only that differs the signature is
+/// verified again with the field set from the digest, and the cryptography decides.
+fn verify_as_gpg(signature: &Signature, key: &Fast<'_>, content: &[u8]) -> Result<(), PgpError> {
+    let Err(first) = signature.verify(key, content) else {
+        return Ok(());
+    };
+    let bad = |e: &pgp::errors::Error| PgpError::Bad(format!("{e}"));
+    let (Some(config), Some(bytes), Some(stored)) = (
+        signature.config(),
+        signature.signature(),
+        signature.signed_hash_value(),
+    ) else {
+        return Err(bad(&first));
+    };
+    if config.version() == pgp::packet::SignatureVersion::V6 {
+        return Err(bad(&first));
+    }
+    let Some(prefix) = digest_prefix(signature, content) else {
+        return Err(bad(&first));
+    };
+    if prefix == stored {
+        return Err(bad(&first));
+    }
+    Signature::from_config(config.clone(), prefix, bytes.clone())
+        .and_then(|patched| patched.verify(key, content))
+        .map_err(|e| bad(&e))
+}
+
+/// The first two bytes of the digest `signature` is over, computed as rpgp computes it.
+fn digest_prefix(signature: &Signature, content: &[u8]) -> Option<[u8; 2]> {
+    let config = signature.config()?;
+    let mut hasher = config.hash_alg.new_hasher().ok()?;
+    if signature.typ() == Some(SignatureType::Text) {
+        let normalized =
+            pgp::normalize_lines::NormalizedReader::new(content, pgp::line_writer::LineBreak::Crlf);
+        config.hash_data_to_sign(&mut hasher, normalized).ok()?;
+    } else {
+        config.hash_data_to_sign(&mut hasher, content).ok()?;
+    }
+    let len = config.hash_signature_data(&mut hasher).ok()?;
+    hasher.update(&config.trailer(len).ok()?);
+    let digest = hasher.finalize();
+    Some([*digest.first()?, *digest.get(1)?])
+}
+
 /// A trusted key as rpgp verifies with it, except that RSA signatures over SHA-2 digests are
 /// checked with vouch's own public operation ([`rsa_pkcs1`]): the `rsa` crate takes about
 /// 430 µs for a 4,096-bit key, vouch's Montgomery code a fraction of that. rpgp still does
@@ -462,7 +515,16 @@ impl VerifyingKey for Fast<'_> {
 struct Message {
     content: Vec<u8>,
     signatures: Vec<Signature>,
+    /// The hash algorithms gpg computes over the literal data: those announced before it, in
+    /// its own packet sequence, by one-pass signature packets (or by signature packets, in
+    /// PGP 2's signature-first form); without any, gpg's historical defaults. `None` for a
+    /// cleartext message, whose `Hash:` header rpgp already holds the signature to.
+    hashed_with: Option<Vec<u8>>,
 }
+
+/// What gpg hashes the literal data with when nothing before it names an algorithm:
+/// MD5, SHA-1 and RIPEMD-160.
+const GPG_DEFAULT_HASHES: [u8; 3] = [1, 2, 3];
 
 fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
     let trimmed = blob.trim_ascii_start();
@@ -472,11 +534,8 @@ fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
         const END: &[u8] = b"-----END PGP SIGNATURE-----";
         let trimmed = match trimmed.windows(END.len()).position(|w| w == END) {
             Some(at) => {
-                let line_end = trimmed[at..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(trimmed.len(), |n| at + n + 1);
-                let (message, rest) = trimmed.split_at(line_end);
+                // The rest of the footer line is ignored as well.
+                let (message, rest) = trimmed.split_at(at + END.len());
                 if rest.windows(14).any(|w| w == b"-----BEGIN PGP") {
                     return Err(malformed(&"more than one armoured block"));
                 }
@@ -484,15 +543,29 @@ fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
             }
             None => trimmed,
         };
-        let text = core::str::from_utf8(trimmed).map_err(|e| malformed(&e))?;
+        let text = core::str::from_utf8(trimmed)
+            .map_err(|e| malformed(&format!("armor is not UTF-8 text: {e}")))?;
+        if let Some(at) = text.find("-----BEGIN PGP SIGNATURE-----") {
+            check_armour_checksum(&text[at..])?;
+        }
         let (message, _) = CleartextSignedMessage::from_string(text).map_err(|e| rpgp_error(&e))?;
         return Ok(Message {
             content: message.signed_text().into_bytes(),
             signatures: message.signatures().to_vec(),
+            hashed_with: None,
         });
     }
     let binary;
     let bytes = if trimmed.starts_with(b"-----BEGIN PGP") {
+        // The armour ends with its footer line; what follows is not read (as in gpg).
+        let armour = trimmed
+            .windows(9)
+            .position(|w| w == b"-----END ")
+            .map_or(trimmed, |at| &trimmed[..at]);
+        check_armour_checksum(
+            core::str::from_utf8(armour)
+                .map_err(|e| malformed(&format!("armor is not UTF-8 text: {e}")))?,
+        )?;
         let mut reader = pgp::armor::Dearmor::new(BufReader::new(trimmed));
         let mut out = Vec::new();
         (&mut reader)
@@ -507,6 +580,7 @@ fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
     let mut message = Message {
         content: Vec::new(),
         signatures: Vec::new(),
+        hashed_with: None,
     };
     let mut literals = 0;
     let mut packets = 0;
@@ -517,6 +591,53 @@ fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
         )));
     }
     Ok(message)
+}
+
+/// gpg refuses armour whose checksum line (`=` and four base64 characters after the data)
+/// does not match the CRC-24 of the data; rpgp reads past it. Armour without a checksum line
+/// passes here, as it does in gpg.
+fn check_armour_checksum(block: &str) -> Result<(), PgpError> {
+    let mut lines = block
+        .lines()
+        .map(|line| line.trim_end_matches([' ', '\t', '\r']));
+    // The BEGIN line, then the header lines up to the blank line.
+    lines.next();
+    lines.by_ref().find(|line| line.is_empty());
+    let mut data = String::new();
+    for line in lines {
+        if line.starts_with("-----") {
+            return Ok(());
+        }
+        if let Some(sum) = line.strip_prefix('=') {
+            let expected = match crate::go::base64_std(sum).as_deref() {
+                Ok(&[a, b, c]) => u32::from_be_bytes([0, a, b, c]),
+                _ => return Err(malformed(&"armor checksum line is not a CRC-24")),
+            };
+            let data = crate::go::base64_std(&data)
+                .map_err(|at| malformed(&format!("armor data is not base64 at {at}")))?;
+            if crc24(&data) != expected {
+                return Err(malformed(&"armor checksum does not match the data"));
+            }
+            return Ok(());
+        }
+        data.push_str(line);
+    }
+    Ok(())
+}
+
+/// The CRC-24 of OpenPGP armour (RFC 4880, section 6.1).
+fn crc24(data: &[u8]) -> u32 {
+    let mut crc: u32 = 0x00b7_04ce;
+    for &byte in data {
+        crc ^= u32::from(byte) << 16;
+        for _ in 0..8 {
+            crc <<= 1;
+            if crc & 0x0100_0000 != 0 {
+                crc ^= 0x0186_4cfb;
+            }
+        }
+    }
+    crc & 0x00ff_ffff
 }
 
 fn read_packets(
@@ -531,6 +652,11 @@ fn read_packets(
             "compressed packets nested too deeply".into(),
         ));
     }
+    // This sequence's one-pass signature and signature packets: gpg hashes the literal data
+    // with the algorithms announced before it here, and refuses a sequence whose one-pass
+    // packets and signatures do not pair up.
+    let mut announced: Vec<u8> = Vec::new();
+    let (mut one_pass, mut signatures) = (0usize, 0usize);
     for packet in PacketParser::new(bytes) {
         *packets += 1;
         if *packets > MAX_PACKETS {
@@ -538,13 +664,48 @@ fn read_packets(
                 "more than {MAX_PACKETS} packets"
             )));
         }
-        let packet = packet.map_err(|e| rpgp_error(&e))?;
+        let packet = packet.map_err(|e| {
+            // gpg reads a last packet whose length field overshoots the data up to the end;
+            // vouch refuses the broken framing (docs/decisions.md, "Differences").
+            if format!("{e}").contains("shorter than expected") {
+                PgpError::Malformed(String::from(
+                    "a packet holds fewer bytes than its length field says",
+                ))
+            } else {
+                rpgp_error(&e)
+            }
+        })?;
         match packet {
-            Packet::Marker(_) | Packet::OnePassSignature(_) | Packet::Padding(_) => {}
-            Packet::Signature(signature) => message.signatures.push(signature),
+            Packet::Marker(_) | Packet::Padding(_) => {}
+            Packet::OnePassSignature(ops) => {
+                // gpg knows only version 3 and stops reading at any other.
+                if ops.version() != 3 {
+                    return Err(PgpError::Malformed(format!(
+                        "one-pass signature packet of version {}",
+                        ops.version()
+                    )));
+                }
+                one_pass += 1;
+                match u8::from(ops.hash_algorithm()) {
+                    0 => {}
+                    id => announced.push(id),
+                }
+            }
+            Packet::Signature(signature) => {
+                signatures += 1;
+                if let Some(hash) = signature.hash_alg() {
+                    announced.push(u8::from(hash));
+                }
+                message.signatures.push(signature);
+            }
             Packet::LiteralData(literal) => {
                 *literals += 1;
                 message.content = literal.data().to_vec();
+                message.hashed_with = Some(if announced.is_empty() {
+                    GPG_DEFAULT_HASHES.to_vec()
+                } else {
+                    announced.clone()
+                });
             }
             Packet::CompressedData(compressed) => {
                 let mut inner = Vec::new();
@@ -569,12 +730,37 @@ fn read_packets(
             }
         }
     }
+    // (A sequence without signatures, such as a compressed packet's whose signature follows
+    // it, is not held to this: gpg reads that form.)
+    if signatures > 0 && one_pass > 0 && one_pass != signatures {
+        return Err(PgpError::Malformed(format!(
+            "{one_pass} one-pass signature packets for {signatures} signatures"
+        )));
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crc24_is_openpgps() {
+        assert_eq!(crc24(b""), 0x00b7_04ce);
+        assert_eq!(crc24(b"123456789"), 0x0021_cf02);
+        // "YQ==" is "a"; its CRC-24 is 0xf25713, "8lcT" in base64.
+        assert!(
+            check_armour_checksum(
+                "-----BEGIN PGP MESSAGE-----\n\nYQ==\n=8lcT\n-----END PGP MESSAGE-----\n"
+            )
+            .is_ok()
+        );
+        let wrong = "-----BEGIN PGP MESSAGE-----\n\nYQ==\n=8lcU\n-----END PGP MESSAGE-----\n";
+        assert!(check_armour_checksum(wrong).is_err());
+        let without =
+            "-----BEGIN PGP MESSAGE-----\nComment: x\n\nYQ==\n-----END PGP MESSAGE-----\n";
+        assert!(check_armour_checksum(without).is_ok());
+    }
 
     #[test]
     fn descriptions_drop_debug_dumps_and_stay_short() {
