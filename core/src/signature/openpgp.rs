@@ -545,8 +545,10 @@ fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
         };
         let text = core::str::from_utf8(trimmed)
             .map_err(|e| malformed(&format!("armor is not UTF-8 text: {e}")))?;
-        if let Some(at) = text.find("-----BEGIN PGP SIGNATURE-----") {
-            check_armour_checksum(&text[at..])?;
+        // The signature's armour is the last block (a dash-escaped line of the signed text
+        // may look like its first line, hence the last match).
+        if let Some(at) = text.rfind("\n-----BEGIN PGP SIGNATURE-----") {
+            check_armour_checksum(&text[at + 1..])?;
         }
         let (message, _) = CleartextSignedMessage::from_string(text).map_err(|e| rpgp_error(&e))?;
         return Ok(Message {
