@@ -79,7 +79,8 @@ pub struct Case {
     pub markers: Vec<(Option<String>, String)>,
 }
 
-pub(crate) fn b64(bytes: &[u8]) -> String {
+/// Standard base64 with padding, as the interchange contract writes bytes.
+pub fn b64(bytes: &[u8]) -> String {
     Base64::encode_string(bytes)
 }
 

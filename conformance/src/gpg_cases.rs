@@ -25,13 +25,29 @@ use crate::sigstore_cases::{
     claimed_identity, draw_image, normalise, payload_of, sha256_digest, signed_identity,
 };
 
-/// A gpg home in a scratch directory; the agent is stopped when it is dropped.
+/// A gpg home in a scratch directory; the agent is stopped when it is dropped (and a
+/// directory made by [`Gpg::scratch`] removed).
 #[derive(Debug)]
 pub struct Gpg {
     home: PathBuf,
+    scratch: Option<PathBuf>,
 }
 
 impl Gpg {
+    /// A fresh home in `/tmp/vouch-<tag>-<pid>`, removed when dropped. The path is short
+    /// because gpg-agent's socket lives in the home and socket paths are limited.
+    ///
+    /// # Panics
+    /// When the directory cannot be made.
+    pub fn scratch(tag: &str) -> Self {
+        let dir = PathBuf::from(format!("/tmp/vouch-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        let mut gpg = Self::new(&dir);
+        gpg.scratch = Some(dir);
+        gpg
+    }
+
     /// A fresh home under `dir` (kept short: gpg-agent's socket path is limited).
     ///
     /// # Panics
@@ -45,7 +61,10 @@ impl Gpg {
             std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700))
                 .expect("gpg home mode");
         }
-        Self { home }
+        Self {
+            home,
+            scratch: None,
+        }
     }
 
     /// Runs gpg non-interactively with `args`, `input` on stdin; returns stdout.
@@ -107,6 +126,9 @@ impl Drop for Gpg {
             .arg(&self.home)
             .args(["--kill", "gpg-agent"])
             .output();
+        if let Some(dir) = &self.scratch {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 

@@ -199,7 +199,9 @@ pub(crate) fn manifest(rng: &mut Rng) -> Vec<u8> {
     .into_bytes()
 }
 
-pub(crate) fn sha256_digest(bytes: &[u8]) -> String {
+/// `sha256:` and the hex SHA-256 of `bytes`: a manifest digest.
+#[must_use]
+pub fn sha256_digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex(&Sha256::digest(bytes)))
 }
 

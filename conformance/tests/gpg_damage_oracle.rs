@@ -7,25 +7,18 @@
 //! refuses; where gpg accepts and vouch refuses, only the documented framing damage counts.
 
 use serde_json::{Value, json};
+use vouch_conformance::evaluations::b64;
 use vouch_conformance::gpg_cases::{Gpg, GpgKey, damaged_framing, keys};
 use vouch_conformance::oracle;
+use vouch_conformance::sigstore_cases::sha256_digest;
 
 const MANIFEST: &[u8] = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","size":1},"layers":[]}"#;
 const REFERENCE: &str = "quay.io/ns/app:1.0";
 
-fn b64(bytes: &[u8]) -> String {
-    use base64ct::Encoding as _;
-    base64ct::Base64::encode_string(bytes)
-}
-
 fn payload() -> Vec<u8> {
-    use sha2::Digest as _;
-    let digest: String = sha2::Sha256::digest(MANIFEST)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = sha256_digest(MANIFEST);
     format!(
-        r#"{{"critical":{{"identity":{{"docker-reference":"{REFERENCE}"}},"image":{{"docker-manifest-digest":"sha256:{digest}"}},"type":"atomic container signature"}},"optional":{{"creator":"vouch test","timestamp":1600000000}}}}"#
+        r#"{{"critical":{{"identity":{{"docker-reference":"{REFERENCE}"}},"image":{{"docker-manifest-digest":"{digest}"}},"type":"atomic container signature"}},"optional":{{"creator":"vouch test","timestamp":1600000000}}}}"#
     )
     .into_bytes()
 }
@@ -195,10 +188,7 @@ fn damaged_and_reframed_messages_agree_with_containers_image_gpgme() {
     let Some(oracle) = oracle::oracle_534() else {
         return;
     };
-    let scratch = std::path::PathBuf::from(format!("/tmp/vouch-dmg-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).expect("scratch dir");
-    let gpg = Gpg::new(&scratch);
+    let gpg = Gpg::scratch("dmg");
     let keys = keys(&gpg);
     let mut requests = Vec::new();
     let mut labels = Vec::new();
@@ -236,7 +226,6 @@ fn damaged_and_reframed_messages_agree_with_containers_image_gpgme() {
         }
     }
     drop(gpg);
-    let _ = std::fs::remove_dir_all(&scratch);
     let oracle_requests: Vec<Value> = requests.iter().map(|(_, o)| o.clone()).collect();
     let answers = oracle::ask_parallel(&oracle, &oracle_requests, 2);
     let (mut documented, mut allowed, mut reframed_allowed) = (0, 0, 0);

@@ -22,11 +22,7 @@ fn signed_by_agrees_with_containers_image_gpgme() {
     let Some(oracle) = oracle::oracle_534() else {
         return;
     };
-    // Short: gpg-agent's socket lives in the home and socket paths are limited.
-    let scratch = std::path::PathBuf::from(format!("/tmp/vouch-gpg-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).expect("scratch dir");
-    let gpg = Gpg::new(&scratch);
+    let gpg = Gpg::scratch("gpg");
     let keys = keys(&gpg);
     let now = Command::new("date")
         .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
@@ -44,7 +40,6 @@ fn signed_by_agrees_with_containers_image_gpgme() {
     let mut rng = Rng::new(seed);
     let cases = cases(&mut rng, &gpg, &keys, IMAGES, POLICIES_PER_IMAGE, &now);
     drop(gpg);
-    let _ = std::fs::remove_dir_all(&scratch);
     let requests: Vec<Value> = cases.iter().map(|c| c.oracle.clone()).collect();
     let answers = oracle::ask_parallel(&oracle, &requests, 2);
     let mut disagreements = Vec::new();

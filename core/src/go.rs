@@ -162,7 +162,7 @@ mod tests {
     }
 
     #[test]
-    fn base64_like_go() {
+    fn base64_decodes_padded_text_and_refuses_the_rest() {
         assert_eq!(base64_decode("aGk=", false), Ok(b"hi".to_vec()));
         assert_eq!(base64_decode("aG\r\nk=", false), Ok(b"hi".to_vec()));
         assert_eq!(base64_decode("aGk", false), Err(3));

@@ -239,10 +239,7 @@ fn main() {
     }
 
     // --- signedBy, RSA-4096 and Ed25519 keys made by gpg -----------------------------------------
-    let scratch = PathBuf::from(format!("/tmp/vouch-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).expect("scratch");
-    let gpg = Gpg::new(&scratch);
+    let gpg = Gpg::scratch("bench");
     let digest = vouch::manifest::manifest_digest(&manifest).expect("digest");
     let payload = format!(
         r#"{{"critical":{{"identity":{{"docker-reference":"{IMAGE}"}},"image":{{"docker-manifest-digest":"{digest}"}},"type":"atomic container signature"}},"optional":{{"creator":"vouch bench","timestamp":1790000000}}}}"#
@@ -288,5 +285,4 @@ fn main() {
         );
     }
     drop(gpg);
-    let _ = std::fs::remove_dir_all(&scratch);
 }

@@ -548,7 +548,7 @@ fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
         // The signature's armour is the last block (a dash-escaped line of the signed text
         // may look like its first line, hence the last match).
         if let Some(at) = text.rfind("\n-----BEGIN PGP SIGNATURE-----") {
-            check_armour_checksum(&text[at + 1..])?;
+            dearmor(&text.as_bytes()[at + 1..])?;
         }
         let (message, _) = CleartextSignedMessage::from_string(text).map_err(|e| rpgp_error(&e))?;
         return Ok(Message {
@@ -559,22 +559,7 @@ fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
     }
     let binary;
     let bytes = if trimmed.starts_with(b"-----BEGIN PGP") {
-        // The armour ends with its footer line; what follows is not read (as in gpg).
-        let armour = trimmed
-            .windows(9)
-            .position(|w| w == b"-----END ")
-            .map_or(trimmed, |at| &trimmed[..at]);
-        check_armour_checksum(
-            core::str::from_utf8(armour)
-                .map_err(|e| malformed(&format!("armor is not UTF-8 text: {e}")))?,
-        )?;
-        let mut reader = pgp::armor::Dearmor::new(BufReader::new(trimmed));
-        let mut out = Vec::new();
-        (&mut reader)
-            .take(MAX_MESSAGE as u64 + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| malformed(&e))?;
-        binary = out;
+        binary = dearmor(trimmed)?;
         &binary[..]
     } else {
         blob
@@ -595,36 +580,41 @@ fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
     Ok(message)
 }
 
-/// gpg refuses armour whose checksum line (`=` and four base64 characters after the data)
-/// does not match the CRC-24 of the data; rpgp reads past it. Armour without a checksum line
-/// passes here, as it does in gpg.
-fn check_armour_checksum(block: &str) -> Result<(), PgpError> {
-    let mut lines = block
+/// The data of the armoured block at the start of `armour`, as rpgp decodes it, held to the
+/// block's checksum line (`=` and four base64 characters after the data) as gpg holds it:
+/// gpg refuses a CRC-24 that does not match, rpgp reads past it. A block without a checksum
+/// line passes, as in gpg; what follows the footer is not read.
+fn dearmor(armour: &[u8]) -> Result<Vec<u8>, PgpError> {
+    let mut data = Vec::new();
+    pgp::armor::Dearmor::new(BufReader::new(armour))
+        .take(MAX_MESSAGE as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| malformed(&e))?;
+    let text = armour
+        .windows(9)
+        .position(|w| w == b"-----END ")
+        .map_or(armour, |at| &armour[..at]);
+    let text = core::str::from_utf8(text)
+        .map_err(|e| malformed(&format!("armor is not UTF-8 text: {e}")))?;
+    // After the BEGIN line and the header lines up to the blank line, the data lines run to
+    // the checksum line, if there is one.
+    let checksum = text
         .lines()
-        .map(|line| line.trim_end_matches([' ', '\t', '\r']));
-    // The BEGIN line, then the header lines up to the blank line.
-    lines.next();
-    lines.by_ref().find(|line| line.is_empty());
-    let mut data = String::new();
-    for line in lines {
-        if line.starts_with("-----") {
-            return Ok(());
-        }
-        if let Some(sum) = line.strip_prefix('=') {
-            let expected = match crate::go::base64_std(sum).as_deref() {
-                Ok(&[a, b, c]) => u32::from_be_bytes([0, a, b, c]),
-                _ => return Err(malformed(&"armor checksum line is not a CRC-24")),
-            };
-            let data = crate::go::base64_std(&data)
-                .map_err(|at| malformed(&format!("armor data is not base64 at {at}")))?;
-            if crc24(&data) != expected {
-                return Err(malformed(&"armor checksum does not match the data"));
-            }
-            return Ok(());
-        }
-        data.push_str(line);
+        .map(|line| line.trim_end_matches([' ', '\t', '\r']))
+        .skip(1)
+        .skip_while(|line| !line.is_empty())
+        .find_map(|line| line.strip_prefix('='));
+    let Some(checksum) = checksum else {
+        return Ok(data);
+    };
+    let expected = match crate::go::base64_std(checksum).as_deref() {
+        Ok(&[a, b, c]) => u32::from_be_bytes([0, a, b, c]),
+        _ => return Err(malformed(&"armor checksum line is not a CRC-24")),
+    };
+    if crc24(&data) != expected {
+        return Err(malformed(&"armor checksum does not match the data"));
     }
-    Ok(())
+    Ok(data)
 }
 
 /// The CRC-24 of OpenPGP armour (RFC 4880, section 6.1).
@@ -747,21 +737,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn crc24_is_openpgps() {
+    fn armour_checksums_are_held_to_the_data() {
         assert_eq!(crc24(b""), 0x00b7_04ce);
         assert_eq!(crc24(b"123456789"), 0x0021_cf02);
         // "YQ==" is "a"; its CRC-24 is 0xf25713, "8lcT" in base64.
-        assert!(
-            check_armour_checksum(
-                "-----BEGIN PGP MESSAGE-----\n\nYQ==\n=8lcT\n-----END PGP MESSAGE-----\n"
-            )
-            .is_ok()
+        let armour = |lines: &str| {
+            format!("-----BEGIN PGP MESSAGE-----\n{lines}\n-----END PGP MESSAGE-----\n")
+        };
+        assert_eq!(
+            dearmor(armour("\nYQ==\n=8lcT").as_bytes()),
+            Ok(b"a".to_vec())
         );
-        let wrong = "-----BEGIN PGP MESSAGE-----\n\nYQ==\n=8lcU\n-----END PGP MESSAGE-----\n";
-        assert!(check_armour_checksum(wrong).is_err());
-        let without =
-            "-----BEGIN PGP MESSAGE-----\nComment: x\n\nYQ==\n-----END PGP MESSAGE-----\n";
-        assert!(check_armour_checksum(without).is_ok());
+        assert!(dearmor(armour("\nYQ==\n=8lcU").as_bytes()).is_err());
+        assert!(dearmor(armour("\nYQ==\n=8lc").as_bytes()).is_err());
+        let without = armour("Comment: =x\n\nYQ==");
+        assert_eq!(dearmor(without.as_bytes()), Ok(b"a".to_vec()));
     }
 
     #[test]
