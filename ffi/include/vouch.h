@@ -43,6 +43,10 @@ enum vouch_status
    */
   VOUCH_STATUS_INVALID_PARAMETER = 102,
   /**
+   * An input is larger than vouch reads (see `vouch_evaluate_json`). Nothing was written.
+   */
+  VOUCH_STATUS_INPUT_TOO_LARGE = 103,
+  /**
    * vouch panicked: a bug in vouch, please report it. Nothing was written.
    */
   VOUCH_STATUS_PANIC = 199,
@@ -50,6 +54,14 @@ enum vouch_status
 #ifndef __cplusplus
 typedef uint32_t vouch_status;
 #endif // __cplusplus
+
+/**
+ * A compiled policy (C: `vouch_evaluator`): a policy document and the files it names, read and
+ * compiled once by [`vouch_evaluator_new`], then used for any number of requests. Immutable:
+ * any number of threads may call [`vouch_evaluator_evaluate`] and [`vouch_evaluator_report`]
+ * on one `const vouch_evaluator *` at the same time. Released by [`vouch_evaluator_free`].
+ */
+typedef struct vouch_evaluator vouch_evaluator;
 
 #ifdef __cplusplus
 extern "C" {
@@ -88,6 +100,89 @@ vouch_status vouch_reference_parse(const uint8_t *line,
                                    uint8_t *out,
                                    size_t out_capacity,
                                    size_t *out_len);
+
+/**
+ * Compiles the policy half of an evaluation request, `{"policy": ..., "files": {...}}`
+ * (`policy_text` or `policy_base64` may stand for `policy`), into a new evaluator written to
+ * `*evaluator_out`.
+ *
+ * A policy that containers/image would reject, or a policy half that cannot be read, still
+ * gives an evaluator (and `VOUCH_STATUS_OK`): every decision it makes is then the denial that
+ * says why, exactly as `vouch_evaluate_json` would answer. Call `vouch_evaluator_report` to
+ * learn at load time whether the policy was accepted and which named files were not given.
+ *
+ * # Safety
+ * `policy` must have `policy_len` readable bytes (or be NULL with length 0); `evaluator_out`
+ * must be a valid pointer. The evaluator must be released with `vouch_evaluator_free`.
+ */
+vouch_status vouch_evaluator_new(const uint8_t *policy,
+                                 size_t policy_len,
+                                 vouch_evaluator **evaluator_out);
+
+/**
+ * Writes what compiling found, as JSON:
+ * `{"accepted": bool, "error_kind", "error", "policy_error", "policy_error_location",
+ * "files_needed": [...], "files_missing": [...]}` (see `docs/reference.md`).
+ *
+ * # Safety
+ * `evaluator` must come from `vouch_evaluator_new` and not be freed; `out` must have
+ * `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be valid.
+ */
+vouch_status vouch_evaluator_report(const vouch_evaluator *evaluator,
+                                    uint8_t *out,
+                                    size_t out_capacity,
+                                    size_t *out_len);
+
+/**
+ * Decides the image half of an evaluation request, `{"transport", "reference", "manifest",
+ * "signatures", "now", "id"}`, with the evaluator's policy, and writes the decision JSON (no
+ * trailing newline). The decision is byte-identical to `vouch_evaluate_json` given both halves
+ * in one request. A request carrying `policy` or `files` is refused (the answer says so).
+ *
+ * When the buffer is too small, nothing is written and `*out_len` is the size needed; calling
+ * again decides again (signature verifications are cached by the evaluator).
+ *
+ * # Safety
+ * `evaluator` must come from `vouch_evaluator_new` and not be freed; `request` must have
+ * `request_len` readable bytes (or be NULL with length 0); `out` must have `out_capacity`
+ * writable bytes (or be NULL with capacity 0); `out_len` must be valid.
+ */
+vouch_status vouch_evaluator_evaluate(const vouch_evaluator *evaluator,
+                                      const uint8_t *request,
+                                      size_t request_len,
+                                      uint8_t *out,
+                                      size_t out_capacity,
+                                      size_t *out_len);
+
+/**
+ * Releases an evaluator. NULL does nothing. No other call may be using it.
+ *
+ * # Safety
+ * `evaluator` must be NULL or come from `vouch_evaluator_new`, and not be freed already.
+ */
+void vouch_evaluator_free(vouch_evaluator *evaluator);
+
+/**
+ * Decides one whole evaluation request (`docs/interchange.md`: the policy, its files, the
+ * image, its manifest and signatures, the time) and writes the decision JSON (no trailing
+ * newline), byte-identical to a line of `vouch eval`.
+ *
+ * `VOUCH_STATUS_OK` means a decision was written, whatever it says: a denied image, a
+ * rejected policy or an unreadable request are all decisions with `"allowed": false`.
+ * When the buffer is too small, nothing is written, the status is
+ * `VOUCH_STATUS_BUFFER_TOO_SMALL` and `*out_len` is the size needed; calling again decides
+ * again. A request over 96 MiB is `VOUCH_STATUS_INPUT_TOO_LARGE`. To decide many images with
+ * one policy, compile it once with `vouch_evaluator_new` instead.
+ *
+ * # Safety
+ * `request` must have `request_len` readable bytes (or be NULL with length 0); `out` must have
+ * `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be valid.
+ */
+vouch_status vouch_evaluate_json(const uint8_t *request,
+                                 size_t request_len,
+                                 uint8_t *out,
+                                 size_t out_capacity,
+                                 size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

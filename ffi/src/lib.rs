@@ -5,6 +5,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use vouch_core::Dialect;
+use vouch_core::json::CompiledPolicy;
 
 /// The outcome of a call. Numbers are stable and never reused.
 #[repr(u32)]
@@ -18,6 +19,8 @@ pub enum Status {
     BufferTooSmall = 101,
     /// A parameter has a value outside its range (an unknown dialect, say).
     InvalidParameter = 102,
+    /// An input is larger than vouch reads (see `vouch_evaluate_json`). Nothing was written.
+    InputTooLarge = 103,
     /// vouch panicked: a bug in vouch, please report it. Nothing was written.
     Panic = 199,
 }
@@ -51,6 +54,7 @@ pub unsafe extern "C" fn vouch_status_message(
             100 => "a required pointer was NULL",
             101 => "the output buffer is too small",
             102 => "a parameter has a value outside its range",
+            103 => "a request is too large to read",
             199 => "vouch panicked: this is a bug in vouch, please report it",
             _ => "unknown status code",
         };
@@ -89,6 +93,176 @@ pub unsafe extern "C" fn vouch_reference_parse(
         let answer = vouch_core::json::reference_line(line, dialect).to_json();
         // SAFETY: forwarded from this function's contract.
         unsafe { write_output(&answer, out, out_capacity, out_len) }
+    })
+}
+
+/// A compiled policy (C: `vouch_evaluator`): a policy document and the files it names, read and
+/// compiled once by [`vouch_evaluator_new`], then used for any number of requests. Immutable:
+/// any number of threads may call [`vouch_evaluator_evaluate`] and [`vouch_evaluator_report`]
+/// on one `const vouch_evaluator *` at the same time. Released by [`vouch_evaluator_free`].
+#[derive(Debug)]
+pub struct Evaluator {
+    compiled: CompiledPolicy,
+}
+
+/// Compiles the policy half of an evaluation request, `{"policy": ..., "files": {...}}`
+/// (`policy_text` or `policy_base64` may stand for `policy`), into a new evaluator written to
+/// `*evaluator_out`.
+///
+/// A policy that containers/image would reject, or a policy half that cannot be read, still
+/// gives an evaluator (and `VOUCH_STATUS_OK`): every decision it makes is then the denial that
+/// says why, exactly as `vouch_evaluate_json` would answer. Call `vouch_evaluator_report` to
+/// learn at load time whether the policy was accepted and which named files were not given.
+///
+/// # Safety
+/// `policy` must have `policy_len` readable bytes (or be NULL with length 0); `evaluator_out`
+/// must be a valid pointer. The evaluator must be released with `vouch_evaluator_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluator_new(
+    policy: *const u8,
+    policy_len: usize,
+    evaluator_out: *mut *mut Evaluator,
+) -> Status {
+    guard(|| {
+        if evaluator_out.is_null() {
+            return Status::NullParameter;
+        }
+        // SAFETY: forwarded from this function's contract.
+        let Some(policy) = (unsafe { input(policy, policy_len) }) else {
+            return Status::NullParameter;
+        };
+        if policy.len() > vouch_core::json::MAX_EVALUATE_REQUEST {
+            return Status::InputTooLarge;
+        }
+        let evaluator = Box::new(Evaluator {
+            compiled: CompiledPolicy::compile(policy),
+        });
+        // SAFETY: `evaluator_out` is non-NULL and valid for a write per the contract.
+        unsafe { evaluator_out.write(Box::into_raw(evaluator)) };
+        Status::Ok
+    })
+}
+
+/// Writes what compiling found, as JSON:
+/// `{"accepted": bool, "error_kind", "error", "policy_error", "policy_error_location",
+/// "files_needed": [...], "files_missing": [...]}` (see `docs/reference.md`).
+///
+/// # Safety
+/// `evaluator` must come from `vouch_evaluator_new` and not be freed; `out` must have
+/// `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluator_report(
+    evaluator: *const Evaluator,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
+    guard(|| {
+        // SAFETY: a non-NULL `evaluator` is live and unaliased by writers, per the contract.
+        let Some(evaluator) = (unsafe { evaluator.as_ref() }) else {
+            return Status::NullParameter;
+        };
+        let report = evaluator.compiled.report_json();
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_output(report.as_bytes(), out, out_capacity, out_len) }
+    })
+}
+
+/// Decides the image half of an evaluation request, `{"transport", "reference", "manifest",
+/// "signatures", "now", "id"}`, with the evaluator's policy, and writes the decision JSON (no
+/// trailing newline). The decision is byte-identical to `vouch_evaluate_json` given both halves
+/// in one request. A request carrying `policy` or `files` is refused (the answer says so).
+///
+/// When the buffer is too small, nothing is written and `*out_len` is the size needed; calling
+/// again decides again (signature verifications are cached by the evaluator).
+///
+/// # Safety
+/// `evaluator` must come from `vouch_evaluator_new` and not be freed; `request` must have
+/// `request_len` readable bytes (or be NULL with length 0); `out` must have `out_capacity`
+/// writable bytes (or be NULL with capacity 0); `out_len` must be valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluator_evaluate(
+    evaluator: *const Evaluator,
+    request: *const u8,
+    request_len: usize,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
+    guard(|| {
+        // SAFETY: a non-NULL `evaluator` is live, per the contract.
+        let Some(evaluator) = (unsafe { evaluator.as_ref() }) else {
+            return Status::NullParameter;
+        };
+        // SAFETY: forwarded from this function's contract.
+        let Some(request) = (unsafe { input(request, request_len) }) else {
+            return Status::NullParameter;
+        };
+        if out_len.is_null() {
+            return Status::NullParameter;
+        }
+        if request.len() > vouch_core::json::MAX_EVALUATE_REQUEST {
+            return Status::InputTooLarge;
+        }
+        let decision = evaluator.compiled.evaluate_line(request);
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_output(decision.as_bytes(), out, out_capacity, out_len) }
+    })
+}
+
+/// Releases an evaluator. NULL does nothing. No other call may be using it.
+///
+/// # Safety
+/// `evaluator` must be NULL or come from `vouch_evaluator_new`, and not be freed already.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluator_free(evaluator: *mut Evaluator) {
+    // A panic while dropping cannot be reported (there is no status), but must not unwind
+    // into C either.
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        if !evaluator.is_null() {
+            // SAFETY: per the contract, `evaluator` came from `Box::into_raw` in
+            // `vouch_evaluator_new` and is freed exactly once.
+            drop(unsafe { Box::from_raw(evaluator) });
+        }
+    }));
+}
+
+/// Decides one whole evaluation request (`docs/interchange.md`: the policy, its files, the
+/// image, its manifest and signatures, the time) and writes the decision JSON (no trailing
+/// newline), byte-identical to a line of `vouch eval`.
+///
+/// `VOUCH_STATUS_OK` means a decision was written, whatever it says: a denied image, a
+/// rejected policy or an unreadable request are all decisions with `"allowed": false`.
+/// When the buffer is too small, nothing is written, the status is
+/// `VOUCH_STATUS_BUFFER_TOO_SMALL` and `*out_len` is the size needed; calling again decides
+/// again. A request over 96 MiB is `VOUCH_STATUS_INPUT_TOO_LARGE`. To decide many images with
+/// one policy, compile it once with `vouch_evaluator_new` instead.
+///
+/// # Safety
+/// `request` must have `request_len` readable bytes (or be NULL with length 0); `out` must have
+/// `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluate_json(
+    request: *const u8,
+    request_len: usize,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let Some(request) = (unsafe { input(request, request_len) }) else {
+            return Status::NullParameter;
+        };
+        if out_len.is_null() {
+            return Status::NullParameter;
+        }
+        if request.len() > vouch_core::json::MAX_EVALUATE_REQUEST {
+            return Status::InputTooLarge;
+        }
+        let decision = vouch_core::json::evaluate_line(request);
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_output(decision.as_bytes(), out, out_capacity, out_len) }
     })
 }
 

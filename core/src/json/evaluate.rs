@@ -239,6 +239,43 @@ fn image_answer(image: &Image) -> ImageAnswer {
 
 /// Reads a request. The error is one line for a person; the id is recovered when possible.
 pub fn evaluate_request(input: &[u8]) -> Result<EvaluateRequest, (Option<String>, String)> {
+    read_part(input, Part::Whole)
+}
+
+/// Which fields a document may hold: a whole request, or one of its two halves (the policy
+/// with its files, compiled once; the image with its evidence, decided many times).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Part {
+    Whole,
+    Policy,
+    Image,
+}
+
+impl Part {
+    /// Whether `field` belongs to this part; fields of neither half are unknown.
+    fn holds(self, field: &str) -> bool {
+        let policy_half = matches!(field, "policy" | "policy_text" | "policy_base64" | "files");
+        match self {
+            Self::Whole => true,
+            Self::Policy => policy_half,
+            Self::Image => !policy_half,
+        }
+    }
+}
+
+/// The fields of the policy half of a request (see [`CompiledPolicy`]).
+pub const POLICY_FIELDS: &[&str] = &["policy", "policy_text", "policy_base64", "files"];
+/// The fields of the image half of a request (see [`CompiledPolicy`]).
+pub const IMAGE_FIELDS: &[&str] = &[
+    "id",
+    "transport",
+    "reference",
+    "manifest",
+    "signatures",
+    "now",
+];
+
+fn read_part(input: &[u8], part: Part) -> Result<EvaluateRequest, (Option<String>, String)> {
     if input.len() > MAX_EVALUATE_REQUEST {
         return Err((
             None,
@@ -268,7 +305,7 @@ pub fn evaluate_request(input: &[u8]) -> Result<EvaluateRequest, (Option<String>
             Value::String(s) => Some(s.clone()),
             _ => None,
         });
-    read_request(input, members).map_err(|e| (id, e))
+    read_request(input, members, part).map_err(|e| (id, e))
 }
 
 fn string(node: &Node, field: &str) -> Result<String, String> {
@@ -311,8 +348,23 @@ fn no_duplicates(members: &[Member], what: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn read_request(input: &[u8], members: &[Member]) -> Result<EvaluateRequest, String> {
+fn read_request(input: &[u8], members: &[Member], part: Part) -> Result<EvaluateRequest, String> {
     no_duplicates(members, "request")?;
+    if let Some(misplaced) = members.iter().find(|m| {
+        (POLICY_FIELDS.contains(&m.key.as_str()) || IMAGE_FIELDS.contains(&m.key.as_str()))
+            && !part.holds(&m.key)
+    }) {
+        return Err(match part {
+            Part::Image => alloc::format!(
+                "field {:?} belongs to the compiled policy, not to a request evaluated with it",
+                misplaced.key
+            ),
+            _ => alloc::format!(
+                "field {:?} belongs to a request, not to the policy being compiled",
+                misplaced.key
+            ),
+        });
+    }
     let mut request = EvaluateRequest {
         id: None,
         policy: Vec::new(),
@@ -386,6 +438,7 @@ fn read_request(input: &[u8], members: &[Member]) -> Result<EvaluateRequest, Str
         }
     }
     match policies {
+        0 if part == Part::Image => {}
         0 => {
             return Err(String::from(
                 "one of policy, policy_text, policy_base64 is required",
@@ -398,11 +451,13 @@ fn read_request(input: &[u8], members: &[Member]) -> Result<EvaluateRequest, Str
             ));
         }
     }
-    if !transport {
-        return Err(String::from("transport is required"));
-    }
-    if !reference {
-        return Err(String::from("reference is required"));
+    if part != Part::Policy {
+        if !transport {
+            return Err(String::from("transport is required"));
+        }
+        if !reference {
+            return Err(String::from("reference is required"));
+        }
     }
     Ok(request)
 }
@@ -508,4 +563,253 @@ pub fn decision_json(answer: &DecisionAnswer) -> String {
             r#"{"allowed":false,"policy_error":"","error_kind":"internal","error":"internal error: the decision could not be written","reason":"","scope":null,"image":null,"requirements":[],"policy_error_location":null}"#,
         )
     })
+}
+
+/// What compiling a policy found, as the C library and the wasm package report it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CompileReport {
+    /// Whether the policy document was accepted; when false every decision is a denial
+    /// carrying the same error.
+    pub accepted: bool,
+    /// The stable class of the failure; empty when accepted.
+    pub error_kind: String,
+    /// One line for a person; empty when accepted.
+    pub error: String,
+    /// Why the policy document was rejected; empty when it was accepted or could not be read.
+    pub policy_error: String,
+    /// Where the policy went wrong, when it was rejected.
+    pub policy_error_location: Option<PolicyErrorLocation>,
+    /// Every file the policy names, sorted.
+    pub files_needed: Vec<String>,
+    /// The named files that were not given (each behaves as a file that does not exist).
+    pub files_missing: Vec<String>,
+}
+
+/// A policy and its files, read and compiled once, then used for many requests: the form the
+/// C library's evaluator handle and the wasm package's `Evaluator` class take.
+///
+/// The policy half of a request (`policy`, `policy_text` or `policy_base64`, and `files`) is
+/// given to [`CompiledPolicy::compile`]; each request then carries only the image half (`id`,
+/// `transport`, `reference`, `manifest`, `signatures`, `now`). The decision is byte-identical
+/// to the one-shot decision of the two halves merged into one request. A policy that is
+/// rejected, or a policy half that cannot be read, still compiles: every decision is then the
+/// denial explaining why, and [`CompiledPolicy::report`] says so up front.
+///
+/// Immutable and `Send + Sync`: share it between threads freely.
+#[derive(Debug)]
+pub struct CompiledPolicy {
+    state: Compiled,
+    report: CompileReport,
+}
+
+#[derive(Debug)]
+enum Compiled {
+    Ready(Evaluator),
+    Rejected(PolicyError),
+    Unreadable(String),
+}
+
+impl CompiledPolicy {
+    /// Reads the policy half of a request and compiles it.
+    pub fn compile(input: &[u8]) -> Self {
+        let half = match read_part(input, Part::Policy) {
+            Ok(half) => half,
+            Err((_, error)) => {
+                let report = CompileReport {
+                    accepted: false,
+                    error_kind: String::from("invalid_request"),
+                    error: error.clone(),
+                    policy_error: String::new(),
+                    policy_error_location: None,
+                    files_needed: Vec::new(),
+                    files_missing: Vec::new(),
+                };
+                return Self {
+                    state: Compiled::Unreadable(error),
+                    report,
+                };
+            }
+        };
+        match Policy::parse(&half.policy) {
+            Ok(policy) => {
+                let needed: Vec<String> =
+                    policy.files_needed().into_iter().map(String::from).collect();
+                let files_missing = needed
+                    .iter()
+                    .filter(|path| !half.files.contains_key(path.as_str()))
+                    .cloned()
+                    .collect();
+                let evaluator =
+                    Evaluator::compile(&policy, &half.files, &CompileOptions::default());
+                Self {
+                    state: Compiled::Ready(evaluator),
+                    report: CompileReport {
+                        accepted: true,
+                        error_kind: String::new(),
+                        error: String::new(),
+                        policy_error: String::new(),
+                        policy_error_location: None,
+                        files_needed: needed,
+                        files_missing,
+                    },
+                }
+            }
+            Err(error) => {
+                let answer = DecisionAnswer::policy_rejected(None, &error);
+                Self {
+                    report: CompileReport {
+                        accepted: false,
+                        error_kind: answer.error_kind,
+                        error: answer.error,
+                        policy_error: answer.policy_error,
+                        policy_error_location: answer.policy_error_location,
+                        files_needed: Vec::new(),
+                        files_missing: Vec::new(),
+                    },
+                    state: Compiled::Rejected(error),
+                }
+            }
+        }
+    }
+
+    /// What compiling found.
+    pub fn report(&self) -> &CompileReport {
+        &self.report
+    }
+
+    /// The report as one line of JSON.
+    pub fn report_json(&self) -> String {
+        serde_json::to_string(&self.report).unwrap_or_else(|_| {
+            String::from(
+                r#"{"accepted":false,"error_kind":"internal","error":"internal error: the report could not be written","policy_error":"","policy_error_location":null,"files_needed":[],"files_missing":[]}"#,
+            )
+        })
+    }
+
+    /// Reads the image half of a request and decides it.
+    pub fn evaluate_answer(&self, input: &[u8]) -> DecisionAnswer {
+        let request = match read_part(input, Part::Image) {
+            Ok(request) => request,
+            Err((id, error)) => return DecisionAnswer::invalid_request(id, error),
+        };
+        match &self.state {
+            Compiled::Ready(evaluator) => evaluate_with(evaluator, &request),
+            Compiled::Rejected(error) => DecisionAnswer::policy_rejected(request.id, error),
+            Compiled::Unreadable(error) => {
+                DecisionAnswer::invalid_request(request.id, error.clone())
+            }
+        }
+    }
+
+    /// Reads the image half of a request and writes the decision as one line of JSON.
+    pub fn evaluate_line(&self, input: &[u8]) -> String {
+        decision_json(&self.evaluate_answer(input))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Splits a whole request (a JSON object) into its policy and image halves.
+    fn halves(line: &str) -> (String, String) {
+        let value: serde_json::Value = serde_json::from_str(line).expect("request JSON");
+        let serde_json::Value::Object(members) = value else {
+            panic!("not an object")
+        };
+        let (mut policy, mut image) = (serde_json::Map::new(), serde_json::Map::new());
+        for (key, value) in members {
+            if POLICY_FIELDS.contains(&key.as_str()) {
+                policy.insert(key, value);
+            } else {
+                image.insert(key, value);
+            }
+        }
+        (
+            serde_json::Value::Object(policy).to_string(),
+            serde_json::Value::Object(image).to_string(),
+        )
+    }
+
+    #[test]
+    fn compiled_policy_decides_as_the_whole_request() {
+        let lines = include_str!("../../../docs/examples/policy/requests.jsonl");
+        let mut seen = 0;
+        for line in lines.lines() {
+            let (policy, image) = halves(line);
+            let compiled = CompiledPolicy::compile(policy.as_bytes());
+            // serde_json reorders nothing inside the policy text, so the decision must match
+            // the one-shot decision of the line itself.
+            assert_eq!(
+                compiled.evaluate_line(image.as_bytes()),
+                evaluate_line(line.as_bytes())
+            );
+            seen += 1;
+        }
+        assert!(seen >= 8);
+    }
+
+    #[test]
+    fn rejected_and_unreadable_policies_deny_every_request() {
+        let image = br#"{"id":"a","transport":"docker","reference":"busybox"}"#;
+        let rejected = CompiledPolicy::compile(br#"{"policy":{"default":[{"type":"nope"}]}}"#);
+        assert!(!rejected.report().accepted);
+        assert!(!rejected.report().policy_error.is_empty());
+        let whole = br#"{"policy":{"default":[{"type":"nope"}]},"id":"a","transport":"docker","reference":"busybox"}"#;
+        assert_eq!(rejected.evaluate_line(image), evaluate_line(whole));
+
+        let unreadable = CompiledPolicy::compile(br#"{"policy":{"default":[]},"transport":"x"}"#);
+        let report = unreadable.report();
+        assert!(!report.accepted);
+        assert_eq!(report.error_kind, "invalid_request");
+        assert!(report.error.contains("belongs to a request"), "{}", report.error);
+        let answer = unreadable.evaluate_answer(image);
+        assert!(!answer.allowed);
+        assert_eq!(answer.id.as_deref(), Some("a"));
+        assert_eq!(answer.error, report.error);
+
+        let missing = CompiledPolicy::compile(br#"{"files":{}}"#);
+        assert!(missing.report().error.contains("one of policy"));
+    }
+
+    #[test]
+    fn image_half_may_not_carry_the_policy() {
+        let compiled = CompiledPolicy::compile(
+            br#"{"policy":{"default":[{"type":"insecureAcceptAnything"}]}}"#,
+        );
+        assert!(compiled.report().accepted);
+        assert!(compiled.report().files_needed.is_empty());
+        let ok = compiled.evaluate_answer(br#"{"transport":"docker","reference":"busybox"}"#);
+        assert!(ok.allowed);
+        for smuggled in [
+            &br#"{"transport":"docker","reference":"busybox","policy":{"default":[]}}"#[..],
+            br#"{"transport":"docker","reference":"busybox","files":{}}"#,
+        ] {
+            let answer = compiled.evaluate_answer(smuggled);
+            assert!(!answer.allowed);
+            assert_eq!(answer.error_kind, "invalid_request");
+            assert!(answer.error.contains("belongs to the compiled policy"));
+        }
+        let answer = compiled.evaluate_answer(br#"{"reference":"busybox"}"#);
+        assert_eq!(answer.error, "transport is required");
+    }
+
+    #[test]
+    fn report_lists_needed_and_missing_files() {
+        let compiled = CompiledPolicy::compile(
+            br#"{"policy":{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPaths":["/b","/a"]}]},"files":{"/a":""}}"#,
+        );
+        let report = compiled.report();
+        assert!(report.accepted);
+        assert_eq!(report.files_needed, ["/a", "/b"]);
+        assert_eq!(report.files_missing, ["/b"]);
+        let json: serde_json::Value = serde_json::from_str(&compiled.report_json()).unwrap();
+        assert_eq!(json["files_missing"][0], "/b");
+    }
+
+    #[test]
+    fn compiled_policy_is_shareable() {
+        fn shared<T: Send + Sync + 'static>() {}
+        shared::<CompiledPolicy>();
+    }
 }

@@ -9,8 +9,8 @@ mod evaluate;
 mod reference;
 
 pub use evaluate::{
-    DecisionAnswer, EvaluateRequest, ImageAnswer, MAX_EVALUATE_REQUEST, MAX_SIGNATURES,
-    PolicyErrorLocation, RequirementAnswer, ScopeAnswer, SignatureAnswer, decision_json,
+    CompileReport, CompiledPolicy, DecisionAnswer, EvaluateRequest, IMAGE_FIELDS, ImageAnswer,
+    MAX_EVALUATE_REQUEST, MAX_SIGNATURES, POLICY_FIELDS, PolicyErrorLocation, RequirementAnswer, ScopeAnswer, SignatureAnswer, decision_json,
     evaluate_answer, evaluate_line, evaluate_parsed, evaluate_request, evaluate_with,
 };
 

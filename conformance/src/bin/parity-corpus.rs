@@ -1,0 +1,154 @@
+//! Writes the surface-parity corpus: requests across every requirement type, with the
+//! decisions the Rust core gives, for `scripts/test.sh` to send through the CLI, the C
+//! library, the plain wasm module and the npm package, which must answer byte-identically
+//! (deep-equal for the npm package, which returns objects).
+//!
+//! `parity-corpus OUT_DIR` writes, one JSON value per line:
+//! - `requests.jsonl`: whole requests (`docs/interchange.md`), and `expected.jsonl`: the core's
+//!   decision for each (`vouch::json::evaluate_line`);
+//! - `policies.jsonl` and `images.jsonl`: for every request that is a JSON object, its policy
+//!   half and its image half, and `split-expected.jsonl`: the decision of the whole request,
+//!   which a compiled policy (the C evaluator handle, the wasm `Evaluator`) must reproduce.
+//!
+//! Signatures are real: cosign signatures made by containers/image (the oracle named by
+//! `VOUCH_ORACLE_534`) and openssl, simple-signing messages made by gpg.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+use vouch::json::{CompiledPolicy, POLICY_FIELDS, evaluate_line};
+use vouch_conformance::evaluations::{Tree, b64, decision_case};
+use vouch_conformance::generate::Rng;
+use vouch_conformance::gpg_cases::{self, Gpg};
+use vouch_conformance::policies::policy_document;
+use vouch_conformance::{oracle, sigstore_cases};
+
+const DECISION_CASES: usize = 220;
+const SIGSTORE_CASES: usize = 160;
+const GPG_IMAGES: usize = 40;
+const POLICY_DOCUMENTS: usize = 60;
+const NOW: &str = "2026-11-22T12:00:00Z";
+
+fn main() {
+    let out = PathBuf::from(std::env::args().nth(1).expect("usage: parity-corpus OUT_DIR"));
+    std::fs::create_dir_all(&out).expect("out dir");
+    let oracle = oracle::oracle_534().expect("VOUCH_ORACLE_534 must name the oracle");
+    let mut rng = Rng::new(0x7061_7269);
+    let mut requests: Vec<Value> = Vec::new();
+
+    let scratch = std::env::temp_dir().join(format!("vouch-parity-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("scratch");
+    let tree = Tree::create(&scratch);
+    for _ in 0..DECISION_CASES {
+        requests.push(decision_case(&mut rng, &tree).vouch);
+    }
+
+    let keys = sigstore_cases::keys(&oracle, &scratch);
+    let plan = sigstore_cases::plan(&mut rng, &keys, SIGSTORE_CASES);
+    let signed = sigstore_cases::sign_all(&oracle, &keys, &plan.to_sign, &scratch);
+    requests.extend(plan.finish(&signed).into_iter().map(|c| c.vouch));
+
+    let gpg = Gpg::scratch("parity");
+    let gpg_keys = gpg_cases::keys(&gpg);
+    let gpg_requests = gpg_cases::cases(&mut rng, &gpg, &gpg_keys, GPG_IMAGES, 3, NOW);
+    drop(gpg);
+    requests.extend(gpg_requests.into_iter().map(|c| c.vouch));
+
+    for _ in 0..POLICY_DOCUMENTS {
+        requests.push(json!({
+            "policy_text": policy_document(&mut rng),
+            "transport": "docker",
+            "reference": "quay.io/ns/img:tag",
+            "manifest": b64(br#"{"schemaVersion":2}"#),
+        }));
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+
+    // Every request carries an id, so the echo is compared too, and `now` where it has none.
+    for (i, request) in requests.iter_mut().enumerate() {
+        if let Value::Object(members) = request {
+            members.insert("id".into(), Value::String(format!("case-{i}")));
+        }
+    }
+
+    let mut lines: Vec<String> = requests.iter().map(Value::to_string).collect();
+    // Requests that are not well formed, by hand: each surface must answer them the same way.
+    for raw in [
+        "",
+        "not json",
+        "[]",
+        r#"{"id":"x"}"#,
+        r#"{"policy":{"default":[{"type":"insecureAcceptAnything"}]},"transport":"docker","reference":"busybox","extra":1}"#,
+        r#"{"policy":{"default":[{"type":"insecureAcceptAnything"}]},"transport":"docker","reference":"busybox","manifest":"@@"}"#,
+        r#"{"policy":{"default":[{"type":"insecureAcceptAnything"}]},"policy_text":"{}","transport":"docker","reference":"busybox"}"#,
+        r#"{"policy":{"default":[{"type":"insecureAcceptAnything"},]},"transport":"docker","reference":"busybox"}"#,
+        r#"{"policy":{"default":[{"type":"insecureAcceptAnything"}]},"transport":"docker","reference":"busybox","now":"yesterday"}"#,
+        "{\"policy\":{\"default\":[{\"type\":\"insecureAcceptAnything\"}]},\"transport\":\"docker\",\"reference\":\"b\u{fc}sybox\"}",
+    ] {
+        lines.push(raw.to_string());
+    }
+
+    let mut expected = String::new();
+    let mut all = String::new();
+    let (mut policies, mut images, mut split_expected) = (String::new(), String::new(), String::new());
+    let mut types: BTreeMap<String, usize> = BTreeMap::new();
+    let mut allowed = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let decision = evaluate_line(line.as_bytes());
+        let parsed: Value = serde_json::from_str(&decision).expect("decision JSON");
+        if parsed["allowed"] == true {
+            allowed += 1;
+        }
+        for requirement in parsed["requirements"].as_array().into_iter().flatten() {
+            *types
+                .entry(requirement["type"].as_str().unwrap_or("").to_string())
+                .or_default() += 1;
+        }
+        writeln!(all, "{line}").unwrap();
+        writeln!(expected, "{decision}").unwrap();
+        if let Some(Value::Object(members)) = requests.get(i) {
+            let (mut policy, mut image) = (Map::new(), Map::new());
+            for (key, value) in members {
+                if POLICY_FIELDS.contains(&key.as_str()) {
+                    policy.insert(key.clone(), value.clone());
+                } else {
+                    image.insert(key.clone(), value.clone());
+                }
+            }
+            let (policy, image) = (Value::Object(policy).to_string(), Value::Object(image).to_string());
+            let compiled = CompiledPolicy::compile(policy.as_bytes());
+            assert_eq!(
+                compiled.evaluate_line(image.as_bytes()),
+                decision,
+                "compiled policy vs one-shot: {line}"
+            );
+            writeln!(policies, "{policy}").unwrap();
+            writeln!(images, "{image}").unwrap();
+            writeln!(split_expected, "{decision}").unwrap();
+        }
+    }
+    for required in ["insecureAcceptAnything", "reject", "signedBaseLayer", "signedBy", "sigstoreSigned"] {
+        assert!(
+            types.get(required).copied().unwrap_or(0) >= 10,
+            "the corpus must exercise {required}: {types:?}"
+        );
+    }
+    assert!(lines.len() >= 500, "{} requests", lines.len());
+    for (name, text) in [
+        ("requests.jsonl", &all),
+        ("expected.jsonl", &expected),
+        ("policies.jsonl", &policies),
+        ("images.jsonl", &images),
+        ("split-expected.jsonl", &split_expected),
+    ] {
+        std::fs::write(out.join(name), text).expect("write corpus");
+    }
+    println!(
+        "parity corpus: {} requests ({allowed} allowed), {} split; requirement outcomes by type: {types:?}",
+        lines.len(),
+        policies.lines().count()
+    );
+}
