@@ -40,6 +40,7 @@ need_apt=""
 command -v valgrind >/dev/null || need_apt="$need_apt valgrind"
 command -v node >/dev/null || need_apt="$need_apt nodejs"
 command -v gcc >/dev/null || need_apt="$need_apt gcc"
+command -v go >/dev/null || need_apt="$need_apt golang-go"
 command -v python3 >/dev/null || need_apt="$need_apt python3"
 command -v pkg-config >/dev/null || need_apt="$need_apt pkg-config"
 command -v openssl >/dev/null || need_apt="$need_apt openssl"
@@ -106,14 +107,23 @@ cargo test --workspace --locked
 step "cargo test --workspace with the aws-lc backend"
 cargo test --workspace --features vouch/aws-lc --locked
 
-# --- 5. The C library ---------------------------------------------------------------------------
+# --- 5. The parity corpus: one set of requests every surface must answer identically ------------
+step "parity corpus (real cosign and gpg signatures) and the CLI's answers"
+PARITY="$CACHE/parity"
+rm -rf "$PARITY"
+cargo run -q -p vouch-conformance --bin parity-corpus --locked -- "$PARITY"
+cargo build -p vouch-ffi -p vouch-cli --release --locked
+LIB="$CARGO_TARGET_DIR/release"
+"$LIB/vouch" eval --request "$PARITY/requests.jsonl" > "$PARITY/cli.jsonl"
+cmp "$PARITY/cli.jsonl" "$PARITY/expected.jsonl" || fail "the CLI's decisions differ from the core's"
+echo "CLI: $(wc -l < "$PARITY/cli.jsonl") decisions byte-identical to the core's"
+
+# --- 6. The C library ---------------------------------------------------------------------------
 step "C header is up to date"
 cbindgen --config ffi/cbindgen.toml --crate vouch-ffi --output "$CACHE/vouch.h.new" --quiet
 diff -u ffi/include/vouch.h "$CACHE/vouch.h.new" || fail "ffi/include/vouch.h is stale: regenerate it with cbindgen $CBINDGEN_VERSION"
 
-step "C tests (-Wall -Wextra -Werror; Valgrind; ASan/UBSan)"
-cargo build -p vouch-ffi -p vouch-cli --release --locked
-LIB="$CARGO_TARGET_DIR/release"
+step "C tests (-Wall -Wextra -Werror; Valgrind; ASan/UBSan; parity corpus)"
 CDIR="$CACHE/ctest"; mkdir -p "$CDIR"
 # Install into a prefix the way a packager would, render vouch.pc, and build through pkg-config,
 # so the pkg-config file is tested too.
@@ -127,14 +137,45 @@ read -r -a PC_CFLAGS <<<"$(pkg-config --cflags vouch)"
 read -r -a PC_LIBS <<<"$(pkg-config --libs --static vouch)"
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L "${PC_CFLAGS[@]}")
 LIBS=("${PC_LIBS[@]}")
-gcc "${CFLAGS[@]}" -O1 ffi/tests/test_reference.c "${LIBS[@]}" -o "$CDIR/test_reference"
-"$CDIR/test_reference"
-valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect -q "$CDIR/test_reference"
-gcc "${CFLAGS[@]}" -g -fsanitize=address,undefined -fno-omit-frame-pointer ffi/tests/test_reference.c \
-  "${LIBS[@]}" -o "$CDIR/test_reference_asan"
-"$CDIR/test_reference_asan"
+for t in test_reference test_evaluate; do
+  args=(); [ "$t" = test_evaluate ] && args=("$PARITY")
+  gcc "${CFLAGS[@]}" -O1 "ffi/tests/$t.c" "${LIBS[@]}" -o "$CDIR/$t"
+  "$CDIR/$t" "${args[@]}"
+  valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect -q "$CDIR/$t" "${args[@]}"
+  gcc "${CFLAGS[@]}" -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+    "ffi/tests/$t.c" "${LIBS[@]}" -o "$CDIR/${t}_asan"
+  "$CDIR/${t}_asan" "${args[@]}"
+done
 
-# --- 6. The wasm module -------------------------------------------------------------------------
+step "Go (cgo) example: the node's policy compiled once, each pull decided (ffi/examples/go)"
+export GOCACHE="$CACHE/go-build" GOFLAGS=-mod=mod GOTOOLCHAIN=local
+(cd ffi/examples/go && test -z "$(gofmt -l .)" && go vet . && go build -o "$CDIR/vouch-pull-check" .) \
+  || fail "the Go example does not build"
+# The example pulls: the image halves of the documented requests made against policy.json.
+python3 - docs/examples/policy > "$CDIR/pulls.jsonl" <<'PY'
+import json, pathlib, sys
+d = pathlib.Path(sys.argv[1])
+policy = (d / "policy.json").read_text()
+for line in (d / "requests.jsonl").read_text().splitlines():
+    request = json.loads(line)
+    if request.get("policy_text") == policy:
+        for half in ("policy_text", "files"):
+            request.pop(half, None)
+        print(json.dumps(request))
+PY
+"$CDIR/vouch-pull-check" --policy docs/examples/policy/policy.json < "$CDIR/pulls.jsonl" > "$CDIR/go.jsonl"
+python3 - docs/examples/policy <<'PY' | "$LIB/vouch" eval > "$CDIR/go-expected.jsonl"
+import json, pathlib, sys
+d = pathlib.Path(sys.argv[1])
+policy = (d / "policy.json").read_text()
+for line in (d / "requests.jsonl").read_text().splitlines():
+    if json.loads(line).get("policy_text") == policy:
+        print(line)
+PY
+cmp "$CDIR/go.jsonl" "$CDIR/go-expected.jsonl" || fail "the Go example's decisions differ from the CLI's"
+echo "Go example: $(wc -l < "$CDIR/go.jsonl") pulls decided, byte-identical to vouch eval"
+
+# --- 7. The wasm module -------------------------------------------------------------------------
 step "wasm module under Node (plain ABI, parity with the CLI)"
 cargo build -p vouch-wasm --target wasm32-unknown-unknown --release --locked
 mkdir -p wasm/dist
@@ -143,7 +184,7 @@ echo "wasm/dist/vouch.wasm: $(stat -c %s wasm/dist/vouch.wasm) bytes"
 VOUCH_WASM=wasm/dist/vouch.wasm VOUCH_BIN="$LIB/vouch" VOUCH_LINES=docs/examples/references.txt \
   node --test wasm/tests/
 
-# --- 7. Fuzz smoke run --------------------------------------------------------------------------
+# --- 8. Fuzz smoke run --------------------------------------------------------------------------
 step "fuzz smoke: reference_parse for ${FUZZ_SECONDS}s"
 CORPUS="$CACHE/fuzz-corpus/reference_parse"
 mkdir -p "$CORPUS"

@@ -1,0 +1,3 @@
+module example.invalid/vouch-pull-check
+
+go 1.19
