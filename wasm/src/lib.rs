@@ -16,6 +16,7 @@ use alloc::alloc::{Layout, alloc, dealloc};
 use core::ptr;
 
 use vouch::Dialect;
+use vouch::json::CompiledPolicy;
 
 /// The random source rpgp's dependencies link against on wasm32-unknown-unknown. vouch only
 /// verifies, which never draws a random number, so this always fails rather than import one.
@@ -29,7 +30,7 @@ getrandom::register_custom_getrandom!(no_randomness);
 /// The ABI's major version: changes when an export changes meaning.
 pub const ABI_VERSION_MAJOR: u32 = 0;
 /// The ABI's minor version: changes when exports are added.
-pub const ABI_VERSION_MINOR: u32 = 1;
+pub const ABI_VERSION_MINOR: u32 = 2;
 
 /// The ABI version as `major << 16 | minor`.
 #[unsafe(no_mangle)]
@@ -76,14 +77,96 @@ pub unsafe extern "C" fn vouch_free(ptr: *mut u8, len: usize) {
 /// `ptr` must point to `len` readable bytes (it may dangle when `len` is 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn vouch_reference_parse(ptr: *const u8, len: usize) -> *mut u8 {
-    let input: &[u8] = if len == 0 || ptr.is_null() {
+    // SAFETY: forwarded from this function's contract.
+    let input = unsafe { input(ptr, len) };
+    let answer = vouch::json::reference_line(input, Dialect::ContainersImage).to_json();
+    result_region(&answer)
+}
+
+/// Decides one whole evaluation request (`docs/interchange.md`) and returns a result region
+/// holding the decision JSON, byte-identical to a line of `vouch eval` (without the newline);
+/// null when out of memory.
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes (it may dangle when `len` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluate_json(ptr: *const u8, len: usize) -> *mut u8 {
+    // SAFETY: forwarded from this function's contract.
+    let input = unsafe { input(ptr, len) };
+    result_region(vouch::json::evaluate_line(input).as_bytes())
+}
+
+/// Compiles the policy half of a request (`{"policy": ..., "files": {...}}`) into an evaluator
+/// handle for [`vouch_evaluator_evaluate`]; null when out of memory. A rejected or unreadable
+/// policy still gives a handle whose every decision is the denial explaining why.
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes (it may dangle when `len` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluator_new(ptr: *const u8, len: usize) -> *mut CompiledPolicy {
+    // SAFETY: forwarded from this function's contract.
+    let input = unsafe { input(ptr, len) };
+    alloc::boxed::Box::into_raw(alloc::boxed::Box::new(CompiledPolicy::compile(input)))
+}
+
+/// The compile report of an evaluator (accepted, errors, files needed and missing) as a result
+/// region.
+///
+/// # Safety
+/// `evaluator` must come from [`vouch_evaluator_new`] and not be freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluator_report(evaluator: *const CompiledPolicy) -> *mut u8 {
+    // SAFETY: a live handle, per the contract.
+    let Some(evaluator) = (unsafe { evaluator.as_ref() }) else {
+        return ptr::null_mut();
+    };
+    result_region(evaluator.report_json().as_bytes())
+}
+
+/// Decides the image half of a request with an evaluator; the decision is byte-identical to
+/// [`vouch_evaluate_json`] on the whole request. Null when out of memory or `evaluator` is null.
+///
+/// # Safety
+/// `evaluator` must come from [`vouch_evaluator_new`] and not be freed; `ptr` must point to
+/// `len` readable bytes (it may dangle when `len` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluator_evaluate(
+    evaluator: *const CompiledPolicy,
+    ptr: *const u8,
+    len: usize,
+) -> *mut u8 {
+    // SAFETY: a live handle, per the contract.
+    let Some(evaluator) = (unsafe { evaluator.as_ref() }) else {
+        return ptr::null_mut();
+    };
+    // SAFETY: forwarded from this function's contract.
+    let input = unsafe { input(ptr, len) };
+    result_region(evaluator.evaluate_line(input).as_bytes())
+}
+
+/// Releases an evaluator; null does nothing.
+///
+/// # Safety
+/// `evaluator` must be null or come from [`vouch_evaluator_new`], not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_evaluator_free(evaluator: *mut CompiledPolicy) {
+    if !evaluator.is_null() {
+        // SAFETY: per the contract, the pointer came from `Box::into_raw` and is freed once.
+        drop(unsafe { alloc::boxed::Box::from_raw(evaluator) });
+    }
+}
+
+/// The request bytes at `ptr`.
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes, unless `len` is 0.
+unsafe fn input<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
+    if len == 0 || ptr.is_null() {
         &[]
     } else {
         // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
         unsafe { core::slice::from_raw_parts(ptr, len) }
-    };
-    let answer = vouch::json::reference_line(input, Dialect::ContainersImage).to_json();
-    result_region(&answer)
+    }
 }
 
 /// Frees a result region. A result region is a little-endian `u32` byte count followed by that
@@ -131,11 +214,15 @@ mod tests {
     use super::*;
 
     fn call(line: &[u8]) -> Vec<u8> {
+        // SAFETY: the entry point's contract is met by `call_with`.
+        call_with(line, |p, n| unsafe { vouch_reference_parse(p, n) })
+    }
+
+    fn call_with(line: &[u8], entry: impl FnOnce(*const u8, usize) -> *mut u8) -> Vec<u8> {
         let buf = vouch_alloc(line.len());
         // SAFETY: `buf` has room for `line.len()` bytes.
         unsafe { ptr::copy_nonoverlapping(line.as_ptr(), buf, line.len()) };
-        // SAFETY: `buf` holds `line.len()` initialised bytes.
-        let result = unsafe { vouch_reference_parse(buf, line.len()) };
+        let result = entry(buf, line.len());
         // SAFETY: `buf` came from `vouch_alloc(line.len())`.
         unsafe { vouch_free(buf, line.len()) };
         assert!(!result.is_null());
@@ -162,6 +249,32 @@ mod tests {
                 vouch::json::reference_line(line, Dialect::ContainersImage).to_json()
             );
         }
-        assert_eq!(vouch_abi_version(), 1);
+        assert_eq!(vouch_abi_version(), 2);
+    }
+
+    #[test]
+    fn evaluation_matches_the_json_contract() {
+        let whole = br#"{"id":"x","policy":{"default":[{"type":"reject"}],"transports":{"docker":{"quay.io":[{"type":"insecureAcceptAnything"}]}}},"transport":"docker","reference":"quay.io/a/b"}"#;
+        // SAFETY: `call_with` passes a live buffer of the given length.
+        let one_shot = call_with(whole, |p, n| unsafe { vouch_evaluate_json(p, n) });
+        assert_eq!(one_shot, vouch::json::evaluate_line(whole).into_bytes());
+        let policy = br#"{"policy":{"default":[{"type":"reject"}],"transports":{"docker":{"quay.io":[{"type":"insecureAcceptAnything"}]}}}}"#;
+        // SAFETY: a live buffer of the given length.
+        let evaluator = unsafe { vouch_evaluator_new(policy.as_ptr(), policy.len()) };
+        let image = br#"{"id":"x","transport":"docker","reference":"quay.io/a/b"}"#;
+        // SAFETY: a live handle and buffer.
+        let decided = call_with(image, |p, n| unsafe { vouch_evaluator_evaluate(evaluator, p, n) });
+        assert_eq!(decided, one_shot);
+        // SAFETY: a live handle; the region is freed by `vouch_result_free`.
+        let report = unsafe { vouch_evaluator_report(evaluator) };
+        assert!(!report.is_null());
+        // SAFETY: a live region, then a live handle, each freed once.
+        unsafe {
+            vouch_result_free(report);
+            vouch_evaluator_free(evaluator);
+            vouch_evaluator_free(ptr::null_mut());
+        }
+        // SAFETY: a null handle is refused before use.
+        assert!(unsafe { vouch_evaluator_evaluate(ptr::null(), image.as_ptr(), 1) }.is_null());
     }
 }
