@@ -12,6 +12,9 @@
 
 extern crate alloc;
 
+#[cfg(feature = "js")]
+pub mod js;
+
 use alloc::alloc::{Layout, alloc, dealloc};
 use core::ptr;
 
@@ -263,7 +266,9 @@ mod tests {
         let evaluator = unsafe { vouch_evaluator_new(policy.as_ptr(), policy.len()) };
         let image = br#"{"id":"x","transport":"docker","reference":"quay.io/a/b"}"#;
         // SAFETY: a live handle and buffer.
-        let decided = call_with(image, |p, n| unsafe { vouch_evaluator_evaluate(evaluator, p, n) });
+        let decided = call_with(image, |p, n| unsafe {
+            vouch_evaluator_evaluate(evaluator, p, n)
+        });
         assert_eq!(decided, one_shot);
         // SAFETY: a live handle; the region is freed by `vouch_result_free`.
         let report = unsafe { vouch_evaluator_report(evaluator) };

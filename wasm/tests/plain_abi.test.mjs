@@ -7,33 +7,52 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
 const wasmPath = process.env.VOUCH_WASM ?? 'wasm/dist/vouch.wasm';
 const module = new WebAssembly.Module(readFileSync(wasmPath));
 const { exports } = new WebAssembly.Instance(module, {});
 
-function parseReference(line) {
-  const input = new TextEncoder().encode(line);
+// Copies `text` into the module, calls `entry(ptr, len)`, reads and frees the result region.
+function call(entry, text) {
+  const input = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   const ptr = exports.vouch_alloc(input.length);
   assert.notEqual(ptr, 0, 'vouch_alloc failed');
   new Uint8Array(exports.memory.buffer, ptr, input.length).set(input);
-  const result = exports.vouch_reference_parse(ptr, input.length);
+  const result = entry(ptr, input.length);
   exports.vouch_free(ptr, input.length);
-  assert.notEqual(result, 0, 'vouch_reference_parse returned null');
+  assert.notEqual(result, 0, 'the entry point returned null');
+  return takeResult(result);
+}
+
+function takeResult(result) {
   const len = new DataView(exports.memory.buffer).getUint32(result, true);
   const bytes = new Uint8Array(exports.memory.buffer, result + 4, len).slice();
   exports.vouch_result_free(result);
   return new TextDecoder().decode(bytes);
 }
 
+const parseReference = (line) => call(exports.vouch_reference_parse, line);
+const evaluateJson = (request) => call(exports.vouch_evaluate_json, request);
+
+function readLines(dir, name) {
+  const lines = readFileSync(join(dir, name), 'utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
 test('the module imports nothing and exports the documented ABI', () => {
   assert.deepEqual(WebAssembly.Module.imports(module), []);
   const names = WebAssembly.Module.exports(module).map((e) => e.name);
-  for (const name of ['memory', 'vouch_abi_version', 'vouch_alloc', 'vouch_free',
-    'vouch_reference_parse', 'vouch_result_free']) {
+  for (const name of ['memory', 'vouch_abi_version', 'vouch_abi_version_major',
+    'vouch_abi_version_minor', 'vouch_alloc', 'vouch_free', 'vouch_reference_parse',
+    'vouch_evaluate_json', 'vouch_evaluator_new', 'vouch_evaluator_report',
+    'vouch_evaluator_evaluate', 'vouch_evaluator_free', 'vouch_result_free']) {
     assert.ok(names.includes(name), `missing export ${name}`);
   }
-  assert.equal(exports.vouch_abi_version(), 1);
+  assert.equal(exports.vouch_abi_version_major.value, 0);
+  assert.equal(exports.vouch_abi_version_minor.value, 2);
+  assert.equal(exports.vouch_abi_version(), (0 << 16) | 2);
 });
 
 test('answers follow the JSON contract', () => {
@@ -65,4 +84,47 @@ test('byte-identical to the CLI on the example lines', { skip: !process.env.VOUC
   const cli = execFileSync(process.env.VOUCH_BIN, ['ref'], { input: text }).toString();
   const viaWasm = lines.map((l) => parseReference(l) + '\n').join('');
   assert.equal(viaWasm, cli);
+});
+
+const parity = process.env.VOUCH_PARITY;
+
+test('the parity corpus: decisions byte-identical to the core\'s', { skip: !parity }, () => {
+  const requests = readLines(parity, 'requests.jsonl');
+  const expected = readLines(parity, 'expected.jsonl');
+  assert.equal(requests.length, expected.length);
+  assert.ok(requests.length >= 500);
+  let differ = 0;
+  requests.forEach((request, i) => {
+    if (evaluateJson(request) !== expected[i]) differ += 1;
+  });
+  assert.equal(differ, 0, `${differ} of ${requests.length} decisions differ`);
+});
+
+test('the parity corpus through the evaluator handle', { skip: !parity }, () => {
+  const policies = readLines(parity, 'policies.jsonl');
+  const images = readLines(parity, 'images.jsonl');
+  const expected = readLines(parity, 'split-expected.jsonl');
+  let differ = 0;
+  policies.forEach((policy, i) => {
+    const bytes = new TextEncoder().encode(policy);
+    const ptr = exports.vouch_alloc(bytes.length);
+    new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
+    const evaluator = exports.vouch_evaluator_new(ptr, bytes.length);
+    exports.vouch_free(ptr, bytes.length);
+    assert.notEqual(evaluator, 0);
+    const report = JSON.parse(takeResult(exports.vouch_evaluator_report(evaluator)));
+    assert.equal(typeof report.accepted, 'boolean');
+    const decision = call((p, n) => exports.vouch_evaluator_evaluate(evaluator, p, n), images[i]);
+    if (decision !== expected[i]) differ += 1;
+    exports.vouch_evaluator_free(evaluator);
+  });
+  assert.equal(differ, 0, `${differ} of ${policies.length} decisions differ`);
+});
+
+test('evaluation frees what it allocates', { skip: !parity }, () => {
+  const requests = readLines(parity, 'requests.jsonl').slice(0, 50);
+  requests.forEach(evaluateJson);
+  const before = exports.memory.buffer.byteLength;
+  for (let round = 0; round < 20; round++) requests.forEach(evaluateJson);
+  assert.equal(exports.memory.buffer.byteLength, before);
 });

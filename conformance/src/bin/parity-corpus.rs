@@ -32,7 +32,11 @@ const POLICY_DOCUMENTS: usize = 60;
 const NOW: &str = "2026-11-22T12:00:00Z";
 
 fn main() {
-    let out = PathBuf::from(std::env::args().nth(1).expect("usage: parity-corpus OUT_DIR"));
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("usage: parity-corpus OUT_DIR"),
+    );
     std::fs::create_dir_all(&out).expect("out dir");
     let oracle = oracle::oracle_534().expect("VOUCH_ORACLE_534 must name the oracle");
     let mut rng = Rng::new(0x7061_7269);
@@ -93,7 +97,8 @@ fn main() {
 
     let mut expected = String::new();
     let mut all = String::new();
-    let (mut policies, mut images, mut split_expected) = (String::new(), String::new(), String::new());
+    let (mut policies, mut images, mut split_expected) =
+        (String::new(), String::new(), String::new());
     let mut types: BTreeMap<String, usize> = BTreeMap::new();
     let mut allowed = 0;
     for (i, line) in lines.iter().enumerate() {
@@ -118,7 +123,10 @@ fn main() {
                     image.insert(key.clone(), value.clone());
                 }
             }
-            let (policy, image) = (Value::Object(policy).to_string(), Value::Object(image).to_string());
+            let (policy, image) = (
+                Value::Object(policy).to_string(),
+                Value::Object(image).to_string(),
+            );
             let compiled = CompiledPolicy::compile(policy.as_bytes());
             assert_eq!(
                 compiled.evaluate_line(image.as_bytes()),
@@ -130,7 +138,13 @@ fn main() {
             writeln!(split_expected, "{decision}").unwrap();
         }
     }
-    for required in ["insecureAcceptAnything", "reject", "signedBaseLayer", "signedBy", "sigstoreSigned"] {
+    for required in [
+        "insecureAcceptAnything",
+        "reject",
+        "signedBaseLayer",
+        "signedBy",
+        "sigstoreSigned",
+    ] {
         assert!(
             types.get(required).copied().unwrap_or(0) >= 10,
             "the corpus must exercise {required}: {types:?}"

@@ -8,6 +8,9 @@
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+#[cfg(feature = "ts")]
+#[allow(unused_imports)] // the ts-rs derive expands to `format!` and `.to_string()`.
+use alloc::{format, string::ToString as _};
 
 use serde::Serialize;
 
@@ -50,6 +53,7 @@ pub struct EvaluateRequest {
 
 /// Where a rejected policy went wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PolicyErrorLocation {
     /// The JSON path of the offending value.
     pub path: String,
@@ -61,6 +65,7 @@ pub struct PolicyErrorLocation {
 
 /// The scope that decided.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScopeAnswer {
     /// The transport (`null` for the global default).
     pub transport: Option<String>,
@@ -70,6 +75,7 @@ pub struct ScopeAnswer {
 
 /// The image as the transport named it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImageAnswer {
     /// The transport.
     pub transport: String,
@@ -81,12 +87,15 @@ pub struct ImageAnswer {
 
 /// One signature's outcome under one requirement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SignatureAnswer {
     /// 0-based position in the request's `signatures`.
     pub index: usize,
     /// `simple` or `sigstore`.
+    #[cfg_attr(feature = "ts", ts(type = "\"simple\" | \"sigstore\""))]
     pub kind: String,
     /// `accepted`, `rejected` or `skipped`.
+    #[cfg_attr(feature = "ts", ts(type = "\"accepted\" | \"rejected\" | \"skipped\""))]
     pub verdict: String,
     /// The stable reason code.
     pub reason: String,
@@ -96,6 +105,7 @@ pub struct SignatureAnswer {
 
 /// One requirement's outcome.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequirementAnswer {
     /// 0-based position in the scope's list.
     pub index: usize,
@@ -103,6 +113,10 @@ pub struct RequirementAnswer {
     #[serde(rename = "type")]
     pub requirement_type: String,
     /// `allowed`, `denied` or `not_evaluated`.
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"allowed\" | \"denied\" | \"not_evaluated\"")
+    )]
     pub verdict: String,
     /// The stable reason code (empty unless denied).
     pub reason: String,
@@ -114,9 +128,11 @@ pub struct RequirementAnswer {
 
 /// The decision, as every surface writes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DecisionAnswer {
     /// The request's `id`, when it had one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub id: Option<String>,
     /// The verdict.
     pub allowed: bool,
@@ -567,6 +583,7 @@ pub fn decision_json(answer: &DecisionAnswer) -> String {
 
 /// What compiling a policy found, as the C library and the wasm package report it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CompileReport {
     /// Whether the policy document was accepted; when false every decision is a denial
     /// carrying the same error.
@@ -632,8 +649,11 @@ impl CompiledPolicy {
         };
         match Policy::parse(&half.policy) {
             Ok(policy) => {
-                let needed: Vec<String> =
-                    policy.files_needed().into_iter().map(String::from).collect();
+                let needed: Vec<String> = policy
+                    .files_needed()
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
                 let files_missing = needed
                     .iter()
                     .filter(|path| !half.files.contains_key(path.as_str()))
@@ -762,7 +782,11 @@ mod tests {
         let report = unreadable.report();
         assert!(!report.accepted);
         assert_eq!(report.error_kind, "invalid_request");
-        assert!(report.error.contains("belongs to a request"), "{}", report.error);
+        assert!(
+            report.error.contains("belongs to a request"),
+            "{}",
+            report.error
+        );
         let answer = unreadable.evaluate_answer(image);
         assert!(!answer.allowed);
         assert_eq!(answer.id.as_deref(), Some("a"));

@@ -7,11 +7,18 @@
 
 mod evaluate;
 mod reference;
+#[cfg(feature = "ts")]
+mod shapes;
+#[cfg(feature = "ts")]
+pub use shapes::{
+    EvaluateRequestShape, ImageHalfShape, PolicyHalfShape, SignatureShape, typescript_declarations,
+};
 
 pub use evaluate::{
     CompileReport, CompiledPolicy, DecisionAnswer, EvaluateRequest, IMAGE_FIELDS, ImageAnswer,
-    MAX_EVALUATE_REQUEST, MAX_SIGNATURES, POLICY_FIELDS, PolicyErrorLocation, RequirementAnswer, ScopeAnswer, SignatureAnswer, decision_json,
-    evaluate_answer, evaluate_line, evaluate_parsed, evaluate_request, evaluate_with,
+    MAX_EVALUATE_REQUEST, MAX_SIGNATURES, POLICY_FIELDS, PolicyErrorLocation, RequirementAnswer,
+    ScopeAnswer, SignatureAnswer, decision_json, evaluate_answer, evaluate_line, evaluate_parsed,
+    evaluate_request, evaluate_with,
 };
 
 pub use reference::{

@@ -2,6 +2,9 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+#[cfg(feature = "ts")]
+#[allow(unused_imports)] // the ts-rs derive expands to `format!` and `.to_string()`.
+use alloc::{format, string::ToString as _};
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +16,7 @@ pub const MAX_REFERENCE_INPUT: usize = 64 * 1024;
 
 /// A request to parse one reference: `{"reference": "busybox", "dialect": "distribution"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ReferenceRequest {
     /// The reference text.
@@ -23,6 +27,10 @@ pub struct ReferenceRequest {
         with = "dialect_name",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(
+        feature = "ts",
+        ts(optional, type = "\"containers-image\" | \"distribution\"")
+    )]
     pub dialect: Option<Dialect>,
 }
 
@@ -31,6 +39,7 @@ pub struct ReferenceRequest {
 /// On success `error_kind` and `error` are empty; on failure `ok` is false and every value
 /// field is `null`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ReferenceAnswer {
     /// The reference text as given.
