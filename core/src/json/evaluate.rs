@@ -621,7 +621,7 @@ pub struct CompiledPolicy {
 
 #[derive(Debug)]
 enum Compiled {
-    Ready(Evaluator),
+    Ready(alloc::boxed::Box<Evaluator>),
     Rejected(PolicyError),
     Unreadable(String),
 }
@@ -662,7 +662,7 @@ impl CompiledPolicy {
                 let evaluator =
                     Evaluator::compile(&policy, &half.files, &CompileOptions::default());
                 Self {
-                    state: Compiled::Ready(evaluator),
+                    state: Compiled::Ready(alloc::boxed::Box::new(evaluator)),
                     report: CompileReport {
                         accepted: true,
                         error_kind: String::new(),
