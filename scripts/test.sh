@@ -103,6 +103,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p vouch-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p vouch-wasm --features js --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p vouch --features ts --all-targets --locked -- -D warnings
+cargo clippy -p vouch-wasm --features ts --bins --locked -- -D warnings
 
 step "the core builds without std (thumbv7em-none-eabihf, no default features)"
 cargo build -p vouch --no-default-features --target thumbv7em-none-eabihf --locked
@@ -195,6 +196,9 @@ echo "Go example: $(wc -l < "$CDIR/go.jsonl") pulls decided, byte-identical to v
 # --- 7. The wasm module -------------------------------------------------------------------------
 step "TypeScript declarations generated from the serde types are current (wasm/types/vouch.d.ts)"
 cargo test -q -p vouch --features ts --lib --locked json::shapes
+cargo run -q -p vouch-wasm --features ts --bin ts-types --locked > "$CACHE/vouch.d.ts.new"
+diff -u wasm/types/vouch.d.ts "$CACHE/vouch.d.ts.new" \
+  || fail "wasm/types/vouch.d.ts is stale: cargo run -q -p vouch-wasm --features ts --bin ts-types > wasm/types/vouch.d.ts"
 
 step "wasm: build the plain module and the npm package (wasm/build.sh)"
 bash wasm/build.sh

@@ -195,18 +195,11 @@ pub unsafe extern "C" fn vouch_evaluator_evaluate(
             return Status::NullParameter;
         };
         // SAFETY: forwarded from this function's contract.
-        let Some(request) = (unsafe { input(request, request_len) }) else {
-            return Status::NullParameter;
-        };
-        if out_len.is_null() {
-            return Status::NullParameter;
+        unsafe {
+            decide(request, request_len, out, out_capacity, out_len, |r| {
+                evaluator.compiled.evaluate_line(r)
+            })
         }
-        if request.len() > vouch_core::json::MAX_EVALUATE_REQUEST {
-            return Status::InputTooLarge;
-        }
-        let decision = evaluator.compiled.evaluate_line(request);
-        // SAFETY: forwarded from this function's contract.
-        unsafe { write_output(decision.as_bytes(), out, out_capacity, out_len) }
     })
 }
 
@@ -251,19 +244,45 @@ pub unsafe extern "C" fn vouch_evaluate_json(
 ) -> Status {
     guard(|| {
         // SAFETY: forwarded from this function's contract.
-        let Some(request) = (unsafe { input(request, request_len) }) else {
-            return Status::NullParameter;
-        };
-        if out_len.is_null() {
-            return Status::NullParameter;
+        unsafe {
+            decide(
+                request,
+                request_len,
+                out,
+                out_capacity,
+                out_len,
+                vouch_core::json::evaluate_line,
+            )
         }
-        if request.len() > vouch_core::json::MAX_EVALUATE_REQUEST {
-            return Status::InputTooLarge;
-        }
-        let decision = vouch_core::json::evaluate_line(request);
-        // SAFETY: forwarded from this function's contract.
-        unsafe { write_output(decision.as_bytes(), out, out_capacity, out_len) }
     })
+}
+
+/// Reads a request under the input conventions (NULL checks, the size bound), decides it with
+/// `decision` and writes the answer under the buffer convention. The output pointers are
+/// checked before anything is decided.
+///
+/// # Safety
+/// As [`input`] for `request`, and as [`write_output`] for the output.
+unsafe fn decide(
+    request: *const u8,
+    request_len: usize,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+    decision: impl FnOnce(&[u8]) -> String,
+) -> Status {
+    // SAFETY: forwarded from this function's contract.
+    let Some(request) = (unsafe { input(request, request_len) }) else {
+        return Status::NullParameter;
+    };
+    if out_len.is_null() || (out.is_null() && out_capacity > 0) {
+        return Status::NullParameter;
+    }
+    if request.len() > vouch_core::json::MAX_EVALUATE_REQUEST {
+        return Status::InputTooLarge;
+    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { write_output(decision(request).as_bytes(), out, out_capacity, out_len) }
 }
 
 /// Runs `f`, turning a panic into [`Status::Panic`].

@@ -8,17 +8,7 @@
 
 #include "vouch.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (cond) {                                                                \
-      passed++;                                                                \
-    } else {                                                                   \
-      failed++;                                                                \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                          \
-  } while (0)
+#include "check.h"
 
 /* Parses `line`, growing the buffer as the API asks; returns a malloc'd NUL-terminated answer. */
 static char *parse(const char *line, uint32_t dialect) {

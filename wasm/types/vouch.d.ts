@@ -1,6 +1,6 @@
 // The JSON contract of vouch (docs/interchange.md) as TypeScript types.
 // Generated from the Rust serde types by ts-rs; do not edit. Regenerate with
-// VOUCH_UPDATE_TYPES=1 cargo test -p vouch --features ts --lib typescript
+// cargo run -q -p vouch-wasm --features ts --bin ts-types > wasm/types/vouch.d.ts
 
 export type EvaluateRequest = { 
 /**

@@ -122,7 +122,7 @@ pub fn typescript_declarations() -> String {
     let mut out = String::from(
         "// The JSON contract of vouch (docs/interchange.md) as TypeScript types.\n\
          // Generated from the Rust serde types by ts-rs; do not edit. Regenerate with\n\
-         // VOUCH_UPDATE_TYPES=1 cargo test -p vouch --features ts --lib typescript\n",
+         // cargo run -q -p vouch-wasm --features ts --bin ts-types > wasm/types/vouch.d.ts\n",
     );
     for decl in [
         EvaluateRequestShape::decl(&cfg),
@@ -149,8 +149,6 @@ pub fn typescript_declarations() -> String {
 
 #[cfg(test)]
 mod tests {
-    extern crate std;
-
     use super::*;
     use crate::json::{IMAGE_FIELDS, POLICY_FIELDS};
 
@@ -201,24 +199,5 @@ mod tests {
         let mut want: Vec<String> = IMAGE_FIELDS.iter().map(|f| String::from(*f)).collect();
         want.sort();
         assert_eq!(image, want);
-    }
-
-    /// The committed declarations are what the types declare now; with
-    /// `VOUCH_UPDATE_TYPES=1` the file is rewritten instead.
-    #[test]
-    #[allow(clippy::disallowed_methods)]
-    fn typescript_declarations_are_current() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../wasm/types/vouch.d.ts");
-        let now = typescript_declarations();
-        if std::env::var_os("VOUCH_UPDATE_TYPES").is_some() {
-            std::fs::write(path, &now).expect("write the declarations");
-            return;
-        }
-        let committed = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            committed == now,
-            "wasm/types/vouch.d.ts is stale: regenerate it with \
-             VOUCH_UPDATE_TYPES=1 cargo test -p vouch --features ts --lib typescript"
-        );
     }
 }
