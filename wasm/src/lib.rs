@@ -21,15 +21,6 @@ use core::ptr;
 use vouch::Dialect;
 use vouch::json::CompiledPolicy;
 
-/// The random source rpgp's dependencies link against on wasm32-unknown-unknown. vouch only
-/// verifies, which never draws a random number, so this always fails rather than import one.
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-fn no_randomness(_: &mut [u8]) -> Result<(), getrandom::Error> {
-    Err(getrandom::Error::UNSUPPORTED)
-}
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-getrandom::register_custom_getrandom!(no_randomness);
-
 /// The ABI's major version: changes when an export changes meaning.
 pub const ABI_VERSION_MAJOR: u32 = 0;
 /// The ABI's minor version: changes when exports are added.

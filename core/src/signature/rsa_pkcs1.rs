@@ -26,6 +26,8 @@ pub(crate) const MAX_BITS: usize = 8192;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(not(feature = "openpgp"), allow(dead_code))]
 pub(crate) enum Hash {
+    Sha1,
+    Ripemd160,
     Sha224,
     Sha256,
     Sha384,
@@ -36,6 +38,20 @@ impl Hash {
     /// DER `DigestInfo` up to the digest (RFC 8017 §9.2, note 1), and the digest's length.
     fn prefix(self) -> (&'static [u8], usize) {
         match self {
+            Self::Sha1 => (
+                &[
+                    0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00,
+                    0x04, 0x14,
+                ],
+                20,
+            ),
+            Self::Ripemd160 => (
+                &[
+                    0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x24, 0x03, 0x02, 0x01, 0x05, 0x00,
+                    0x04, 0x14,
+                ],
+                20,
+            ),
             Self::Sha224 => (
                 &[
                     0x30, 0x2d, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,

@@ -1,0 +1,258 @@
+//! Version 4 public-key packets (RFC 4880 §5.5.2): fingerprints, key IDs, and the public
+//! keys vouch verifies with: RSA, ECDSA on P-256 and P-384, and EdDSA on Ed25519. Other
+//! algorithms are read for their fingerprint only, and nothing they sign is accepted.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use sha1::Digest as _;
+
+use super::PgpError;
+use super::packet::Reader;
+use super::sig::{Sig, hash_name};
+use crate::signature::rsa_pkcs1::{self, RsaVerifier};
+
+/// A public key or subkey packet, read.
+#[derive(Clone, Debug)]
+pub(super) struct KeyPacket {
+    /// The packet body, as it is hashed for fingerprints and key signatures.
+    pub(super) body: Vec<u8>,
+    pub(super) created: u32,
+    pub(super) algorithm: u8,
+    pub(super) fingerprint: [u8; 20],
+    pub(super) material: Material,
+}
+
+/// What a key verifies with.
+#[derive(Clone, Debug)]
+pub(super) enum Material {
+    Rsa(RsaVerifier),
+    P256(p256::ecdsa::VerifyingKey),
+    P384(p384::ecdsa::VerifyingKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
+    /// An algorithm or parameters vouch does not verify with (the text says which).
+    Unsupported(String),
+}
+
+/// Curve OIDs (the DER content bytes) of RFC 6637 and RFC 4880bis.
+const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+const ED25519: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x0f, 0x01];
+
+/// An algorithm's name, for reasons.
+fn algorithm_name(algorithm: u8) -> String {
+    match algorithm {
+        1..=3 => "RSA".into(),
+        16 | 20 => "Elgamal".into(),
+        17 => "DSA".into(),
+        18 => "ECDH".into(),
+        19 => "ECDSA".into(),
+        22 => "EdDSA".into(),
+        other => format!("public-key algorithm {other}"),
+    }
+}
+
+impl KeyPacket {
+    /// Reads a public key or subkey packet. Only version 4 keys are read, as gpg 2.2 reads
+    /// only those (it skips version 3 keys, and knows no later version).
+    pub(super) fn parse(body: &[u8]) -> Result<Self, PgpError> {
+        let mut r = Reader::new(body);
+        let version = r.u8("the key version")?;
+        if version != 4 {
+            return Err(PgpError::Malformed(format!(
+                "a version {version} key (gpg reads version 4 keys)"
+            )));
+        }
+        if body.len() > usize::from(u16::MAX) {
+            return Err(PgpError::Malformed(String::from("a key packet over 64 KiB")));
+        }
+        let created = r.u32("the key's creation time")?;
+        let algorithm = r.u8("the key's algorithm")?;
+        let material = match algorithm {
+            1 | 3 => {
+                let n = r.mpi("the RSA modulus")?;
+                let e = r.mpi("the RSA exponent")?;
+                match RsaVerifier::new(n, e) {
+                    Some(rsa) => Material::Rsa(rsa),
+                    None => Material::Unsupported(format!(
+                        "an RSA key of {} bits, or with an unusual exponent (vouch verifies {}–{} bits)",
+                        n.len() * 8,
+                        rsa_pkcs1::MIN_BITS,
+                        rsa_pkcs1::MAX_BITS
+                    )),
+                }
+            }
+            19 | 22 => {
+                let oid_len = usize::from(r.u8("the curve OID length")?);
+                let oid = r.bytes(oid_len, "the curve OID")?;
+                let point = r.mpi("the public point")?;
+                curve_key(algorithm, oid, point)
+            }
+            other => Material::Unsupported(format!(
+                "{} keys are not supported by vouch",
+                algorithm_name(other)
+            )),
+        };
+        let mut sha1 = sha1::Sha1::new();
+        sha1.update(super::sig::key_header(body));
+        sha1.update(body);
+        Ok(Self {
+            body: body.to_vec(),
+            created,
+            algorithm,
+            fingerprint: sha1.finalize().into(),
+            material,
+        })
+    }
+
+    /// The 64-bit key ID: the fingerprint's last 8 bytes.
+    pub(super) fn key_id(&self) -> [u8; 8] {
+        super::packet::be(&self.fingerprint[12..])
+    }
+
+    /// Whether `sig` names this key as its issuer, or names no issuer at all.
+    pub(super) fn may_have_issued(&self, sig: &Sig) -> bool {
+        (sig.issuer_ids.is_empty() && sig.issuer_fingerprints.is_empty())
+            || sig.issuer_ids.contains(&self.key_id())
+            || sig.issuer_fingerprints.contains(&self.fingerprint)
+    }
+
+    /// Verifies `sig` over `digest` (computed by the caller from the signature's hash
+    /// algorithm). `Err` says why not.
+    pub(super) fn verify(&self, sig: &Sig, digest: &[u8]) -> Result<(), String> {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
+        let family = |a: u8| if a == 3 { 1 } else { a };
+        if family(sig.key_algorithm) != family(self.algorithm) {
+            return Err(format!(
+                "made with {}, but the key is {}",
+                algorithm_name(sig.key_algorithm),
+                algorithm_name(self.algorithm)
+            ));
+        }
+        let weak = || {
+            format!(
+                "{} is too weak a hash for this key",
+                hash_name(sig.hash)
+            )
+        };
+        let ok = match &self.material {
+            Material::Unsupported(what) => return Err(what.clone()),
+            Material::Rsa(rsa) => {
+                let hash = match sig.hash {
+                    2 => rsa_pkcs1::Hash::Sha1,
+                    3 => rsa_pkcs1::Hash::Ripemd160,
+                    8 => rsa_pkcs1::Hash::Sha256,
+                    9 => rsa_pkcs1::Hash::Sha384,
+                    10 => rsa_pkcs1::Hash::Sha512,
+                    11 => rsa_pkcs1::Hash::Sha224,
+                    _ => return Err(format!("RSA with {}", hash_name(sig.hash))),
+                };
+                match sig.mpis.as_slice() {
+                    // An MPI has no leading zeros: the value is padded back to the modulus
+                    // length, and a longer one is refused.
+                    [value] if value.len() <= rsa.size() => {
+                        let mut padded = alloc::vec![0u8; rsa.size() - value.len()];
+                        padded.extend_from_slice(value);
+                        rsa.verify(hash, digest, &padded)
+                    }
+                    _ => false,
+                }
+            }
+            Material::P256(key) => {
+                if digest.len() < 32 {
+                    return Err(weak());
+                }
+                scalars::<32>(&sig.mpis)
+                    .and_then(|(r, s)| p256::ecdsa::Signature::from_scalars(r, s).ok())
+                    .is_some_and(|signature| key.verify_prehash(digest, &signature).is_ok())
+            }
+            Material::P384(key) => {
+                if digest.len() < 48 {
+                    return Err(weak());
+                }
+                scalars::<48>(&sig.mpis)
+                    .and_then(|(r, s)| p384::ecdsa::Signature::from_scalars(r, s).ok())
+                    .is_some_and(|signature| key.verify_prehash(digest, &signature).is_ok())
+            }
+            Material::Ed25519(key) => {
+                use ed25519_dalek::Verifier as _;
+                if digest.len() < 32 {
+                    return Err(weak());
+                }
+                scalars::<32>(&sig.mpis).is_some_and(|(r, s)| {
+                    let mut bytes = [0u8; 64];
+                    bytes[..32].copy_from_slice(&r);
+                    bytes[32..].copy_from_slice(&s);
+                    key.verify(digest, &ed25519_dalek::Signature::from_bytes(&bytes))
+                        .is_ok()
+                })
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(String::from("the signature value does not match"))
+        }
+    }
+}
+
+/// Two MPIs as big-endian numbers of `N` bytes; `None` when there are not two, or one is
+/// longer.
+fn scalars<const N: usize>(mpis: &[Vec<u8>]) -> Option<([u8; N], [u8; N])> {
+    let [r, s] = mpis else { return None };
+    let pad = |v: &[u8]| -> Option<[u8; N]> {
+        let mut out = [0u8; N];
+        out.get_mut(N.checked_sub(v.len())?..)?.copy_from_slice(v);
+        Some(out)
+    };
+    Some((pad(r)?, pad(s)?))
+}
+
+/// An ECDSA or EdDSA key from its curve and point.
+fn curve_key(algorithm: u8, oid: &[u8], point: &[u8]) -> Material {
+    let off_curve = || Material::Unsupported(String::from("the key's point is not on its curve"));
+    match (algorithm, oid) {
+        (19, P256) => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+            .map_or_else(|_| off_curve(), Material::P256),
+        (19, P384) => p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+            .map_or_else(|_| off_curve(), Material::P384),
+        // A native point: the prefix 0x40, then the 32-byte encoding.
+        (22, ED25519) => match point {
+            [0x40, rest @ ..] => <[u8; 32]>::try_from(rest)
+                .ok()
+                .and_then(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).ok())
+                .map_or_else(off_curve, Material::Ed25519),
+            _ => off_curve(),
+        },
+        _ => Material::Unsupported(format!(
+            "{} on a curve vouch does not support (OID bytes {})",
+            algorithm_name(algorithm),
+            oid.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_are_padded_and_bounded() {
+        let two = [alloc::vec![1u8], alloc::vec![2u8, 3]];
+        let (r, s) = scalars::<4>(&two).unwrap();
+        assert_eq!((r, s), ([0, 0, 0, 1], [0, 0, 2, 3]));
+        assert!(scalars::<1>(&two).is_none());
+        assert!(scalars::<4>(&two[..1]).is_none());
+    }
+
+    #[test]
+    fn only_version_4_keys_are_read() {
+        assert!(KeyPacket::parse(&[3, 0, 0, 0, 0, 1]).is_err());
+        assert!(KeyPacket::parse(&[5, 0, 0, 0, 0, 1]).is_err());
+        // A version 4 Elgamal key is read for its fingerprint, and verifies nothing.
+        let key = KeyPacket::parse(&[4, 0, 0, 0, 1, 16, 0, 1, 1]).unwrap();
+        assert!(matches!(key.material, Material::Unsupported(_)));
+        assert_eq!(key.created, 1);
+    }
+}
