@@ -54,14 +54,17 @@ pub(super) fn dearmor(armour: &[u8]) -> Result<Block, PgpError> {
         .strip_prefix(b"-----BEGIN PGP ")
         .and_then(|rest| rest.strip_suffix(b"-----"))
         .ok_or_else(|| armor_error("no BEGIN PGP line"))?;
-    let kind = String::from_utf8(kind.to_vec()).map_err(|_| armor_error("a BEGIN line that is not text"))?;
+    let kind = String::from_utf8(kind.to_vec())
+        .map_err(|_| armor_error("a BEGIN line that is not text"))?;
     let mut headers = Vec::new();
     loop {
-        let line = trim_line(next_line().ok_or_else(|| armor_error("the block ends in its headers"))?);
+        let line =
+            trim_line(next_line().ok_or_else(|| armor_error("the block ends in its headers"))?);
         if line.is_empty() {
             break;
         }
-        let text = core::str::from_utf8(line).map_err(|_| armor_error("a header line that is not text"))?;
+        let text = core::str::from_utf8(line)
+            .map_err(|_| armor_error("a header line that is not text"))?;
         let (key, value) = text
             .split_once(": ")
             .or_else(|| text.split_once(':'))
@@ -84,7 +87,9 @@ pub(super) fn dearmor(armour: &[u8]) -> Result<Block, PgpError> {
             .iter()
             .find(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
         {
-            return Err(armor_error(&format!("a byte {bad:#04x} that is not base64")));
+            return Err(armor_error(&format!(
+                "a byte {bad:#04x} that is not base64"
+            )));
         }
         // The characters were checked above: they are ASCII.
         base64.extend(line.iter().map(|&b| char::from(b)));
@@ -158,7 +163,10 @@ pub(super) fn cleartext(message: &[u8]) -> Result<Cleartext, PgpError> {
         if rest.is_empty() {
             return None;
         }
-        let end = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |i| i + 1);
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |i| i + 1);
         let start = at;
         at += end;
         Some((start, &rest[..end]))
@@ -168,11 +176,16 @@ pub(super) fn cleartext(message: &[u8]) -> Result<Cleartext, PgpError> {
     }
     let mut hashes = Vec::new();
     loop {
-        let line = trim_line(take_line().ok_or_else(|| armor_error("the message ends in its headers"))?.1);
+        let line = trim_line(
+            take_line()
+                .ok_or_else(|| armor_error("the message ends in its headers"))?
+                .1,
+        );
         if line.is_empty() {
             break;
         }
-        let text = core::str::from_utf8(line).map_err(|_| armor_error("a header line that is not text"))?;
+        let text = core::str::from_utf8(line)
+            .map_err(|_| armor_error("a header line that is not text"))?;
         let Some(names) = text.strip_prefix("Hash: ") else {
             return Err(armor_error("a cleartext header other than Hash"));
         };
@@ -221,7 +234,9 @@ pub(super) fn cleartext(message: &[u8]) -> Result<Cleartext, PgpError> {
     }
     let block = dearmor(&message[signature_at..])?;
     if block.kind != "SIGNATURE" {
-        return Err(armor_error("the signed text is not followed by a signature block"));
+        return Err(armor_error(
+            "the signed text is not followed by a signature block",
+        ));
     }
     Ok(Cleartext {
         text,
@@ -245,7 +260,10 @@ mod tests {
         assert_eq!(crc24(b"123456789"), 0x0021_cf02);
         // "YQ==" is "a"; its CRC-24 is 0xf25713, "8lcT" in base64.
         let block = dearmor(armour("MESSAGE", "\nYQ==\n=8lcT").as_bytes()).unwrap();
-        assert_eq!((block.kind.as_str(), block.data.as_slice()), ("MESSAGE", &b"a"[..]));
+        assert_eq!(
+            (block.kind.as_str(), block.data.as_slice()),
+            ("MESSAGE", &b"a"[..])
+        );
         assert!(dearmor(armour("MESSAGE", "\nYQ==\n=8lcU").as_bytes()).is_err());
         assert!(dearmor(armour("MESSAGE", "\nYQ==\n=8lc").as_bytes()).is_err());
         let without = armour("MESSAGE", "Comment: =x\n\nYQ==");

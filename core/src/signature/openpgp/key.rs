@@ -65,7 +65,9 @@ impl KeyPacket {
             )));
         }
         if body.len() > usize::from(u16::MAX) {
-            return Err(PgpError::Malformed(String::from("a key packet over 64 KiB")));
+            return Err(PgpError::Malformed(String::from(
+                "a key packet over 64 KiB",
+            )));
         }
         let created = r.u32("the key's creation time")?;
         let algorithm = r.u8("the key's algorithm")?;
@@ -130,12 +132,7 @@ impl KeyPacket {
                 algorithm_name(self.algorithm)
             ));
         }
-        let weak = || {
-            format!(
-                "{} is too weak a hash for this key",
-                hash_name(sig.hash)
-            )
-        };
+        let weak = || format!("{} is too weak a hash for this key", hash_name(sig.hash));
         let ok = match &self.material {
             Material::Unsupported(what) => return Err(what.clone()),
             Material::Rsa(rsa) => {

@@ -71,7 +71,9 @@ impl<'a> Packets<'a> {
     fn read(&mut self) -> Result<Packet<'a>, PgpError> {
         let ctb = self.take(1)?[0];
         if ctb & 0x80 == 0 {
-            return Err(invalid(&format!("a packet header byte {ctb:#04x} without its high bit")));
+            return Err(invalid(&format!(
+                "a packet header byte {ctb:#04x} without its high bit"
+            )));
         }
         if ctb & 0x40 == 0 {
             // Old format: the tag in bits 5–2, the length's size in bits 1–0.
@@ -285,7 +287,10 @@ mod tests {
             all(&[0x8a, 0, 0, 0, 1, 7]),
             Ok(alloc::vec![(2, alloc::vec![7])])
         );
-        assert_eq!(all(&[0xa3, 1, 2, 3]), Ok(alloc::vec![(8, alloc::vec![1, 2, 3])]));
+        assert_eq!(
+            all(&[0xa3, 1, 2, 3]),
+            Ok(alloc::vec![(8, alloc::vec![1, 2, 3])])
+        );
         // New format: one, two and five bytes.
         assert_eq!(all(&[0xc2, 1, 7]), Ok(alloc::vec![(2, alloc::vec![7])]));
         let mut two = alloc::vec![0xc2, 192, 8];
@@ -333,7 +338,10 @@ mod tests {
         let packed = miniz_oxide::deflate::compress_to_vec(b"hello hello hello", 6);
         let mut body = alloc::vec![1u8];
         body.extend_from_slice(&packed);
-        assert_eq!(decompress(&body, 100).as_deref(), Ok(&b"hello hello hello"[..]));
+        assert_eq!(
+            decompress(&body, 100).as_deref(),
+            Ok(&b"hello hello hello"[..])
+        );
         assert!(decompress(&body, 5).is_err());
         let truncated = &body[..body.len() - 3];
         let Err(PgpError::Malformed(why)) = decompress(truncated, 100) else {

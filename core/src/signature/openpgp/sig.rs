@@ -76,7 +76,9 @@ impl Sig {
         match version {
             2 | 3 => {
                 if r.u8("the signature's hashed length")? != 5 {
-                    return Err(invalid("a version 3 signature whose hashed length is not 5"));
+                    return Err(invalid(
+                        "a version 3 signature whose hashed length is not 5",
+                    ));
                 }
                 let hashed = r.bytes(5, "the signature's hashed fields")?;
                 sig.kind = hashed[0];
@@ -131,7 +133,9 @@ impl Sig {
             let len = match first {
                 0..=191 => usize::from(first),
                 192..=254 => {
-                    ((usize::from(first) - 192) << 8) + usize::from(r.u8("a subpacket length")?) + 192
+                    ((usize::from(first) - 192) << 8)
+                        + usize::from(r.u8("a subpacket length")?)
+                        + 192
                 }
                 255 => r.u32("a subpacket length")? as usize,
             };
@@ -162,7 +166,8 @@ impl Sig {
                     if let [4, fingerprint @ ..] = data
                         && fingerprint.len() == 20
                     {
-                        self.issuer_fingerprints.push(super::packet::be(fingerprint));
+                        self.issuer_fingerprints
+                            .push(super::packet::be(fingerprint));
                     }
                 }
                 2 if hashed => self.created = Some(time()?),
@@ -329,12 +334,18 @@ mod tests {
         body.extend_from_slice(&unhashed);
         body.extend_from_slice(&[0xab, 0xcd, 0, 9, 1, 0xff]);
         let sig = Sig::parse(&body).unwrap();
-        assert_eq!((sig.version, sig.kind, sig.key_algorithm, sig.hash), (4, 0, 1, 8));
+        assert_eq!(
+            (sig.version, sig.kind, sig.key_algorithm, sig.hash),
+            (4, 0, 1, 8)
+        );
         assert_eq!(sig.created, Some(256));
         assert_eq!(sig.issuer_ids, alloc::vec![[1, 2, 3, 4, 5, 6, 7, 8]]);
         assert_eq!(sig.issuer_fingerprints, alloc::vec![[0xaa; 20]]);
         assert_eq!(sig.mpis, alloc::vec![alloc::vec![1, 0xff]]);
-        assert_eq!(&sig.hashed_tail[..6 + hashed.len()], &body[..6 + hashed.len()]);
+        assert_eq!(
+            &sig.hashed_tail[..6 + hashed.len()],
+            &body[..6 + hashed.len()]
+        );
         // A critical subpacket of an unknown type makes it unusable.
         let mut critical = body.clone();
         critical[7] = 0x80 | 100;
