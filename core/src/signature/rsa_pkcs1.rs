@@ -4,7 +4,8 @@
 //! 4,096-bit key that is about 430 µs, which alone would cost most of the margin vouch must
 //! keep over gpgme for `signedBy`. Verification needs nothing secret, so it needs no constant
 //! time, and the public operation with a small exponent is short and well understood:
-//! Montgomery multiplication on 64-bit limbs (CIOS), square-and-multiply over `e`.
+//! Montgomery multiplication (CIOS) on 64-bit limbs, or 32-bit limbs on 32-bit targets such as
+//! wasm32, square-and-multiply over `e`.
 //!
 //! The check is "encode and compare" (RFC 8017 §8.2.2): the expected encoded message
 //! `00 01 FF…FF 00 || DigestInfo || H` is built from the digest and compared with
@@ -84,17 +85,35 @@ impl Hash {
     }
 }
 
+/// The limbs the arithmetic works on: 64-bit with 128-bit products where the machine multiplies
+/// that wide, 32-bit with 64-bit products on 32-bit targets (wasm32 has no wider product, so
+/// 128-bit products would each be a library call). `--cfg vouch_limb32` selects the 32-bit
+/// limbs on a 64-bit machine, which is how scripts/test.sh tests them natively.
+#[cfg(all(target_pointer_width = "64", not(vouch_limb32)))]
+mod width {
+    pub(super) type Limb = u64;
+    pub(super) type Wide = u128;
+}
+#[cfg(not(all(target_pointer_width = "64", not(vouch_limb32))))]
+mod width {
+    pub(super) type Limb = u32;
+    pub(super) type Wide = u64;
+}
+use width::{Limb, Wide};
+const LIMB_BYTES: usize = core::mem::size_of::<Limb>();
+const LIMB_BITS: u32 = Limb::BITS;
+
 /// An RSA public key prepared for verification: the modulus as little-endian limbs, with the
 /// Montgomery constants computed once.
 #[derive(Clone, Debug)]
 pub(crate) struct RsaVerifier {
-    n: Vec<u64>,
+    n: Vec<Limb>,
     /// The modulus length in bytes (the length of a signature).
     size: usize,
-    /// `-n⁻¹ mod 2⁶⁴`.
-    n0inv: u64,
-    /// `R² mod n`, `R = 2^(64·limbs)`.
-    r2: Vec<u64>,
+    /// `-n⁻¹ mod 2^LIMB_BITS`.
+    n0inv: Limb,
+    /// `R² mod n`, `R = 2^(LIMB_BITS·limbs)`.
+    r2: Vec<Limb>,
     e: u64,
 }
 
@@ -117,32 +136,55 @@ impl RsaVerifier {
         if !(3..=(1 << 33)).contains(&e) || e & 1 == 0 {
             return None;
         }
-        let limbs = to_limbs(n, n.len().div_ceil(8));
+        let limbs = to_limbs(n, n.len().div_ceil(LIMB_BYTES));
         let n0inv = {
             // Newton's iteration doubles the correct low bits each step (odd n: 3 bits to start).
             let n0 = limbs[0];
             let mut x = n0;
             for _ in 0..6 {
-                x = x.wrapping_mul(2u64.wrapping_sub(n0.wrapping_mul(x)));
+                x = x.wrapping_mul((2 as Limb).wrapping_sub(n0.wrapping_mul(x)));
             }
             x.wrapping_neg()
         };
-        // R² mod n by doubling 1 modulo n, 2·64·limbs times (once per key).
-        let mut r2 = vec![0u64; limbs.len()];
-        r2[0] = 1;
-        for _ in 0..2 * 64 * limbs.len() {
-            let carry = shift_left_one(&mut r2);
-            if carry || !less_than(&r2, &limbs) {
-                subtract(&mut r2, &limbs);
-            }
-        }
-        Some(Self {
+        let mut verifier = Self {
             size: n.len(),
             n: limbs,
             n0inv,
-            r2,
+            r2: Vec::new(),
             e,
-        })
+        };
+        verifier.r2 = verifier.r_squared(bits);
+        Some(verifier)
+    }
+
+    /// `R² mod n` for a modulus of `bits` bits, once per key. `R = 2^total`; with
+    /// `total = rest·2^s`, doublings modulo `n` take `2^(bits-1)` (below `n`) to `R·2^rest`,
+    /// the Montgomery form of `2^rest`, and `s` Montgomery squarings then give the form of
+    /// `2^total = R`, which is `R²`. A squaring costs about `2k` doublings (`k` limbs), so
+    /// `s` is chosen to make `rest + 2k·s` smallest: for RSA-2048, 4 or 5 squarings and
+    /// 64 to 128 doublings, where doubling `1` all the way up takes 4,096 doublings.
+    fn r_squared(&self, bits: usize) -> Vec<Limb> {
+        let k = self.n.len();
+        let total = LIMB_BITS as usize * k;
+        let mut x: Vec<Limb> = vec![0; k];
+        x[(bits - 1) / LIMB_BITS as usize] = 1 << ((bits - 1) % LIMB_BITS as usize);
+        let squarings = (0..=total.trailing_zeros())
+            .min_by_key(|&s| (total >> s) + 2 * k * s as usize)
+            .unwrap_or(0);
+        let rest = total >> squarings;
+        for _ in 0..total - (bits - 1) + rest {
+            let carry = shift_left_one(&mut x);
+            if carry || !less_than(&x, &self.n) {
+                subtract(&mut x, &self.n);
+            }
+        }
+        let mut scratch: Vec<Limb> = vec![0; k + 2];
+        let mut tmp: Vec<Limb> = vec![0; k];
+        for _ in 0..squarings {
+            self.mont_mul(&x, &x, &mut tmp, &mut scratch);
+            core::mem::swap(&mut x, &mut tmp);
+        }
+        x
     }
 
     /// Whether `signature` is a PKCS #1 v1.5 signature of `digest` under `hash`. The signature
@@ -183,11 +225,11 @@ impl RsaVerifier {
         if s.len() != k || !less_than(&s, &self.n) {
             return None;
         }
-        let mut scratch = vec![0u64; k + 2];
-        let mut base = vec![0u64; k];
+        let mut scratch: Vec<Limb> = vec![0; k + 2];
+        let mut base: Vec<Limb> = vec![0; k];
         self.mont_mul(&s, &self.r2, &mut base, &mut scratch);
         let mut acc = base.clone();
-        let mut tmp = vec![0u64; k];
+        let mut tmp: Vec<Limb> = vec![0; k];
         let top = 63 - self.e.leading_zeros();
         for bit in (0..top).rev() {
             self.mont_mul(&acc, &acc, &mut tmp, &mut scratch);
@@ -197,42 +239,43 @@ impl RsaVerifier {
                 core::mem::swap(&mut acc, &mut tmp);
             }
         }
-        let mut one = vec![0u64; k];
+        let mut one: Vec<Limb> = vec![0; k];
         one[0] = 1;
         self.mont_mul(&acc, &one, &mut tmp, &mut scratch);
         let mut out = Vec::with_capacity(self.size);
         let bytes = tmp.iter().rev().flat_map(|limb| limb.to_be_bytes());
-        let skip = k * 8 - self.size;
+        let skip = k * LIMB_BYTES - self.size;
         out.extend(bytes.skip(skip));
         Some(out)
     }
 
-    /// `out = a·b·R⁻¹ mod n`, for `a, b < n`: for each limb of `a`, `t = (t + aᵢ·b + m·n) / 2⁶⁴`
+    /// `out = a·b·R⁻¹ mod n`, for `a, b < n`: for each limb of `a`, `t = (t + aᵢ·b + m·n) / 2^LIMB_BITS`
     /// with `m` chosen so the division is exact, both products in one pass (two carry chains
     /// that the processor overlaps). `t` stays below `2n`, so one conditional subtraction ends.
-    fn mont_mul(&self, a: &[u64], b: &[u64], out: &mut [u64], t: &mut [u64]) {
+    fn mont_mul(&self, a: &[Limb], b: &[Limb], out: &mut [Limb], t: &mut [Limb]) {
         let n = &self.n[..];
         let k = n.len();
-        let t = &mut t[..k];
+        // Slices of exactly `k` limbs, so the loop below indexes without bounds checks.
+        let (a, b, t) = (&a[..k], &b[..k], &mut t[..k]);
         t.fill(0);
-        let mut top = 0u64;
+        let mut top: Limb = 0;
         for &ai in a {
-            let first = u128::from(t[0]) + u128::from(ai) * u128::from(b[0]);
-            let m = (first as u64).wrapping_mul(self.n0inv);
-            let mut c1 = (first >> 64) as u64;
-            let mut c2 =
-                ((u128::from(first as u64) + u128::from(m) * u128::from(n[0])) >> 64) as u64;
+            let first = Wide::from(t[0]) + Wide::from(ai) * Wide::from(b[0]);
+            let m = (first as Limb).wrapping_mul(self.n0inv);
+            let mut c1 = (first >> LIMB_BITS) as Limb;
+            let mut c2 = ((Wide::from(first as Limb) + Wide::from(m) * Wide::from(n[0]))
+                >> LIMB_BITS) as Limb;
             for j in 1..k {
-                let s1 = u128::from(t[j]) + u128::from(ai) * u128::from(b[j]) + u128::from(c1);
-                c1 = (s1 >> 64) as u64;
-                let s2 = u128::from(s1 as u64) + u128::from(m) * u128::from(n[j]) + u128::from(c2);
-                c2 = (s2 >> 64) as u64;
-                t[j - 1] = s2 as u64;
+                let s1 = Wide::from(t[j]) + Wide::from(ai) * Wide::from(b[j]) + Wide::from(c1);
+                c1 = (s1 >> LIMB_BITS) as Limb;
+                let s2 = Wide::from(s1 as Limb) + Wide::from(m) * Wide::from(n[j]) + Wide::from(c2);
+                c2 = (s2 >> LIMB_BITS) as Limb;
+                t[j - 1] = s2 as Limb;
             }
-            let s1 = u128::from(top) + u128::from(c1);
-            let s2 = u128::from(s1 as u64) + u128::from(c2);
-            t[k - 1] = s2 as u64;
-            top = ((s1 >> 64) + (s2 >> 64)) as u64;
+            let s1 = Wide::from(top) + Wide::from(c1);
+            let s2 = Wide::from(s1 as Limb) + Wide::from(c2);
+            t[k - 1] = s2 as Limb;
+            top = ((s1 >> LIMB_BITS) + (s2 >> LIMB_BITS)) as Limb;
         }
         out.copy_from_slice(t);
         if top != 0 || !less_than(out, n) {
@@ -246,19 +289,19 @@ fn strip_zeros(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
-/// Big-endian bytes as `limbs` little-endian 64-bit limbs; more limbs than that (after
-/// leading zeros) gives a longer vector, which callers treat as too large.
-fn to_limbs(bytes: &[u8], limbs: usize) -> Vec<u64> {
+/// Big-endian bytes as `limbs` little-endian limbs; more limbs than that (after leading
+/// zeros) gives a longer vector, which callers treat as too large.
+fn to_limbs(bytes: &[u8], limbs: usize) -> Vec<Limb> {
     let bytes = strip_zeros(bytes);
-    let mut out = vec![0u64; limbs.max(bytes.len().div_ceil(8))];
+    let mut out = vec![0; limbs.max(bytes.len().div_ceil(LIMB_BYTES))];
     for (i, &byte) in bytes.iter().rev().enumerate() {
-        out[i / 8] |= u64::from(byte) << (8 * (i % 8));
+        out[i / LIMB_BYTES] |= Limb::from(byte) << (8 * (i % LIMB_BYTES));
     }
     out
 }
 
 /// `a < b` for equal-length little-endian limbs.
-fn less_than(a: &[u64], b: &[u64]) -> bool {
+fn less_than(a: &[Limb], b: &[Limb]) -> bool {
     for (x, y) in a.iter().rev().zip(b.iter().rev()) {
         if x != y {
             return x < y;
@@ -268,21 +311,21 @@ fn less_than(a: &[u64], b: &[u64]) -> bool {
 }
 
 /// `a -= b` (wrapping), equal lengths.
-fn subtract(a: &mut [u64], b: &[u64]) {
+fn subtract(a: &mut [Limb], b: &[Limb]) {
     let mut borrow = false;
     for (x, &y) in a.iter_mut().zip(b) {
         let (d1, b1) = x.overflowing_sub(y);
-        let (d2, b2) = d1.overflowing_sub(u64::from(borrow));
+        let (d2, b2) = d1.overflowing_sub(Limb::from(borrow));
         *x = d2;
         borrow = b1 || b2;
     }
 }
 
 /// `a <<= 1`; returns the bit shifted out.
-fn shift_left_one(a: &mut [u64]) -> bool {
-    let mut carry = 0u64;
+fn shift_left_one(a: &mut [Limb]) -> bool {
+    let mut carry: Limb = 0;
     for limb in a.iter_mut() {
-        let next = *limb >> 63;
+        let next = *limb >> (LIMB_BITS - 1);
         *limb = (*limb << 1) | carry;
         carry = next;
     }
