@@ -43,7 +43,8 @@ const ED25519: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x0f, 0x01];
 /// An algorithm's name, for reasons.
 fn algorithm_name(algorithm: u8) -> String {
     match algorithm {
-        1..=3 => "RSA".into(),
+        1 | 3 => "RSA".into(),
+        2 => "RSA (encrypt-only)".into(),
         16 | 20 => "Elgamal".into(),
         17 => "DSA".into(),
         18 => "ECDH".into(),

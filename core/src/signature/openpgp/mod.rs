@@ -10,8 +10,7 @@
 //! * the signing key must be trusted *as a primary key*: gpgme reports a signing subkey's own
 //!   fingerprint, which containers/image then does not accept;
 //! * revoked or expired keys, expired signatures, signatures older than their key, and keys
-//!   whose flags forbid signing are refused.
-//!
+//!   whose flags forbid signing are refused;
 //! * only version 4 keys and version 3 and 4 signatures are read, with SHA-1, RIPEMD-160 or
 //!   SHA-2, by RSA (1,024–8,192 bits), ECDSA on P-256 or P-384, or EdDSA on Ed25519; other keys
 //!   are not imported and other signatures are refused (docs/decisions.md lists them).
@@ -192,8 +191,19 @@ struct Pending {
     /// User IDs and their certifications.
     users: Vec<(Vec<u8>, Vec<Sig>)>,
     subkeys: Vec<KeyPacket>,
-    /// Where the next signature belongs: 0 the primary key, 1 the last user ID, 2 elsewhere.
-    section: u8,
+    /// Where the next signature belongs.
+    section: Section,
+}
+
+/// The packet a signature in a key follows, which says what it signs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    /// The primary key: direct-key signatures and revocations.
+    Primary,
+    /// The last user ID: its certifications.
+    UserId,
+    /// A subkey or user attribute: not used.
+    Other,
 }
 
 /// Imports the keys of one packet sequence. A key whose packets cannot all be read is not
@@ -214,7 +224,7 @@ fn import(out: &mut Keyring, bytes: &[u8]) {
                     direct: Vec::new(),
                     users: Vec::new(),
                     subkeys: Vec::new(),
-                    section: 0,
+                    section: Section::Primary,
                 });
             }
             tag::SECRET_KEY => {
@@ -229,22 +239,22 @@ fn import(out: &mut Keyring, bytes: &[u8]) {
                 match packet.tag {
                     tag::USER_ID => {
                         key.users.push((packet.body.into_owned(), Vec::new()));
-                        key.section = 1;
+                        key.section = Section::UserId;
                     }
                     tag::PUBLIC_SUBKEY => {
                         if let Ok(subkey) = KeyPacket::parse(&packet.body) {
                             key.subkeys.push(subkey);
                         }
-                        key.section = 2;
+                        key.section = Section::Other;
                     }
-                    tag::USER_ATTRIBUTE | tag::SECRET_SUBKEY => key.section = 2,
+                    tag::USER_ATTRIBUTE | tag::SECRET_SUBKEY => key.section = Section::Other,
                     tag::SIGNATURE => {
                         let Ok(sig) = Sig::parse(&packet.body) else {
                             continue;
                         };
                         match key.section {
-                            0 => key.direct.push(sig),
-                            1 if sig::is_certification(sig.kind) => {
+                            Section::Primary => key.direct.push(sig),
+                            Section::UserId if sig::is_certification(sig.kind) => {
                                 if let Some((_, sigs)) = key.users.last_mut() {
                                     sigs.push(sig);
                                 }

@@ -88,52 +88,40 @@ impl<'a> Packets<'a> {
             return self.finish(tag, len);
         }
         let tag = ctb & 0x3f;
-        let first = self.take(1)?[0];
-        match first {
-            0..=191 => self.finish(tag, usize::from(first)),
-            192..=223 => {
-                let second = self.take(1)?[0];
-                let len = ((usize::from(first) - 192) << 8) + usize::from(second) + 192;
-                self.finish(tag, len)
-            }
-            255 => {
-                let len = u32::from_be_bytes(be(self.take(4)?)) as usize;
-                self.finish(tag, len)
-            }
-            partial => {
-                // Partial body lengths: chunks of 2^n bytes, ended by a definite length.
-                if !matches!(tag, tag::LITERAL | tag::COMPRESSED) {
-                    return Err(invalid(&format!(
-                        "a partial body length in a packet of tag {tag}"
-                    )));
-                }
-                let mut body = Vec::new();
-                let mut chunk = 1usize << (partial & 0x1f);
-                loop {
-                    body.extend_from_slice(self.take(chunk)?);
-                    if body.len() > super::MAX_MESSAGE {
-                        return Err(short());
-                    }
-                    let next = self.take(1)?[0];
-                    chunk = match next {
-                        0..=191 => usize::from(next),
-                        192..=223 => {
-                            ((usize::from(next) - 192) << 8) + usize::from(self.take(1)?[0]) + 192
-                        }
-                        255 => u32::from_be_bytes(be(self.take(4)?)) as usize,
-                        partial => {
-                            chunk = 1usize << (partial & 0x1f);
-                            continue;
-                        }
-                    };
-                    body.extend_from_slice(self.take(chunk)?);
-                    return Ok(Packet {
-                        tag,
-                        body: Cow::Owned(body),
-                    });
-                }
-            }
+        let (mut len, mut partial) = self.new_length()?;
+        if !partial {
+            return self.finish(tag, len);
         }
+        // Partial body lengths: chunks of 2^n bytes, ended by a definite length.
+        if !matches!(tag, tag::LITERAL | tag::COMPRESSED) {
+            return Err(invalid(&format!(
+                "a partial body length in a packet of tag {tag}"
+            )));
+        }
+        let mut body = Vec::new();
+        while partial {
+            body.extend_from_slice(self.take(len)?);
+            (len, partial) = self.new_length()?;
+        }
+        body.extend_from_slice(self.take(len)?);
+        Ok(Packet {
+            tag,
+            body: Cow::Owned(body),
+        })
+    }
+
+    /// A new-format body length (RFC 4880 §4.2.2), and whether it is a partial one.
+    fn new_length(&mut self) -> Result<(usize, bool), PgpError> {
+        let first = self.take(1)?[0];
+        Ok(match first {
+            0..=191 => (usize::from(first), false),
+            192..=223 => {
+                let second = usize::from(self.take(1)?[0]);
+                (((usize::from(first) - 192) << 8) + second + 192, false)
+            }
+            255 => (u32::from_be_bytes(be(self.take(4)?)) as usize, false),
+            partial => (1usize << (partial & 0x1f), true),
+        })
     }
 
     fn finish(&mut self, tag: u8, len: usize) -> Result<Packet<'a>, PgpError> {

@@ -158,10 +158,10 @@ impl Sig {
                 }
             };
             match kind {
-                16 => match data {
-                    [..] if data.len() == 8 => self.issuer_ids.push(super::packet::be(data)),
-                    _ => return Err(invalid("an issuer subpacket that is not 8 bytes")),
-                },
+                16 => self.issuer_ids.push(
+                    data.try_into()
+                        .map_err(|_| invalid("an issuer subpacket that is not 8 bytes"))?,
+                ),
                 33 => {
                     if let [4, fingerprint @ ..] = data
                         && fingerprint.len() == 20
