@@ -50,7 +50,7 @@ mod backend {
 
     #[derive(Clone, Debug)]
     pub(super) enum Key {
-        P256(p256::ecdsa::VerifyingKey),
+        P256(crate::signature::ecdsa_p256::P256Key),
         P384(p384::ecdsa::VerifyingKey),
         Rsa(crate::signature::rsa_pkcs1::RsaVerifier),
         Ed25519(ed25519_dalek::VerifyingKey),
@@ -61,7 +61,7 @@ mod backend {
             let off_curve = KeyError::Malformed("EC point is not on the curve");
             Ok(match key {
                 PublicKey::P256(point) => Self::P256(
-                    p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| off_curve)?,
+                    crate::signature::ecdsa_p256::P256Key::from_sec1(point).ok_or(off_curve)?,
                 ),
                 PublicKey::P384(point) => Self::P384(
                     p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| off_curve)?,
@@ -85,7 +85,6 @@ mod backend {
                         return false;
                     };
                     key.verify_prehash(&Sha256::digest(message), &signature)
-                        .is_ok()
                 }
                 (Self::P384(key), SignatureBytes::EcdsaDer(der)) => {
                     let Ok(signature) = p384::ecdsa::Signature::from_der(der) else {

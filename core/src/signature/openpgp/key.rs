@@ -28,7 +28,7 @@ pub(super) struct KeyPacket {
 #[derive(Clone, Debug)]
 pub(super) enum Material {
     Rsa(RsaVerifier),
-    P256(p256::ecdsa::VerifyingKey),
+    P256(crate::signature::ecdsa_p256::P256Key),
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
     /// An algorithm or parameters vouch does not verify with (the text says which).
@@ -163,7 +163,7 @@ impl KeyPacket {
                 }
                 scalars::<32>(&sig.mpis)
                     .and_then(|(r, s)| p256::ecdsa::Signature::from_scalars(r, s).ok())
-                    .is_some_and(|signature| key.verify_prehash(digest, &signature).is_ok())
+                    .is_some_and(|signature| key.verify_prehash(digest, &signature))
             }
             Material::P384(key) => {
                 if digest.len() < 48 {
@@ -211,8 +211,8 @@ fn scalars<const N: usize>(mpis: &[Vec<u8>]) -> Option<([u8; N], [u8; N])> {
 fn curve_key(algorithm: u8, oid: &[u8], point: &[u8]) -> Material {
     let off_curve = || Material::Unsupported(String::from("the key's point is not on its curve"));
     match (algorithm, oid) {
-        (19, P256) => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-            .map_or_else(|_| off_curve(), Material::P256),
+        (19, P256) => crate::signature::ecdsa_p256::P256Key::from_sec1(point)
+            .map_or_else(off_curve, Material::P256),
         (19, P384) => p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
             .map_or_else(|_| off_curve(), Material::P384),
         // A native point: the prefix 0x40, then the 32-byte encoding.

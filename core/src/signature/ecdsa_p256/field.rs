@@ -1,0 +1,321 @@
+//! Integers modulo the P-256 prime p = 2^256 − 2^224 + 2^192 + 2^96 − 1.
+//!
+//! Products are schoolbook, on 64-bit limbs where the target multiplies 64×64→128 bits and on
+//! 32-bit limbs elsewhere (wasm32 has no 128-bit product; `--cfg vouch_limb32` selects them on
+//! any target, for tests). Reduction is the one the prime was chosen for (FIPS 186-5 and
+//! "Guide to Elliptic Curve Cryptography", algorithm 2.29): the 512-bit product, read as sixteen
+//! 32-bit words, is a signed sum of nine 256-bit numbers made of those words, with no
+//! multiplication at all. Every value is kept fully reduced, so equality is equality of words.
+//! Nothing here is constant-time: vouch only verifies, and every input of a verification is
+//! public.
+
+/// An integer modulo p, fully reduced, as eight 32-bit words, least significant first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Fe(pub(super) [u32; 8]);
+
+/// p, least significant word first.
+const P: [u32; 8] = [
+    0xffff_ffff,
+    0xffff_ffff,
+    0xffff_ffff,
+    0,
+    0,
+    0,
+    1,
+    0xffff_ffff,
+];
+
+impl Fe {
+    /// 0.
+    pub(super) const ZERO: Fe = Fe([0; 8]);
+    /// 1.
+    pub(super) const ONE: Fe = Fe([1, 0, 0, 0, 0, 0, 0, 0]);
+
+    /// The number a 32-byte big-endian string encodes; `None` when it is not below p.
+    pub(super) fn from_be_bytes(bytes: &[u8; 32]) -> Option<Fe> {
+        let mut words = [0u32; 8];
+        for (word, chunk) in words.iter_mut().zip(bytes.rchunks_exact(4)) {
+            *word = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        }
+        (!at_least_p(&words)).then_some(Fe(words))
+    }
+
+    /// The 32-byte big-endian encoding.
+    #[cfg(test)]
+    pub(super) fn to_be_bytes(self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (chunk, word) in out.rchunks_exact_mut(4).zip(self.0) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        out
+    }
+
+    /// Whether this is 0.
+    pub(super) fn is_zero(&self) -> bool {
+        self.0 == [0; 8]
+    }
+
+    /// self + other.
+    pub(super) fn add(&self, other: &Fe) -> Fe {
+        let mut words = [0u32; 8];
+        let mut carry = 0u64;
+        for ((out, a), b) in words.iter_mut().zip(self.0).zip(other.0) {
+            let sum = u64::from(a) + u64::from(b) + carry;
+            *out = sum as u32;
+            carry = sum >> 32;
+        }
+        // The sum is below 2p < 2^257: one subtraction of p brings it below p. When the sum
+        // carried out of 256 bits, the subtraction borrows that bit back.
+        if carry != 0 || at_least_p(&words) {
+            subtract_p(&mut words);
+        }
+        Fe(words)
+    }
+
+    /// self − other.
+    pub(super) fn sub(&self, other: &Fe) -> Fe {
+        let mut words = [0u32; 8];
+        let mut borrow = 0i64;
+        for ((out, a), b) in words.iter_mut().zip(self.0).zip(other.0) {
+            let difference = i64::from(a) - i64::from(b) + borrow;
+            *out = difference as u32;
+            borrow = difference >> 32;
+        }
+        // A negative difference is above −p: adding p once makes it the residue, and the
+        // carry out of 256 bits cancels the borrow.
+        if borrow != 0 {
+            let mut carry = 0u64;
+            for (out, p) in words.iter_mut().zip(P) {
+                let sum = u64::from(*out) + u64::from(p) + carry;
+                *out = sum as u32;
+                carry = sum >> 32;
+            }
+        }
+        Fe(words)
+    }
+
+    /// −self.
+    pub(super) fn neg(&self) -> Fe {
+        Fe::ZERO.sub(self)
+    }
+
+    /// 2·self.
+    pub(super) fn double(&self) -> Fe {
+        self.add(self)
+    }
+
+    /// self · other.
+    pub(super) fn mul(&self, other: &Fe) -> Fe {
+        reduce(&limbs::mul(&self.0, &other.0))
+    }
+
+    /// self².
+    pub(super) fn square(&self) -> Fe {
+        reduce(&limbs::square(&self.0))
+    }
+}
+
+/// Whether `words` (least significant first) is at least p.
+fn at_least_p(words: &[u32; 8]) -> bool {
+    for (w, p) in words.iter().zip(P).rev() {
+        if *w != p {
+            return *w > p;
+        }
+    }
+    true
+}
+
+/// `words` − p, modulo 2^256.
+fn subtract_p(words: &mut [u32; 8]) {
+    let mut borrow = 0i64;
+    for (w, p) in words.iter_mut().zip(P) {
+        let difference = i64::from(*w) - i64::from(p) + borrow;
+        *w = difference as u32;
+        borrow = difference >> 32;
+    }
+}
+
+/// Index of a zero word in [`TERMS`].
+const Z: usize = 16;
+
+/// The NIST reduction: with c₀…c₁₅ the 32-bit words of a product below p², the product is
+/// congruent to s₁ + 2s₂ + 2s₃ + s₄ + s₅ − s₆ − s₇ − s₈ − s₉, where each sᵢ is a 256-bit
+/// number made of eight of those words. Each row is a term's sign and weight, then the index
+/// of the word at each of its eight places, least significant first ([`Z`] for zero).
+const TERMS: [(i64, [usize; 8]); 9] = [
+    (1, [0, 1, 2, 3, 4, 5, 6, 7]),
+    (2, [Z, Z, Z, 11, 12, 13, 14, 15]),
+    (2, [Z, Z, Z, 12, 13, 14, 15, Z]),
+    (1, [8, 9, 10, Z, Z, Z, 14, 15]),
+    (1, [9, 10, 11, 13, 14, 15, 13, 8]),
+    (-1, [11, 12, 13, Z, Z, Z, 8, 10]),
+    (-1, [12, 13, 14, 15, Z, Z, 9, 11]),
+    (-1, [13, 14, 15, 8, 9, 10, Z, 12]),
+    (-1, [14, 15, Z, 9, 10, 11, Z, 13]),
+];
+
+/// The residue modulo p of a 512-bit number given as sixteen 32-bit words.
+fn reduce(c: &[u32; 16]) -> Fe {
+    let mut word = [0u64; 17];
+    for (w, c) in word.iter_mut().zip(c) {
+        *w = u64::from(*c);
+    }
+    // Each place sums at most seven words with weights 1 or 2: well within an i64.
+    let mut place = [0i64; 8];
+    for (weight, indices) in TERMS {
+        for (sum, index) in place.iter_mut().zip(indices) {
+            *sum += weight * word[index] as i64;
+        }
+    }
+    let mut words = [0u32; 8];
+    let mut carry = 0i64;
+    for (out, sum) in words.iter_mut().zip(place) {
+        let value = sum + carry;
+        *out = value as u32;
+        carry = value >> 32;
+    }
+    // The value is now words + carry·2^256, with carry a small signed number. Since
+    // 2^256 ≡ 2^224 − 2^192 − 2^96 + 1 (mod p), the carry folds back into places 0, 3, 6
+    // and 7. The carry is between −4 and 6, and folding it moves the value by less than
+    // 7·2^224: the next carry is 0 or ±1, and after folding that one it is 0. Two folds at
+    // most.
+    while carry != 0 {
+        let fold = [carry, 0, 0, -carry, 0, 0, -carry, carry];
+        let mut next = 0i64;
+        for (out, f) in words.iter_mut().zip(fold) {
+            let value = i64::from(*out) + f + next;
+            *out = value as u32;
+            next = value >> 32;
+        }
+        carry = next;
+    }
+    if at_least_p(&words) {
+        subtract_p(&mut words);
+    }
+    Fe(words)
+}
+
+/// Schoolbook products and squares of 256-bit numbers on 64-bit limbs (targets with a
+/// 64×64→128-bit product).
+#[cfg(all(target_pointer_width = "64", not(vouch_limb32)))]
+mod limbs {
+    /// Four 64-bit limbs from eight 32-bit words, least significant first.
+    fn pack(a: &[u32; 8]) -> [u64; 4] {
+        let mut out = [0u64; 4];
+        for (limb, pair) in out.iter_mut().zip(a.chunks_exact(2)) {
+            *limb = u64::from(pair[0]) | u64::from(pair[1]) << 32;
+        }
+        out
+    }
+
+    /// Sixteen 32-bit words from eight 64-bit limbs.
+    fn unpack(t: &[u64; 8]) -> [u32; 16] {
+        let mut out = [0u32; 16];
+        for (pair, limb) in out.chunks_exact_mut(2).zip(t) {
+            pair[0] = *limb as u32;
+            pair[1] = (limb >> 32) as u32;
+        }
+        out
+    }
+
+    /// a·b.
+    pub(super) fn mul(a: &[u32; 8], b: &[u32; 8]) -> [u32; 16] {
+        let (a, b) = (pack(a), pack(b));
+        let mut t = [0u64; 8];
+        for (i, ai) in a.iter().enumerate() {
+            let mut carry = 0u64;
+            for (j, bj) in b.iter().enumerate() {
+                let v =
+                    u128::from(*ai) * u128::from(*bj) + u128::from(t[i + j]) + u128::from(carry);
+                t[i + j] = v as u64;
+                carry = (v >> 64) as u64;
+            }
+            t[i + 4] = carry;
+        }
+        unpack(&t)
+    }
+
+    /// a².
+    pub(super) fn square(a: &[u32; 8]) -> [u32; 16] {
+        let a = pack(a);
+        let mut t = [0u64; 8];
+        // The products of distinct limbs, each once…
+        for i in 0..3 {
+            let mut carry = 0u64;
+            for j in i + 1..4 {
+                let v =
+                    u128::from(a[i]) * u128::from(a[j]) + u128::from(t[i + j]) + u128::from(carry);
+                t[i + j] = v as u64;
+                carry = (v >> 64) as u64;
+            }
+            t[i + 4] = carry;
+        }
+        // …doubled (their sum is below a²/2, so nothing leaves 512 bits)…
+        for i in (1..8).rev() {
+            t[i] = t[i] << 1 | t[i - 1] >> 63;
+        }
+        t[0] <<= 1;
+        // …plus the squares of the limbs.
+        let mut carry = 0u128;
+        for (i, ai) in a.iter().enumerate() {
+            let sq = u128::from(*ai) * u128::from(*ai);
+            let low = u128::from(t[2 * i]) + (sq & u128::from(u64::MAX)) + carry;
+            t[2 * i] = low as u64;
+            let high = u128::from(t[2 * i + 1]) + (sq >> 64) + (low >> 64);
+            t[2 * i + 1] = high as u64;
+            carry = high >> 64;
+        }
+        unpack(&t)
+    }
+}
+
+/// Schoolbook products and squares of 256-bit numbers on 32-bit limbs (every 32×32-bit product
+/// plus two 32-bit words fits a u64, which wasm32 multiplies in one instruction).
+#[cfg(not(all(target_pointer_width = "64", not(vouch_limb32))))]
+mod limbs {
+    /// a·b.
+    pub(super) fn mul(a: &[u32; 8], b: &[u32; 8]) -> [u32; 16] {
+        let mut t = [0u32; 16];
+        for (i, ai) in a.iter().enumerate() {
+            let mut carry = 0u64;
+            for (j, bj) in b.iter().enumerate() {
+                let v = u64::from(*ai) * u64::from(*bj) + u64::from(t[i + j]) + carry;
+                t[i + j] = v as u32;
+                carry = v >> 32;
+            }
+            t[i + 8] = carry as u32;
+        }
+        t
+    }
+
+    /// a².
+    pub(super) fn square(a: &[u32; 8]) -> [u32; 16] {
+        let mut t = [0u32; 16];
+        // The products of distinct limbs, each once…
+        for i in 0..7 {
+            let mut carry = 0u64;
+            for j in i + 1..8 {
+                let v = u64::from(a[i]) * u64::from(a[j]) + u64::from(t[i + j]) + carry;
+                t[i + j] = v as u32;
+                carry = v >> 32;
+            }
+            t[i + 8] = carry as u32;
+        }
+        // …doubled (their sum is below a²/2, so nothing leaves 512 bits)…
+        for i in (1..16).rev() {
+            t[i] = t[i] << 1 | t[i - 1] >> 31;
+        }
+        t[0] <<= 1;
+        // …plus the squares of the limbs.
+        let mut carry = 0u64;
+        for (i, ai) in a.iter().enumerate() {
+            let sq = u64::from(*ai) * u64::from(*ai);
+            let low = u64::from(t[2 * i]) + (sq & u64::from(u32::MAX)) + carry;
+            t[2 * i] = low as u32;
+            let high = u64::from(t[2 * i + 1]) + (sq >> 32) + (low >> 32);
+            t[2 * i + 1] = high as u32;
+            carry = high >> 32;
+        }
+        t
+    }
+}
