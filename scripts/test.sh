@@ -117,10 +117,11 @@ CARGO_TARGET_DIR="$CACHE/target-msrv" cargo "+$MSRV_TOOLCHAIN" check -p vouch -p
 step "cargo test --workspace (RustCrypto backend)"
 cargo test --workspace --locked
 
-# The RSA operation uses 32-bit limbs on 32-bit targets (wasm32); the same tests run with them
-# natively, against num-bigint, through the cfg that selects them.
+# The RSA operation and P-256's field arithmetic use 32-bit limbs on 32-bit targets (wasm32);
+# the same tests run with them natively (against num-bigint and p256) through the cfg that
+# selects them.
 CARGO_TARGET_DIR="$CACHE/limb32" RUSTFLAGS="--cfg vouch_limb32" \
-  cargo test -p vouch --lib --locked -- rsa_pkcs1 openpgp
+  cargo test -p vouch --lib --locked -- rsa_pkcs1 openpgp ecdsa_p256
 
 step "cargo test --workspace with the aws-lc backend"
 # The two gpg differentials are left out of this pass: OpenPGP verification (signature/openpgp

@@ -66,10 +66,13 @@ impl Fe {
         }
         // The sum is below 2p < 2^257: one subtraction of p brings it below p. When the sum
         // carried out of 256 bits, the subtraction borrows that bit back.
-        if carry != 0 || at_least_p(&words) {
-            subtract_p(&mut words);
+        let mut reduced = words;
+        let borrow = subtract_p(&mut reduced);
+        if carry != 0 || borrow == 0 {
+            Fe(reduced)
+        } else {
+            Fe(words)
         }
-        Fe(words)
     }
 
     /// self − other.
@@ -125,48 +128,37 @@ fn at_least_p(words: &[u32; 8]) -> bool {
     true
 }
 
-/// `words` − p, modulo 2^256.
-fn subtract_p(words: &mut [u32; 8]) {
+/// `words` − p, modulo 2^256; returns the borrow out of 256 bits (−1 when `words` was below p,
+/// otherwise 0).
+fn subtract_p(words: &mut [u32; 8]) -> i64 {
     let mut borrow = 0i64;
     for (w, p) in words.iter_mut().zip(P) {
         let difference = i64::from(*w) - i64::from(p) + borrow;
         *w = difference as u32;
         borrow = difference >> 32;
     }
+    borrow
 }
 
-/// Index of a zero word in [`TERMS`].
-const Z: usize = 16;
-
-/// The NIST reduction: with c₀…c₁₅ the 32-bit words of a product below p², the product is
-/// congruent to s₁ + 2s₂ + 2s₃ + s₄ + s₅ − s₆ − s₇ − s₈ − s₉, where each sᵢ is a 256-bit
-/// number made of eight of those words. Each row is a term's sign and weight, then the index
-/// of the word at each of its eight places, least significant first ([`Z`] for zero).
-const TERMS: [(i64, [usize; 8]); 9] = [
-    (1, [0, 1, 2, 3, 4, 5, 6, 7]),
-    (2, [Z, Z, Z, 11, 12, 13, 14, 15]),
-    (2, [Z, Z, Z, 12, 13, 14, 15, Z]),
-    (1, [8, 9, 10, Z, Z, Z, 14, 15]),
-    (1, [9, 10, 11, 13, 14, 15, 13, 8]),
-    (-1, [11, 12, 13, Z, Z, Z, 8, 10]),
-    (-1, [12, 13, 14, 15, Z, Z, 9, 11]),
-    (-1, [13, 14, 15, 8, 9, 10, Z, 12]),
-    (-1, [14, 15, Z, 9, 10, 11, Z, 13]),
-];
-
 /// The residue modulo p of a 512-bit number given as sixteen 32-bit words.
+///
+/// The NIST reduction: with c₀…c₁₅ the words of a product below p², the product is congruent
+/// to s₁ + 2s₂ + 2s₃ + s₄ + s₅ − s₆ − s₇ − s₈ − s₉, where each sᵢ is a 256-bit number made of
+/// eight of those words (FIPS 186-5 names them; `TERMS` in the tests lists them). Summed place by
+/// place, that is the `place` array below, each place at most seven words with small weights:
+/// well within an i64.
 fn reduce(c: &[u32; 16]) -> Fe {
-    let mut word = [0u64; 17];
-    for (w, c) in word.iter_mut().zip(c) {
-        *w = u64::from(*c);
-    }
-    // Each place sums at most seven words with weights 1 or 2: well within an i64.
-    let mut place = [0i64; 8];
-    for (weight, indices) in TERMS {
-        for (sum, index) in place.iter_mut().zip(indices) {
-            *sum += weight * word[index] as i64;
-        }
-    }
+    let c = c.map(i64::from);
+    let place = [
+        c[0] + c[8] + c[9] - c[11] - c[12] - c[13] - c[14],
+        c[1] + c[9] + c[10] - c[12] - c[13] - c[14] - c[15],
+        c[2] + c[10] + c[11] - c[13] - c[14] - c[15],
+        c[3] + 2 * c[11] + 2 * c[12] + c[13] - c[8] - c[9] - c[15],
+        c[4] + 2 * c[12] + 2 * c[13] + c[14] - c[9] - c[10],
+        c[5] + 2 * c[13] + 2 * c[14] + c[15] - c[10] - c[11],
+        c[6] + c[13] + 3 * c[14] + 2 * c[15] - c[8] - c[9],
+        c[7] + c[8] + 3 * c[15] - c[10] - c[11] - c[12] - c[13],
+    ];
     let mut words = [0u32; 8];
     let mut carry = 0i64;
     for (out, sum) in words.iter_mut().zip(place) {
@@ -189,10 +181,18 @@ fn reduce(c: &[u32; 16]) -> Fe {
         }
         carry = next;
     }
-    if at_least_p(&words) {
-        subtract_p(&mut words);
+    let mut reduced = words;
+    if subtract_p(&mut reduced) == 0 {
+        Fe(reduced)
+    } else {
+        Fe(words)
     }
-    Fe(words)
+}
+
+/// [`reduce`], for the tests.
+#[cfg(test)]
+pub(super) fn reduce_for_tests(c: &[u32; 16]) -> Fe {
+    reduce(c)
 }
 
 /// Schoolbook products and squares of 256-bit numbers on 64-bit limbs (targets with a

@@ -407,3 +407,46 @@ fn point_operations_handle_the_identity_and_equal_and_opposite_points() {
         assert!(inf.add(&inf).is_infinity());
     }
 }
+
+/// The nine terms of the NIST reduction as FIPS 186-5 gives them: each term's weight, then the
+/// index of the word at each of its eight places, least significant first (16 for zero).
+const TERMS: [(i64, [usize; 8]); 9] = [
+    (1, [0, 1, 2, 3, 4, 5, 6, 7]),
+    (2, [16, 16, 16, 11, 12, 13, 14, 15]),
+    (2, [16, 16, 16, 12, 13, 14, 15, 16]),
+    (1, [8, 9, 10, 16, 16, 16, 14, 15]),
+    (1, [9, 10, 11, 13, 14, 15, 13, 8]),
+    (-1, [11, 12, 13, 16, 16, 16, 8, 10]),
+    (-1, [12, 13, 14, 15, 16, 16, 9, 11]),
+    (-1, [13, 14, 15, 8, 9, 10, 16, 12]),
+    (-1, [14, 15, 16, 9, 10, 11, 16, 13]),
+];
+
+proptest! {
+    /// The reduction's place sums are the nine terms', and the residue is the big integer's.
+    #[test]
+    fn reduction_is_the_nist_terms_and_the_residue(words in any::<[u32; 16]>()) {
+        let value = words
+            .iter()
+            .rev()
+            .fold(BigUint::from(0u8), |acc, w| (acc << 32) + BigUint::from(*w));
+        prop_assume!(value < p() * p());
+        let mut expected = BigUint::from(0u8);
+        let mut negative = BigUint::from(0u8);
+        for (weight, indices) in TERMS {
+            let term = indices.iter().enumerate().fold(BigUint::from(0u8), |acc, (place, i)| {
+                let w = if *i == 16 { 0 } else { words[*i] };
+                acc + (BigUint::from(w) << (32 * place))
+            });
+            if weight > 0 {
+                expected += term * BigUint::from(weight as u64);
+            } else {
+                negative += term;
+            }
+        }
+        let p = p();
+        let by_terms = (expected + &negative * (&p - 1u8)) % &p;
+        prop_assert_eq!(&by_terms, &(&value % &p));
+        prop_assert_eq!(big(&field::reduce_for_tests(&words)), value % p);
+    }
+}
