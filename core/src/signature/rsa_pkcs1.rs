@@ -343,14 +343,14 @@ impl RsaVerifier {
         });
     }
 
-    /// Montgomery reduction by columns ("product scanning"), for 32-bit limbs. `product(c)` is the sum of the
-    /// products in column `c` of the 2k-limb product, as a sum of low halves and a sum of
-    /// high halves; this adds column `c` of `m·n`, where in each of the first `k` columns `m_c`
-    /// is chosen to clear the column's low limb, and writes the last `k` columns to `out`.
-    /// Keeping the column as two sums means a product costs one multiplication and two
-    /// additions with no carry chain, which suits wasm32 (32×32→64-bit products in 64-bit
-    /// registers) as well as 64-bit machines. The result is below `2n`, so one conditional
-    /// subtraction ends. `scratch` holds at least `2k` limbs.
+    /// Montgomery reduction by columns ("product scanning"), for 32-bit limbs. `product(c)` is
+    /// the sum of the products in column `c` of the 2k-limb product, as a sum of low halves
+    /// and a sum of high halves; this adds column `c` of `m·n`, where in each of the first `k`
+    /// columns `m_c` is chosen to clear the column's low limb, and writes the last `k` columns
+    /// to `out`. Keeping the column as two sums means a product costs one multiplication and
+    /// two additions with no carry chain, which suits wasm32 (32×32→64-bit products in 64-bit
+    /// registers). The result is below `2n`, so one conditional subtraction ends. `scratch`
+    /// holds at least `2k` limbs.
     #[cfg(not(all(target_pointer_width = "64", not(vouch_limb32))))]
     fn reduce_columns(
         &self,
