@@ -5,6 +5,7 @@ pub(crate) mod crypto;
 pub(crate) mod der;
 pub(crate) mod ecdsa_p256;
 pub(crate) mod keys;
+pub(crate) mod limb;
 #[cfg(feature = "openpgp")]
 pub(crate) mod openpgp;
 pub(crate) mod payload;

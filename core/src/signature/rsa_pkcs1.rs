@@ -85,23 +85,9 @@ impl Hash {
     }
 }
 
-/// The limbs the arithmetic works on: 64-bit with 128-bit products where the machine multiplies
-/// that wide, 32-bit with 64-bit products on 32-bit targets (wasm32 has no wider product, so
-/// 128-bit products would each be a library call). `--cfg vouch_limb32` selects the 32-bit
-/// limbs on a 64-bit machine, which is how scripts/test.sh tests them natively.
-#[cfg(all(target_pointer_width = "64", not(vouch_limb32)))]
-mod width {
-    pub(super) type Limb = u64;
-    pub(super) type Wide = u128;
-}
-#[cfg(not(all(target_pointer_width = "64", not(vouch_limb32))))]
-mod width {
-    pub(super) type Limb = u32;
-    pub(super) type Wide = u64;
-}
-use width::{Limb, Wide};
+// 64-bit limbs natively, 32-bit on 32-bit targets such as wasm32 (`super::limb`).
+use super::limb::{LIMB_BITS, Limb, Wide};
 const LIMB_BYTES: usize = core::mem::size_of::<Limb>();
-const LIMB_BITS: u32 = Limb::BITS;
 
 /// An RSA public key prepared for verification: the modulus as little-endian limbs, with the
 /// Montgomery constants computed once.

@@ -195,25 +195,35 @@ pub(super) fn reduce_for_tests(c: &[u32; 16]) -> Fe {
     reduce(c)
 }
 
-/// Schoolbook products and squares of 256-bit numbers on 64-bit limbs (targets with a
-/// 64×64→128-bit product).
-#[cfg(all(target_pointer_width = "64", not(vouch_limb32)))]
+/// Schoolbook products and squares of 256-bit numbers on the target's limbs (`limb`: 64-bit
+/// with 128-bit products natively, 32-bit with 64-bit products on wasm32), taking and giving
+/// 32-bit words.
 mod limbs {
-    /// Four 64-bit limbs from eight 32-bit words, least significant first.
-    fn pack(a: &[u32; 8]) -> [u64; 4] {
-        let mut out = [0u64; 4];
-        for (limb, pair) in out.iter_mut().zip(a.chunks_exact(2)) {
-            *limb = u64::from(pair[0]) | u64::from(pair[1]) << 32;
+    use crate::signature::limb::{LIMB_BITS, Limb, Wide};
+
+    /// Limbs in 256 bits.
+    const N: usize = 256 / LIMB_BITS as usize;
+    /// 32-bit words in a limb.
+    const WORDS: usize = 8 / N;
+
+    /// Limbs from 32-bit words, least significant first.
+    // With 32-bit limbs WORDS is 1: the shifts are by 0 and the casts are to u32 itself.
+    #[allow(clippy::modulo_one, clippy::unnecessary_cast)]
+    fn pack(a: &[u32; 8]) -> [Limb; N] {
+        let mut out = [0; N];
+        for (i, word) in a.iter().enumerate() {
+            out[i / WORDS] |= Limb::from(*word) << (32 * (i % WORDS));
         }
         out
     }
 
-    /// Sixteen 32-bit words from eight 64-bit limbs.
-    fn unpack(t: &[u64; 8]) -> [u32; 16] {
+    /// 32-bit words from limbs, least significant first.
+    // With 32-bit limbs WORDS is 1: the shifts are by 0 and the casts are to u32 itself.
+    #[allow(clippy::modulo_one, clippy::unnecessary_cast)]
+    fn unpack(t: &[Limb; 2 * N]) -> [u32; 16] {
         let mut out = [0u32; 16];
-        for (pair, limb) in out.chunks_exact_mut(2).zip(t) {
-            pair[0] = *limb as u32;
-            pair[1] = (limb >> 32) as u32;
+        for (i, word) in out.iter_mut().enumerate() {
+            *word = (t[i / WORDS] >> (32 * (i % WORDS))) as u32;
         }
         out
     }
@@ -221,16 +231,16 @@ mod limbs {
     /// a·b.
     pub(super) fn mul(a: &[u32; 8], b: &[u32; 8]) -> [u32; 16] {
         let (a, b) = (pack(a), pack(b));
-        let mut t = [0u64; 8];
+        let mut t = [0; 2 * N];
         for (i, ai) in a.iter().enumerate() {
-            let mut carry = 0u64;
+            let mut carry: Limb = 0;
             for (j, bj) in b.iter().enumerate() {
                 let v =
-                    u128::from(*ai) * u128::from(*bj) + u128::from(t[i + j]) + u128::from(carry);
-                t[i + j] = v as u64;
-                carry = (v >> 64) as u64;
+                    Wide::from(*ai) * Wide::from(*bj) + Wide::from(t[i + j]) + Wide::from(carry);
+                t[i + j] = v as Limb;
+                carry = (v >> LIMB_BITS) as Limb;
             }
-            t[i + 4] = carry;
+            t[i + N] = carry;
         }
         unpack(&t)
     }
@@ -238,84 +248,33 @@ mod limbs {
     /// a².
     pub(super) fn square(a: &[u32; 8]) -> [u32; 16] {
         let a = pack(a);
-        let mut t = [0u64; 8];
+        let mut t = [0; 2 * N];
         // The products of distinct limbs, each once…
-        for i in 0..3 {
-            let mut carry = 0u64;
-            for j in i + 1..4 {
+        for i in 0..N - 1 {
+            let mut carry: Limb = 0;
+            for j in i + 1..N {
                 let v =
-                    u128::from(a[i]) * u128::from(a[j]) + u128::from(t[i + j]) + u128::from(carry);
-                t[i + j] = v as u64;
-                carry = (v >> 64) as u64;
+                    Wide::from(a[i]) * Wide::from(a[j]) + Wide::from(t[i + j]) + Wide::from(carry);
+                t[i + j] = v as Limb;
+                carry = (v >> LIMB_BITS) as Limb;
             }
-            t[i + 4] = carry;
+            t[i + N] = carry;
         }
         // …doubled (their sum is below a²/2, so nothing leaves 512 bits)…
-        for i in (1..8).rev() {
-            t[i] = t[i] << 1 | t[i - 1] >> 63;
+        for i in (1..2 * N).rev() {
+            t[i] = t[i] << 1 | t[i - 1] >> (LIMB_BITS - 1);
         }
         t[0] <<= 1;
         // …plus the squares of the limbs.
-        let mut carry = 0u128;
+        let mut carry: Wide = 0;
         for (i, ai) in a.iter().enumerate() {
-            let sq = u128::from(*ai) * u128::from(*ai);
-            let low = u128::from(t[2 * i]) + (sq & u128::from(u64::MAX)) + carry;
-            t[2 * i] = low as u64;
-            let high = u128::from(t[2 * i + 1]) + (sq >> 64) + (low >> 64);
-            t[2 * i + 1] = high as u64;
-            carry = high >> 64;
+            let sq = Wide::from(*ai) * Wide::from(*ai);
+            let low = Wide::from(t[2 * i]) + (sq & Wide::from(Limb::MAX)) + carry;
+            t[2 * i] = low as Limb;
+            let high = Wide::from(t[2 * i + 1]) + (sq >> LIMB_BITS) + (low >> LIMB_BITS);
+            t[2 * i + 1] = high as Limb;
+            carry = high >> LIMB_BITS;
         }
         unpack(&t)
-    }
-}
-
-/// Schoolbook products and squares of 256-bit numbers on 32-bit limbs (every 32×32-bit product
-/// plus two 32-bit words fits a u64, which wasm32 multiplies in one instruction).
-#[cfg(not(all(target_pointer_width = "64", not(vouch_limb32))))]
-mod limbs {
-    /// a·b.
-    pub(super) fn mul(a: &[u32; 8], b: &[u32; 8]) -> [u32; 16] {
-        let mut t = [0u32; 16];
-        for (i, ai) in a.iter().enumerate() {
-            let mut carry = 0u64;
-            for (j, bj) in b.iter().enumerate() {
-                let v = u64::from(*ai) * u64::from(*bj) + u64::from(t[i + j]) + carry;
-                t[i + j] = v as u32;
-                carry = v >> 32;
-            }
-            t[i + 8] = carry as u32;
-        }
-        t
-    }
-
-    /// a².
-    pub(super) fn square(a: &[u32; 8]) -> [u32; 16] {
-        let mut t = [0u32; 16];
-        // The products of distinct limbs, each once…
-        for i in 0..7 {
-            let mut carry = 0u64;
-            for j in i + 1..8 {
-                let v = u64::from(a[i]) * u64::from(a[j]) + u64::from(t[i + j]) + carry;
-                t[i + j] = v as u32;
-                carry = v >> 32;
-            }
-            t[i + 8] = carry as u32;
-        }
-        // …doubled (their sum is below a²/2, so nothing leaves 512 bits)…
-        for i in (1..16).rev() {
-            t[i] = t[i] << 1 | t[i - 1] >> 31;
-        }
-        t[0] <<= 1;
-        // …plus the squares of the limbs.
-        let mut carry = 0u64;
-        for (i, ai) in a.iter().enumerate() {
-            let sq = u64::from(*ai) * u64::from(*ai);
-            let low = u64::from(t[2 * i]) + (sq & u64::from(u32::MAX)) + carry;
-            t[2 * i] = low as u32;
-            let high = u64::from(t[2 * i + 1]) + (sq >> 32) + (low >> 32);
-            t[2 * i + 1] = high as u32;
-            carry = high >> 32;
-        }
-        t
     }
 }
