@@ -100,6 +100,7 @@ cargo fmt --all -- --check
 
 step "cargo clippy -D warnings (workspace, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p vouch --no-default-features --features std,openpgp --all-targets --locked -- -D warnings
 cargo clippy -p vouch-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p vouch-wasm --features js --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p vouch --features ts --all-targets --locked -- -D warnings
@@ -114,30 +115,24 @@ rustup toolchain list | grep -q "^$MSRV_TOOLCHAIN-" || rustup toolchain install 
 CARGO_TARGET_DIR="$CACHE/target-msrv" cargo "+$MSRV_TOOLCHAIN" check -p vouch -p vouch-cli -p vouch-ffi -p vouch-wasm --locked
 
 # --- 4. Rust tests: units, properties, vectors, the oracle differential -----------------------
-step "cargo test --workspace (RustCrypto backend)"
+step "cargo test --workspace (aws-lc-rs, the native default; the RustCrypto backend cross-checked)"
 cargo test --workspace --locked
 
-# The RSA operation and P-256's field arithmetic use 32-bit limbs on 32-bit targets (wasm32);
-# the same tests run with them natively (against num-bigint and p256) through the cfg that
-# selects them.
-CARGO_TARGET_DIR="$CACHE/limb32" RUSTFLAGS="--cfg vouch_limb32" \
-  cargo test -p vouch --lib --locked -- rsa_pkcs1 openpgp ecdsa_p256
-
-step "cargo test --workspace with the aws-lc backend"
-# The two gpg differentials are left out of this pass: OpenPGP verification (signature/openpgp
-# and signature/rsa_pkcs1.rs) never goes through the crypto backend, so they would decide the same
-# cases with the same code a second time (about two minutes).
-cargo test --workspace --features vouch/aws-lc --locked -- \
-  --skip signed_by_agrees_with_containers_image_gpgme \
-  --skip damaged_and_reframed_messages_agree_with_containers_image_gpgme
+step "cargo test -p vouch with the RustCrypto backend alone (as wasm and no_std build it)"
+cargo test -p vouch --no-default-features --features std,openpgp --locked
 
 # --- 5. The parity corpus: one set of requests every surface must answer identically ------------
 step "parity corpus (real cosign and gpg signatures) and the CLI's answers"
 PARITY="$CACHE/parity"
 rm -rf "$PARITY"
 cargo run -q -p vouch-conformance --bin parity-corpus --locked -- "$PARITY"
-cargo build -p vouch-ffi -p vouch-cli --release --locked
+# Each artifact is built exactly as the README builds it, alone, so that no feature comes to it
+# from another crate of the workspace; each must report the full feature set.
+cargo build -p vouch-ffi --release --locked
+cargo build -p vouch-cli --release --locked
 LIB="$CARGO_TARGET_DIR/release"
+FULL='"crypto":"aws-lc-rs","openpgp":true,"verification_cache":true}'
+"$LIB/vouch" version --json | grep -qF "$FULL" || fail "the CLI lacks a feature: $("$LIB/vouch" version --json)"
 "$LIB/vouch" eval --request "$PARITY/requests.jsonl" > "$PARITY/cli.jsonl"
 cmp "$PARITY/cli.jsonl" "$PARITY/expected.jsonl" || fail "the CLI's decisions differ from the core's"
 echo "CLI: $(wc -l < "$PARITY/cli.jsonl") decisions byte-identical to the core's"

@@ -33,6 +33,8 @@ commands:
   lint FILE...
       Check policy files and show every problem with its line and column. Exit status 0
       when no file has an error (warnings allowed), 3 otherwise.
+  version [--json]
+      Show the version and what this build verifies with (also --version).
   help
       Show this text.
 ";
@@ -47,12 +49,39 @@ fn main() -> ExitCode {
         Some((command, rest)) if command == "eval" => run(|| eval::command(rest)),
         Some((command, rest)) if command == "check" => run_status(|| check::command(rest)),
         Some((command, rest)) if command == "lint" => run_status(|| lint::command(rest)),
+        Some((command, rest)) if command == "version" || command == "--version" => version(rest),
         Some((command, _)) if command == "help" || command == "--help" || command == "-h" => {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
         Some((command, _)) => usage_error(&format!("unknown command `{command}`")),
         None => usage_error("no command given"),
+    }
+}
+
+/// `vouch version [--json]`: the version and this build's capabilities.
+fn version(args: &[String]) -> ExitCode {
+    let build = vouch::BUILD;
+    match args {
+        [] => {
+            println!(
+                "vouch {} (crypto: {}; signedBy/OpenPGP: {}; verification cache: {})",
+                build.version,
+                build.crypto.name(),
+                if build.openpgp { "yes" } else { "no" },
+                if build.verification_cache {
+                    "yes"
+                } else {
+                    "no"
+                },
+            );
+            ExitCode::SUCCESS
+        }
+        [flag] if flag == "--json" => {
+            println!("{}", build.to_json());
+            ExitCode::SUCCESS
+        }
+        _ => usage_error("usage: vouch version [--json]"),
     }
 }
 

@@ -26,6 +26,7 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+mod build;
 mod error;
 mod go;
 mod gojson;
@@ -56,6 +57,7 @@ pub mod fuzzing {
     }
 }
 
+pub use build::{BUILD, BuildInfo, CryptoBackend};
 pub use error::Error;
 pub use policy::{
     CompileOptions, DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT, Decision, DockerImage,

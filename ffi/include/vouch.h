@@ -73,6 +73,13 @@ extern "C" {
 const char *vouch_version(void);
 
 /**
+ * What this build of the library can do, as a static NUL-terminated JSON object:
+ * `{"version":"…","crypto":"aws-lc-rs","openpgp":true,"verification_cache":true}`.
+ * Never NULL, never freed.
+ */
+const char *vouch_build_info(void);
+
+/**
  * Writes the one-line message of `status` (UTF-8, no NUL) to `out`.
  *
  * # Safety

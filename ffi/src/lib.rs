@@ -36,6 +36,19 @@ pub extern "C" fn vouch_version() -> *const std::ffi::c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 
+/// What this build of the library can do, as a static NUL-terminated JSON object:
+/// `{"version":"…","crypto":"aws-lc-rs","openpgp":true,"verification_cache":true}`.
+/// Never NULL, never freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn vouch_build_info() -> *const std::ffi::c_char {
+    static INFO: std::sync::OnceLock<std::ffi::CString> = std::sync::OnceLock::new();
+    INFO.get_or_init(|| {
+        // The JSON holds no NUL byte; should it ever, the empty string says so.
+        std::ffi::CString::new(vouch_core::BUILD.to_json()).unwrap_or_default()
+    })
+    .as_ptr()
+}
+
 /// Writes the one-line message of `status` (UTF-8, no NUL) to `out`.
 ///
 /// # Safety

@@ -29,6 +29,12 @@ static char *parse(const char *line, uint32_t dialect) {
 static void test_version_and_messages(void) {
   const char *version = vouch_version();
   CHECK(version != NULL && strlen(version) > 0);
+  /* The library as the README builds it (cargo build -p vouch-ffi --release, alone) has the
+     full feature set: aws-lc-rs, signedBy (OpenPGP) and the verification cache. */
+  const char *info = vouch_build_info();
+  CHECK(info != NULL && strstr(info, "\"crypto\":\"aws-lc-rs\"") != NULL);
+  CHECK(strstr(info, "\"openpgp\":true") != NULL);
+  CHECK(strstr(info, "\"verification_cache\":true") != NULL);
   uint32_t codes[] = {VOUCH_STATUS_OK, VOUCH_STATUS_NULL_PARAMETER, VOUCH_STATUS_BUFFER_TOO_SMALL,
                       VOUCH_STATUS_INVALID_PARAMETER, VOUCH_STATUS_PANIC, 12345};
   for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {

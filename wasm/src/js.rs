@@ -48,6 +48,15 @@ pub fn evaluate(
     answer(&vouch::json::evaluate_line(&bytes))
 }
 
+/// What this build can do: `{version, crypto, openpgp, verification_cache}`.
+#[wasm_bindgen(
+    js_name = buildInfo,
+    unchecked_return_type = "{ version: string; crypto: \"aws-lc-rs\" | \"RustCrypto\"; openpgp: boolean; verification_cache: boolean }"
+)]
+pub fn build_info() -> Result<JsValue, JsError> {
+    answer(&vouch::BUILD.to_json())
+}
+
 /// Parses a reference as containers/image does (`dialect` `"containers-image"`, the default)
 /// or as distribution/reference does (`"distribution"`, the kubelet's grammar).
 #[wasm_bindgen(js_name = parseReference, unchecked_return_type = "ReferenceAnswer")]

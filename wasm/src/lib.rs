@@ -24,12 +24,19 @@ use vouch::json::CompiledPolicy;
 /// The ABI's major version: changes when an export changes meaning.
 pub const ABI_VERSION_MAJOR: u32 = 0;
 /// The ABI's minor version: changes when exports are added.
-pub const ABI_VERSION_MINOR: u32 = 2;
+pub const ABI_VERSION_MINOR: u32 = 3;
 
 /// The ABI version as `major << 16 | minor`.
 #[unsafe(no_mangle)]
 pub extern "C" fn vouch_abi_version() -> u32 {
     (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR
+}
+
+/// What this build can do (`{"version", "crypto", "openpgp", "verification_cache"}`) as a
+/// result region (see [`vouch_result_free`]), or null when out of memory. ABI 0.3.
+#[unsafe(no_mangle)]
+pub extern "C" fn vouch_build_info() -> *mut u8 {
+    result_region(vouch::BUILD.to_json().as_bytes())
 }
 
 /// Allocates `len` bytes for the host to write a request into; null when out of memory.

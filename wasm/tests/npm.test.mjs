@@ -20,9 +20,14 @@ function readLines(dir, name) {
 }
 
 test('the package exports the documented API through every entry point', () => {
-  for (const name of ['evaluate', 'parseReference', 'Evaluator']) {
+  for (const name of ['evaluate', 'parseReference', 'Evaluator', 'buildInfo']) {
     assert.equal(typeof vouch[name], 'function', name);
   }
+  // The package as wasm/build.sh builds it keeps every capability.
+  const info = vouch.buildInfo();
+  assert.equal(info.crypto, 'RustCrypto');
+  assert.equal(info.openpgp, true);
+  assert.equal(info.verification_cache, true);
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   for (const entry of ['.', './nodejs', './bundler', './web']) {
     const types = manifest.exports[entry].types;

@@ -47,12 +47,21 @@ test('the module imports nothing and exports the documented ABI', () => {
   for (const name of ['memory', 'vouch_abi_version', 'vouch_abi_version_major',
     'vouch_abi_version_minor', 'vouch_alloc', 'vouch_free', 'vouch_reference_parse',
     'vouch_evaluate_json', 'vouch_evaluator_new', 'vouch_evaluator_report',
-    'vouch_evaluator_evaluate', 'vouch_evaluator_free', 'vouch_result_free']) {
+    'vouch_evaluator_evaluate', 'vouch_evaluator_free', 'vouch_result_free',
+    'vouch_build_info']) {
     assert.ok(names.includes(name), `missing export ${name}`);
   }
   assert.equal(exports.vouch_abi_version_major.value, 0);
-  assert.equal(exports.vouch_abi_version_minor.value, 2);
-  assert.equal(exports.vouch_abi_version(), (0 << 16) | 2);
+  assert.equal(exports.vouch_abi_version_minor.value, 3);
+  assert.equal(exports.vouch_abi_version(), (0 << 16) | 3);
+});
+
+// The module as wasm/build.sh builds it must keep every capability: RustCrypto (aws-lc-rs
+// cannot run in wasm), OpenPGP and the verification cache.
+test('the module reports the full feature set', () => {
+  const info = JSON.parse(takeResult(exports.vouch_build_info()));
+  assert.deepEqual(info, { version: info.version, crypto: 'RustCrypto', openpgp: true,
+    verification_cache: true });
 });
 
 test('answers follow the JSON contract', () => {

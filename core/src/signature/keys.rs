@@ -6,6 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use super::crypto::{RSA_MAX_BITS, RSA_MIN_BITS};
 use super::der;
 use super::pem;
 
@@ -17,7 +18,7 @@ pub(crate) enum PublicKey {
     /// ECDSA on P-384: the uncompressed point (97 bytes).
     P384(Vec<u8>),
     /// RSA: modulus and exponent, big-endian without leading zeros.
-    Rsa { n: Vec<u8>, e: u32 },
+    Rsa { n: Vec<u8>, e: u64 },
     /// Ed25519: the 32-byte public key.
     Ed25519([u8; 32]),
 }
@@ -53,11 +54,6 @@ const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
 const OID_P224: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x21];
 const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
-
-/// The smallest and largest RSA moduli vouch verifies with, in bits.
-pub(crate) const RSA_MIN_BITS: usize = 1024;
-/// See [`RSA_MIN_BITS`].
-pub(crate) const RSA_MAX_BITS: usize = 8192;
 
 /// Parses the first PEM block of `data` as a public key.
 pub(crate) fn from_pem(data: &[u8]) -> Result<PublicKey, KeyError> {
@@ -164,7 +160,10 @@ fn rsa_key(sequence: &[u8]) -> Result<PublicKey, KeyError> {
             "RSA modulus outside 1024 to 8192 bits",
         ));
     }
-    Ok(PublicKey::Rsa { n: n.into(), e })
+    Ok(PublicKey::Rsa {
+        n: n.into(),
+        e: u64::from(e),
+    })
 }
 
 /// An uncompressed point (Go's `elliptic.Unmarshal` reads nothing else). Whether it is on the

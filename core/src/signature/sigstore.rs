@@ -48,7 +48,7 @@ impl CosignKey {
             },
             KeyKind::Rsa => self
                 .key
-                .verify(payload, SignatureBytes::RsaPkcs1Sha256(signature)),
+                .verify(payload, SignatureBytes::RsaPkcs1(signature)),
             KeyKind::Ed25519 => self.key.verify(payload, SignatureBytes::Ed25519(signature)),
         }
     }

@@ -10,8 +10,9 @@ use sha1::Digest as _;
 
 use super::PgpError;
 use super::packet::Reader;
-use super::sig::{Sig, hash_name};
-use crate::signature::rsa_pkcs1::{self, RsaVerifier};
+use super::sig::{Sig, crypto_hash, hash_name};
+use crate::signature::crypto::{self, SignatureBytes, VerifyingKey};
+use crate::signature::keys::PublicKey;
 
 /// A public key or subkey packet, read.
 #[derive(Clone, Debug)]
@@ -24,13 +25,13 @@ pub(super) struct KeyPacket {
     pub(super) material: Material,
 }
 
-/// What a key verifies with.
+/// What a key verifies with: a key prepared by the crypto interface, and its kind.
 #[derive(Clone, Debug)]
 pub(super) enum Material {
-    Rsa(RsaVerifier),
-    P256(crate::signature::ecdsa_p256::P256Key),
-    P384(p384::ecdsa::VerifyingKey),
-    Ed25519(ed25519_dalek::VerifyingKey),
+    Rsa(VerifyingKey),
+    /// ECDSA, with the curve's size in bytes (32 for P-256, 48 for P-384).
+    Ecdsa(VerifyingKey, usize),
+    Ed25519(VerifyingKey),
     /// An algorithm or parameters vouch does not verify with (the text says which).
     Unsupported(String),
 }
@@ -76,15 +77,7 @@ impl KeyPacket {
             1 | 3 => {
                 let n = r.mpi("the RSA modulus")?;
                 let e = r.mpi("the RSA exponent")?;
-                match RsaVerifier::new(n, e) {
-                    Some(rsa) => Material::Rsa(rsa),
-                    None => Material::Unsupported(format!(
-                        "an RSA key of {} bits, or with an unusual exponent (vouch verifies {}–{} bits)",
-                        n.len() * 8,
-                        rsa_pkcs1::MIN_BITS,
-                        rsa_pkcs1::MAX_BITS
-                    )),
-                }
+                rsa_key(n, e)
             }
             19 | 22 => {
                 let oid_len = usize::from(r.u8("the curve OID length")?);
@@ -124,7 +117,6 @@ impl KeyPacket {
     /// Verifies `sig` over `digest` (computed by the caller from the signature's hash
     /// algorithm). `Err` says why not.
     pub(super) fn verify(&self, sig: &Sig, digest: &[u8]) -> Result<(), String> {
-        use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
         let family = |a: u8| if a == 3 { 1 } else { a };
         if family(sig.key_algorithm) != family(self.algorithm) {
             return Err(format!(
@@ -134,47 +126,35 @@ impl KeyPacket {
             ));
         }
         let weak = || format!("{} is too weak a hash for this key", hash_name(sig.hash));
+        let hash = crypto_hash(sig.hash)
+            .ok_or_else(|| format!("{} signatures are not accepted", hash_name(sig.hash)))?;
         let ok = match &self.material {
             Material::Unsupported(what) => return Err(what.clone()),
-            Material::Rsa(rsa) => {
-                let hash = match sig.hash {
-                    2 => rsa_pkcs1::Hash::Sha1,
-                    3 => rsa_pkcs1::Hash::Ripemd160,
-                    8 => rsa_pkcs1::Hash::Sha256,
-                    9 => rsa_pkcs1::Hash::Sha384,
-                    10 => rsa_pkcs1::Hash::Sha512,
-                    11 => rsa_pkcs1::Hash::Sha224,
-                    _ => return Err(format!("RSA with {}", hash_name(sig.hash))),
-                };
-                match sig.mpis.as_slice() {
-                    // An MPI has no leading zeros: the value is padded back to the modulus
-                    // length, and a longer one is refused.
-                    [value] if value.len() <= rsa.size() => {
-                        let mut padded = alloc::vec![0u8; rsa.size() - value.len()];
+            Material::Rsa(key) => match sig.mpis.as_slice() {
+                // An MPI has no leading zeros: the value is padded back to the modulus
+                // length, and a longer one is refused.
+                [value] => key.rsa_len().is_some_and(|len| {
+                    len >= value.len() && {
+                        let mut padded = alloc::vec![0u8; len - value.len()];
                         padded.extend_from_slice(value);
-                        rsa.verify(hash, digest, &padded)
+                        key.verify_digest(hash, digest, SignatureBytes::RsaPkcs1(&padded))
+                    }
+                }),
+                _ => false,
+            },
+            Material::Ecdsa(key, size) => {
+                if digest.len() < *size {
+                    return Err(weak());
+                }
+                match sig.mpis.as_slice() {
+                    [r, s] if significant(r) <= *size && significant(s) <= *size => {
+                        let der = crypto::ecdsa_der(r, s);
+                        key.verify_digest(hash, digest, SignatureBytes::EcdsaDer(&der))
                     }
                     _ => false,
                 }
             }
-            Material::P256(key) => {
-                if digest.len() < 32 {
-                    return Err(weak());
-                }
-                scalars::<32>(&sig.mpis)
-                    .and_then(|(r, s)| p256::ecdsa::Signature::from_scalars(r, s).ok())
-                    .is_some_and(|signature| key.verify_prehash(digest, &signature))
-            }
-            Material::P384(key) => {
-                if digest.len() < 48 {
-                    return Err(weak());
-                }
-                scalars::<48>(&sig.mpis)
-                    .and_then(|(r, s)| p384::ecdsa::Signature::from_scalars(r, s).ok())
-                    .is_some_and(|signature| key.verify_prehash(digest, &signature).is_ok())
-            }
             Material::Ed25519(key) => {
-                use ed25519_dalek::Verifier as _;
                 if digest.len() < 32 {
                     return Err(weak());
                 }
@@ -182,8 +162,7 @@ impl KeyPacket {
                     let mut bytes = [0u8; 64];
                     bytes[..32].copy_from_slice(&r);
                     bytes[32..].copy_from_slice(&s);
-                    key.verify(digest, &ed25519_dalek::Signature::from_bytes(&bytes))
-                        .is_ok()
+                    key.verify_digest(hash, digest, SignatureBytes::Ed25519(&bytes))
                 })
             }
         };
@@ -192,6 +171,38 @@ impl KeyPacket {
         } else {
             Err(String::from("the signature value does not match"))
         }
+    }
+}
+
+/// The length of a big-endian number without its leading zeros.
+fn significant(value: &[u8]) -> usize {
+    value.len() - value.iter().take_while(|&&b| b == 0).count()
+}
+
+/// An RSA key from its MPIs, if vouch verifies with it.
+fn rsa_key(n: &[u8], e: &[u8]) -> Material {
+    let e_bytes = &e[e.len() - significant(e)..];
+    let unusable = |why: &str| {
+        Material::Unsupported(format!(
+            "an RSA key of {} bits: {why} (vouch verifies {}–{} bits, odd exponents from 3 to 2^33 − 1)",
+            significant(n) * 8,
+            crypto::RSA_MIN_BITS,
+            crypto::RSA_MAX_BITS
+        ))
+    };
+    if e_bytes.len() > 8 {
+        return unusable("the exponent is too large");
+    }
+    let e = e_bytes
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    let key = PublicKey::Rsa {
+        n: n[n.len() - significant(n)..].to_vec(),
+        e,
+    };
+    match VerifyingKey::new(&key) {
+        Ok(key) => Material::Rsa(key),
+        Err(why) => unusable(&format!("{why}")),
     }
 }
 
@@ -210,16 +221,26 @@ fn scalars<const N: usize>(mpis: &[Vec<u8>]) -> Option<([u8; N], [u8; N])> {
 /// An ECDSA or EdDSA key from its curve and point.
 fn curve_key(algorithm: u8, oid: &[u8], point: &[u8]) -> Material {
     let off_curve = || Material::Unsupported(String::from("the key's point is not on its curve"));
+    let prepared = |key: PublicKey| VerifyingKey::new(&key).ok();
     match (algorithm, oid) {
-        (19, P256) => crate::signature::ecdsa_p256::P256Key::from_sec1(point)
-            .map_or_else(off_curve, Material::P256),
-        (19, P384) => p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
-            .map_or_else(|_| off_curve(), Material::P384),
+        (19, P256 | P384) => {
+            let size = if oid == P256 { 32 } else { 48 };
+            // An uncompressed point: 0x04, then x and y.
+            if point.len() != 1 + 2 * size || point[0] != 4 {
+                return off_curve();
+            }
+            let key = if size == 32 {
+                PublicKey::P256(point.to_vec())
+            } else {
+                PublicKey::P384(point.to_vec())
+            };
+            prepared(key).map_or_else(off_curve, |key| Material::Ecdsa(key, size))
+        }
         // A native point: the prefix 0x40, then the 32-byte encoding.
         (22, ED25519) => match point {
             [0x40, rest @ ..] => <[u8; 32]>::try_from(rest)
                 .ok()
-                .and_then(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).ok())
+                .and_then(|bytes| prepared(PublicKey::Ed25519(bytes)))
                 .map_or_else(off_curve, Material::Ed25519),
             _ => off_curve(),
         },

@@ -247,12 +247,12 @@ fn crlf(content: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The hash algorithms vouch verifies OpenPGP signatures with (RFC 4880 §9.4): SHA-1,
-/// RIPEMD-160 and SHA-2. MD5 is refused, as gpg refuses it.
+/// The hash algorithms vouch verifies OpenPGP signatures with (RFC 4880 §9.4): SHA-1 and
+/// SHA-256/384/512, the digests both crypto backends verify with. MD5 is refused, as gpg
+/// refuses it; RIPEMD-160 and SHA-224, which gpg 2.2 still verifies, are refused because
+/// aws-lc-rs verifies no RSA signature over them (docs/decisions.md).
 pub(super) enum Hasher {
     Sha1(sha1::Sha1),
-    Ripemd160(ripemd::Ripemd160),
-    Sha224(sha2::Sha224),
     Sha256(sha2::Sha256),
     Sha384(sha2::Sha384),
     Sha512(sha2::Sha512),
@@ -262,11 +262,9 @@ impl Hasher {
     pub(super) fn new(algorithm: u8) -> Option<Self> {
         Some(match algorithm {
             2 => Self::Sha1(sha1::Sha1::new()),
-            3 => Self::Ripemd160(ripemd::Ripemd160::new()),
             8 => Self::Sha256(sha2::Sha256::new()),
             9 => Self::Sha384(sha2::Sha384::new()),
             10 => Self::Sha512(sha2::Sha512::new()),
-            11 => Self::Sha224(sha2::Sha224::new()),
             _ => return None,
         })
     }
@@ -274,8 +272,6 @@ impl Hasher {
     pub(super) fn update(&mut self, data: &[u8]) {
         match self {
             Self::Sha1(h) => h.update(data),
-            Self::Ripemd160(h) => h.update(data),
-            Self::Sha224(h) => h.update(data),
             Self::Sha256(h) => h.update(data),
             Self::Sha384(h) => h.update(data),
             Self::Sha512(h) => h.update(data),
@@ -285,13 +281,23 @@ impl Hasher {
     pub(super) fn finalize(self) -> Vec<u8> {
         match self {
             Self::Sha1(h) => h.finalize().to_vec(),
-            Self::Ripemd160(h) => h.finalize().to_vec(),
-            Self::Sha224(h) => h.finalize().to_vec(),
             Self::Sha256(h) => h.finalize().to_vec(),
             Self::Sha384(h) => h.finalize().to_vec(),
             Self::Sha512(h) => h.finalize().to_vec(),
         }
     }
+}
+
+/// The crypto interface's name for an OpenPGP hash algorithm vouch verifies with.
+pub(super) fn crypto_hash(algorithm: u8) -> Option<crate::signature::crypto::Hash> {
+    use crate::signature::crypto::Hash;
+    Some(match algorithm {
+        2 => Hash::Sha1,
+        8 => Hash::Sha256,
+        9 => Hash::Sha384,
+        10 => Hash::Sha512,
+        _ => return None,
+    })
 }
 
 /// A hash algorithm's name, for reasons.

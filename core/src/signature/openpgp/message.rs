@@ -1,0 +1,157 @@
+//! Signed messages as gpg reads them: binary, compressed, armoured or cleartext, with exactly
+//! the packet structure gpg accepts and the digests it computes over the data.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::packet::{self, Packets, tag};
+use super::sig::Sig;
+use super::{MAX_CONTENT, MAX_NESTING, MAX_PACKETS, PgpError, armor};
+
+/// A parsed message: its signed content and its signatures.
+pub(super) struct Message {
+    pub(super) content: Vec<u8>,
+    pub(super) signatures: Vec<Sig>,
+    /// The hash algorithms gpg computes over the signed data: for a packet sequence, those
+    /// announced before the literal data in its own sequence by one-pass signature packets
+    /// (or by signature packets, in PGP 2's signature-first form), and without any, gpg's
+    /// historical defaults; for a cleartext message, its `Hash:` headers, or MD5 without one.
+    pub(super) hashed_with: Vec<u8>,
+}
+
+/// What gpg hashes the literal data with when nothing before it names an algorithm:
+/// MD5, SHA-1 and RIPEMD-160.
+const GPG_DEFAULT_HASHES: [u8; 3] = [1, 2, 3];
+
+pub(super) fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
+    let trimmed = blob.trim_ascii_start();
+    if trimmed.starts_with(b"-----BEGIN PGP SIGNED MESSAGE-----") {
+        let cleartext = armor::cleartext(trimmed)?;
+        let mut signatures = Vec::new();
+        for packet in Packets::new(&cleartext.signature) {
+            let packet = packet?;
+            if packet.tag != tag::SIGNATURE {
+                return Err(packet::invalid(&format!(
+                    "a packet of tag {} in a signature block",
+                    packet.tag
+                )));
+            }
+            signatures.push(Sig::parse(&packet.body)?);
+        }
+        // gpg stops at the end of the signature's armour and ignores what follows, unless
+        // it is another armoured block (which vouch refuses outright).
+        let after = &trimmed[cleartext.consumed..];
+        if after.windows(14).any(|w| w == b"-----BEGIN PGP") {
+            return Err(PgpError::Malformed(String::from(
+                "armor: more than one armoured block",
+            )));
+        }
+        return Ok(Message {
+            content: cleartext.text,
+            signatures,
+            hashed_with: if cleartext.hashes.is_empty() {
+                alloc::vec![1]
+            } else {
+                cleartext.hashes
+            },
+        });
+    }
+    let binary;
+    let bytes = if trimmed.starts_with(b"-----BEGIN PGP") {
+        binary = armor::dearmor(trimmed)?.data;
+        &binary[..]
+    } else {
+        blob
+    };
+    let mut message = Message {
+        content: Vec::new(),
+        signatures: Vec::new(),
+        hashed_with: Vec::new(),
+    };
+    let mut literals = 0;
+    let mut packets = 0;
+    read_packets(bytes, 0, &mut message, &mut literals, &mut packets)?;
+    if literals != 1 {
+        return Err(PgpError::Malformed(format!(
+            "{literals} literal data packets; exactly one is required"
+        )));
+    }
+    Ok(message)
+}
+
+fn read_packets(
+    bytes: &[u8],
+    depth: usize,
+    message: &mut Message,
+    literals: &mut usize,
+    packets: &mut usize,
+) -> Result<(), PgpError> {
+    if depth > MAX_NESTING {
+        return Err(PgpError::Malformed(
+            "compressed packets nested too deeply".into(),
+        ));
+    }
+    // This sequence's one-pass signature and signature packets: gpg hashes the literal data
+    // with the algorithms announced before it here, and refuses a sequence whose one-pass
+    // packets and signatures do not pair up.
+    let mut announced: Vec<u8> = Vec::new();
+    let (mut one_pass, mut signatures) = (0usize, 0usize);
+    for packet in Packets::new(bytes) {
+        *packets += 1;
+        if *packets > MAX_PACKETS {
+            return Err(PgpError::Malformed(format!(
+                "more than {MAX_PACKETS} packets"
+            )));
+        }
+        let packet = packet?;
+        match packet.tag {
+            tag::MARKER | tag::PADDING => {}
+            tag::ONE_PASS_SIGNATURE => {
+                let (version, hash) = packet::one_pass(&packet.body)?;
+                // gpg knows only version 3 and stops reading at any other.
+                if version != 3 {
+                    return Err(PgpError::Malformed(format!(
+                        "one-pass signature packet of version {version}"
+                    )));
+                }
+                one_pass += 1;
+                if hash != 0 {
+                    announced.push(hash);
+                }
+            }
+            tag::SIGNATURE => {
+                let signature = Sig::parse(&packet.body)?;
+                signatures += 1;
+                announced.push(signature.hash);
+                message.signatures.push(signature);
+            }
+            tag::LITERAL => {
+                *literals += 1;
+                message.content = packet::literal_content(&packet.body)?.to_vec();
+                message.hashed_with = if announced.is_empty() {
+                    GPG_DEFAULT_HASHES.to_vec()
+                } else {
+                    announced.clone()
+                };
+            }
+            tag::COMPRESSED => {
+                let inner = packet::decompress(&packet.body, MAX_CONTENT)?;
+                read_packets(&inner, depth + 1, message, literals, packets)?;
+            }
+            other => {
+                return Err(PgpError::Malformed(format!(
+                    "unexpected packet of tag {other}"
+                )));
+            }
+        }
+    }
+    // (A sequence without signatures, such as a compressed packet's whose signature follows
+    // it, is not held to this: gpg reads that form.)
+    if signatures > 0 && one_pass > 0 && one_pass != signatures {
+        return Err(PgpError::Malformed(format!(
+            "{one_pass} one-pass signature packets for {signatures} signatures"
+        )));
+    }
+    Ok(())
+}

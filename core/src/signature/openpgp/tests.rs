@@ -1,0 +1,231 @@
+//! Keys and messages built here, signed with Ed25519, exercise the rules end to end
+//! without gpg; the differential suites (conformance/tests/gpg_*) hold them to gpg.
+use ed25519_dalek::{Signer as _, SigningKey};
+use sha2::Digest as _;
+
+use super::key::KeyPacket;
+use super::*;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+const CREATED: u32 = 1_600_000_000;
+
+fn mpi(bytes: &[u8]) -> Vec<u8> {
+    let bytes = &bytes[bytes.iter().take_while(|&&b| b == 0).count()..];
+    let bits = bytes.first().map_or(0, |b| {
+        (bytes.len() - 1) * 8 + (8 - b.leading_zeros() as usize)
+    });
+    let mut out = (bits as u16).to_be_bytes().to_vec();
+    out.extend_from_slice(bytes);
+    out
+}
+
+fn packet(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = alloc::vec![0xc0 | tag, 255];
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+struct Signer {
+    secret: SigningKey,
+    body: Vec<u8>,
+}
+
+impl Signer {
+    fn new(seed: u8) -> Self {
+        let secret = SigningKey::from_bytes(&[seed; 32]);
+        let mut body = alloc::vec![4];
+        body.extend_from_slice(&CREATED.to_be_bytes());
+        body.push(22);
+        body.push(9);
+        body.extend_from_slice(&[0x2b, 0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x0f, 0x01]);
+        let mut point = alloc::vec![0x40];
+        point.extend_from_slice(secret.verifying_key().as_bytes());
+        body.extend_from_slice(&mpi(&point));
+        Self { secret, body }
+    }
+
+    fn fingerprint(&self) -> [u8; 20] {
+        KeyPacket::parse(&self.body).unwrap().fingerprint
+    }
+
+    /// A v4 signature of `kind` over `signed` (what precedes the hashed tail), with
+    /// extra hashed subpackets.
+    fn sign(&self, kind: u8, signed: &[u8], extra: &[u8]) -> Vec<u8> {
+        let fingerprint = self.fingerprint();
+        let mut hashed = alloc::vec![5, 2];
+        hashed.extend_from_slice(&(CREATED + 10).to_be_bytes());
+        hashed.extend_from_slice(&[22, 33, 4]);
+        hashed.extend_from_slice(&fingerprint);
+        hashed.extend_from_slice(extra);
+        let mut body = alloc::vec![4, kind, 22, 8];
+        body.extend_from_slice(&(hashed.len() as u16).to_be_bytes());
+        body.extend_from_slice(&hashed);
+        let mut tail = body.clone();
+        tail.extend_from_slice(&[4, 0xff]);
+        tail.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        let digest = sha2::Sha256::new()
+            .chain_update(signed)
+            .chain_update(&tail)
+            .finalize();
+        let signature = self.secret.sign(&digest).to_bytes();
+        body.extend_from_slice(&[0, 10, 9, 16]);
+        body.extend_from_slice(&fingerprint[12..]);
+        body.extend_from_slice(&digest[..2]);
+        body.extend_from_slice(&mpi(&signature[..32]));
+        body.extend_from_slice(&mpi(&signature[32..]));
+        packet(2, &body)
+    }
+
+    fn key_hashed(&self) -> Vec<u8> {
+        let mut out = sig::key_header(&self.body).to_vec();
+        out.extend_from_slice(&self.body);
+        out
+    }
+
+    /// The public key with a user ID certified by `certifier` (normally itself).
+    fn export(&self, certifier: &Signer, extra: &[u8]) -> Vec<u8> {
+        let user_id = b"vouch test <test@example.com>";
+        let mut signed = self.key_hashed();
+        signed.push(0xb4);
+        signed.extend_from_slice(&(user_id.len() as u32).to_be_bytes());
+        signed.extend_from_slice(user_id);
+        let mut out = packet(6, &self.body);
+        out.extend_from_slice(&packet(13, user_id));
+        out.extend_from_slice(&certifier.sign(0x13, &signed, extra));
+        out
+    }
+
+    fn message(&self, content: &[u8]) -> Vec<u8> {
+        let mut ops = alloc::vec![3, 0, 8, 22];
+        ops.extend_from_slice(&self.fingerprint()[12..]);
+        ops.push(1);
+        let mut literal = alloc::vec![b'b', 0, 0, 0, 0, 0];
+        literal.extend_from_slice(content);
+        let mut out = packet(4, &ops);
+        out.extend_from_slice(&packet(11, &literal));
+        out.extend_from_slice(&self.sign(0, content, &[]));
+        out
+    }
+}
+
+#[test]
+fn a_self_certified_key_verifies_its_messages() {
+    let key = Signer::new(1);
+    let keyring = keyring(&[&key.export(&key, &[])]);
+    assert_eq!(keyring.len(), 1);
+    let verified = keyring.verify_untimed(&key.message(b"payload")).unwrap();
+    assert_eq!(verified.content, b"payload");
+    assert_eq!(
+        verified.validity.fingerprint_hex,
+        upper_hex(&key.fingerprint())
+    );
+    assert_eq!(
+        verified.validity.check(Some(i64::from(CREATED) + 100)),
+        Ok(())
+    );
+    // The same message, compressed (zlib), verifies too.
+    let mut compressed = alloc::vec![2];
+    compressed.extend_from_slice(&miniz_oxide::deflate::compress_to_vec_zlib(
+        &key.message(b"payload"),
+        6,
+    ));
+    let verified = keyring.verify_untimed(&packet(8, &compressed)).unwrap();
+    assert_eq!(verified.content, b"payload");
+}
+
+#[test]
+fn forged_content_and_foreign_keys_are_refused() {
+    let key = Signer::new(1);
+    let other = Signer::new(2);
+    let keyring = keyring(&[&key.export(&key, &[])]);
+    let mut forged = key.message(b"payload");
+    let at = forged.windows(7).position(|w| w == b"payload").unwrap();
+    forged[at] = b'P';
+    assert!(matches!(
+        keyring.verify_untimed(&forged),
+        Err(PgpError::Bad(_))
+    ));
+    assert!(matches!(
+        keyring.verify_untimed(&other.message(b"payload")),
+        Err(PgpError::UnknownKey(_))
+    ));
+    // A user ID certified by another key does not make the key importable.
+    assert_eq!(super::keyring(&[&key.export(&other, &[])]).len(), 0);
+    // Two signatures are refused whatever they are.
+    let mut two = key.message(b"payload");
+    two.extend_from_slice(&key.sign(0, b"payload", &[]));
+    assert!(keyring.verify_untimed(&two).is_err());
+}
+
+#[test]
+fn revocation_expiry_and_flags_come_from_valid_self_signatures() {
+    let key = Signer::new(1);
+    // Expires 100 seconds after its creation; may only certify.
+    let mut extra = alloc::vec![5, 9];
+    extra.extend_from_slice(&100u32.to_be_bytes());
+    let keyring = keyring(&[&key.export(&key, &extra)]);
+    let verified = keyring.verify_untimed(&key.message(b"x")).unwrap();
+    let now = i64::from(CREATED);
+    assert_eq!(verified.validity.check(Some(now + 50)), Ok(()));
+    assert!(verified.validity.check(Some(now + 100)).is_err());
+    assert_eq!(verified.validity.check(None), Err(PgpError::NeedTime));
+    let certify_only = super::keyring(&[&key.export(&key, &[2, 27, 0x01])]);
+    assert!(matches!(
+        certify_only.verify_untimed(&key.message(b"x")),
+        Err(PgpError::KeyUnusable(_))
+    ));
+    // A key revocation by the key itself.
+    let mut revoked = packet(6, &key.body);
+    revoked.extend_from_slice(&key.sign(0x20, &key.key_hashed(), &[]));
+    revoked.extend_from_slice(&key.export(&key, &[])[packet(6, &key.body).len()..]);
+    assert!(matches!(
+        super::keyring(&[&revoked]).verify_untimed(&key.message(b"x")),
+        Err(PgpError::KeyRevoked(_))
+    ));
+}
+
+fn b64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63])
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn armoured_keyrings_and_messages() {
+    let key = Signer::new(3);
+    let armour = |kind: &str, data: &[u8]| {
+        let crc = armor::crc24(data).to_be_bytes();
+        let text = b64(data);
+        let crc = b64(&crc[1..]);
+        format!("-----BEGIN PGP {kind}-----\n\n{text}\n={crc}\n-----END PGP {kind}-----\n")
+    };
+    let exported = armour("PUBLIC KEY BLOCK", &key.export(&key, &[]));
+    // Two blocks in one file (the first a key that does not import).
+    let other = Signer::new(4);
+    let file = format!(
+        "{}{exported}",
+        armour("PUBLIC KEY BLOCK", &other.export(&key, &[]))
+    );
+    let keyring = keyring(&[file.as_bytes()]);
+    assert_eq!(keyring.len(), 1);
+    let message = armour("MESSAGE", &key.message(b"{}"));
+    assert_eq!(
+        keyring.verify_untimed(message.as_bytes()).unwrap().content,
+        b"{}"
+    );
+}
