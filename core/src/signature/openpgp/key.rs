@@ -107,13 +107,6 @@ impl KeyPacket {
         super::packet::be(&self.fingerprint[12..])
     }
 
-    /// Whether `sig` names this key as its issuer, or names no issuer at all.
-    pub(super) fn may_have_issued(&self, sig: &Sig) -> bool {
-        (sig.issuer_ids.is_empty() && sig.issuer_fingerprints.is_empty())
-            || sig.issuer_ids.contains(&self.key_id())
-            || sig.issuer_fingerprints.contains(&self.fingerprint)
-    }
-
     /// Verifies `sig` over `digest` (computed by the caller from the signature's hash
     /// algorithm). `Err` says why not.
     pub(super) fn verify(&self, sig: &Sig, digest: &[u8]) -> Result<(), String> {

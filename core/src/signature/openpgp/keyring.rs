@@ -1,5 +1,27 @@
-//! Keyrings as gpg imports them: every file, every block, the keys gpg would keep, and what
-//! can be decided about each key before a signature is seen.
+//! Keyrings as gpg 2.2 imports them into the empty keyring containers/image makes for every
+//! `signedBy` check: file by file in `keyPaths` order, each file one packet stream (every
+//! armoured block of a file is read as one stream, as gpg's armour filter reads it), and
+//! within a stream keyblock by keyblock, merged per primary key:
+//!
+//! * a keyblock is a primary key and the packets after it up to the next primary key; key
+//!   revocations (0x20) and direct-key signatures (0x1F) count wherever they sit in it, and a
+//!   user ID's self-signature counts for the user ID it verifies over;
+//! * a self-signature counts when it verifies and is not older than its key;
+//! * a new key is imported (and trusted) when one of its user IDs has a valid self-signature
+//!   (a certification or a user-ID revocation); a keyblock of a key already imported merges
+//!   whatever valid signatures it brings, user ID or not (a key followed by a `[key, 0x20]`
+//!   block is revoked);
+//! * a signature packet before any key in a stream is a revocation certificate: it revokes
+//!   the imported key that issued it when it verifies over that key; one that names an
+//!   imported key but does not verify ends the file (gpg stops reading it); one whose key is
+//!   not (yet) imported is skipped, as are other lone packets;
+//! * signatures already merged are not merged again, so that ties between self-signatures
+//!   go to the one gpg keeps last.
+//!
+//! What the merged key's self-signatures mean (revoked; expiry and key flags, chosen at the
+//! time of the decision) is [`Standing`]. Import is bounded: [`MAX_KEYS`] keys,
+//! [`MAX_PACKETS_PER_FILE`] packets per file, [`MAX_SIGNATURE_CHECKS`] signature checks per
+//! keyblock; what lies beyond a bound is not imported (fail closed).
 
 use alloc::borrow::Cow;
 use alloc::format;
@@ -11,17 +33,29 @@ use super::packet::{Packets, tag};
 use super::sig::{self, Sig, kind};
 use super::{PgpError, armor, upper_hex};
 
+/// The most keys one requirement's keyring holds.
+pub(crate) const MAX_KEYS: usize = 256;
+/// The most packets read from one key file.
+pub(crate) const MAX_PACKETS_PER_FILE: usize = 16_384;
+/// The most self-signature checks one keyblock may cost.
+pub(crate) const MAX_SIGNATURE_CHECKS: usize = 512;
+
+/// The most revocations by other keys kept per key (for designated revokers).
+const MAX_FOREIGN_REVOCATIONS: usize = 16;
+
+/// User-ID revocations.
+const UID_REVOCATION: u8 = 0x30;
+
 /// A trusted primary key, with what can be decided about it before any signature is seen.
 #[derive(Clone, Debug)]
 pub(super) struct Trusted {
     pub(super) primary: KeyPacket,
     /// The fingerprint as gpg prints it (upper-case hex), for messages.
     pub(super) fingerprint_hex: String,
+    /// Whether a valid key revocation by the key itself was imported.
     pub(super) revoked: bool,
-    /// When the key expires (seconds since the epoch), from its newest valid self-signature.
-    pub(super) expires: Option<i64>,
-    /// Whether the key's flags allow signing (true when no flags are given).
-    pub(super) can_sign: bool,
+    /// The self-signatures that decide expiry and usage at the time of a decision.
+    pub(super) standing: Standing,
 }
 
 /// The keys of a `signedBy` requirement, imported once.
@@ -34,179 +68,496 @@ pub(crate) struct Keyring {
     unusable: Vec<([u8; 8], [u8; 20], String)>,
 }
 
-/// Imports every key in `blobs` (binary or armoured keyrings) as gpg would.
-pub(crate) fn keyring(blobs: &[&[u8]]) -> Keyring {
-    let mut out = Keyring::default();
-    for blob in blobs {
-        for packets in key_files(blob) {
-            import(&mut out, &packets);
+/// One valid self-signature, as much of it as decides the key's standing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct SelfSig {
+    created: i64,
+    /// When the signature itself expires.
+    expires: Option<i64>,
+    /// The key-expiration subpacket (seconds after the key's creation; 0: never), if present.
+    key_expires_after: Option<u32>,
+    /// The key-flags subpacket's first byte, if present (an empty one reads as 0).
+    flags: Option<u8>,
+    /// A user-ID revocation rather than a certification.
+    revocation: bool,
+}
+
+impl SelfSig {
+    fn of(sig: &Sig) -> Self {
+        let created = i64::from(sig.created.unwrap_or(0));
+        Self {
+            created,
+            expires: sig
+                .expires_after
+                .filter(|&after| after > 0)
+                .map(|after| created + i64::from(after)),
+            key_expires_after: sig.key_expires_after,
+            flags: sig.key_flags,
+            revocation: sig.kind == UID_REVOCATION,
         }
     }
-    out
-}
 
-/// The packets of one file. gpg imports every armoured block of a file (keyrings are often
-/// several `gpg --export --armor` outputs put together), or the packets of a binary file.
-fn key_files(blob: &[u8]) -> Vec<Cow<'_, [u8]>> {
-    const BEGIN: &[u8] = b"-----BEGIN PGP";
-    if !blob.trim_ascii_start().starts_with(BEGIN) {
-        return alloc::vec![Cow::Borrowed(blob)];
+    /// Whether the signature has expired at `now` (`None` when that depends on an unknown
+    /// time).
+    fn expired(&self, now: Option<i64>) -> Option<bool> {
+        match (self.expires, now) {
+            (None, _) => Some(false),
+            (Some(at), Some(now)) => Some(at <= now),
+            (Some(_), None) => None,
+        }
     }
-    let starts: Vec<usize> = (0..blob.len())
-        .filter(|&at| blob[at..].starts_with(BEGIN) && (at == 0 || blob[at - 1] == b'\n'))
-        .collect();
-    starts
-        .iter()
-        .filter_map(|&start| armor::dearmor(&blob[start..]).ok())
-        .map(|block| Cow::Owned(block.data))
-        .collect()
 }
 
-/// A key being read: its primary key and what follows it up to the next one.
-struct Pending {
+/// A key's self-signatures, from which gpg derives its expiry and usage when it uses the key:
+/// the newest unexpired direct-key signature speaks first; for what it does not say, each
+/// user ID's newest self-signature (ties go to the later one) counts unless it is a revocation
+/// or has expired, and the user ID certified last with key flags (or with an expiry) decides.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Standing {
+    key_created: i64,
+    direct: Vec<SelfSig>,
+    users: Vec<Vec<SelfSig>>,
+}
+
+/// A key's expiry and whether it may sign, at one time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Usage {
+    pub(super) expires: Option<i64>,
+    pub(super) can_sign: bool,
+}
+
+impl Standing {
+    /// Expiry and usage at `now`. `Err(NeedTime)` when a self-signature that could decide
+    /// them expires and no time is given.
+    pub(super) fn at(&self, now: Option<i64>) -> Result<Usage, PgpError> {
+        let newest = |sigs: &mut dyn Iterator<Item = &SelfSig>| -> Option<SelfSig> {
+            sigs.fold(None, |best: Option<SelfSig>, sig| match best {
+                Some(best) if sig.created < best.created => Some(best),
+                _ => Some(*sig),
+            })
+        };
+        let mut unexpired = Vec::with_capacity(self.direct.len());
+        for sig in &self.direct {
+            if !sig.expired(now).ok_or(PgpError::NeedTime)? {
+                unexpired.push(*sig);
+            }
+        }
+        let direct = newest(&mut unexpired.iter());
+        let mut usage = direct.and_then(|d| d.flags);
+        // A direct-key signature's expiry counts only when it is not zero.
+        let mut expire_seen = direct
+            .and_then(|d| d.key_expires_after)
+            .filter(|&after| after > 0);
+        // Each user ID's chosen self-signature: (created, flags, key expiry), or nothing.
+        let mut chosen = Vec::with_capacity(self.users.len());
+        for sigs in &self.users {
+            let Some(sig) = newest(&mut sigs.iter()) else {
+                continue;
+            };
+            if sig.revocation || sig.expired(now).ok_or(PgpError::NeedTime)? {
+                continue;
+            }
+            chosen.push(sig);
+        }
+        if usage.is_none() {
+            let mut date = 0;
+            for sig in &chosen {
+                if let Some(flags) = sig.flags
+                    && sig.created > date
+                {
+                    usage = Some(flags);
+                    date = sig.created;
+                }
+            }
+        }
+        if expire_seen.is_none() {
+            let mut date = 0;
+            for sig in &chosen {
+                if let Some(after) = sig.key_expires_after.filter(|&a| a > 0)
+                    && sig.created > date
+                {
+                    expire_seen = Some(after);
+                    date = sig.created;
+                }
+            }
+        }
+        Ok(Usage {
+            expires: expire_seen
+                .filter(|&after| after > 0)
+                .map(|after| self.key_created + i64::from(after)),
+            // No key flags: the algorithm's usage, which signs for every key vouch imports.
+            can_sign: usage.is_none_or(|flags| flags & 0x02 != 0),
+        })
+    }
+}
+
+/// A key while the files are read: every valid self-signature merged so far.
+struct Merged {
     primary: KeyPacket,
-    /// Direct-key signatures and key revocations (after the primary key, before any user ID).
+    revocations: Vec<Sig>,
+    /// Key revocations issued by other keys: they count when the issuer is a designated
+    /// revoker (named by a valid direct-key signature) whose key is in the keyring at the end.
+    foreign_revocations: Vec<Sig>,
     direct: Vec<Sig>,
-    /// User IDs and their certifications.
     users: Vec<(Vec<u8>, Vec<Sig>)>,
     subkeys: Vec<KeyPacket>,
-    /// Where the next signature belongs.
-    section: Section,
 }
 
-/// The packet a signature in a key follows, which says what it signs.
+/// The keyring being built.
+#[derive(Default)]
+struct Builder {
+    keys: Vec<Merged>,
+    unusable: Vec<([u8; 8], [u8; 20], String)>,
+}
+
+/// Imports every key in `blobs` (binary or armoured key files, in `keyPaths` order) as gpg
+/// would.
+pub(crate) fn keyring(blobs: &[&[u8]]) -> Keyring {
+    let mut builder = Builder::default();
+    for blob in blobs {
+        let (stream, complete) = file_stream(blob);
+        builder.import_stream(&stream, complete);
+    }
+    builder.finish()
+}
+
+/// The packet stream of one file, as gpg reads it, and whether it ends cleanly. A file whose
+/// first byte has its high bit set is binary packets; any other file is armour, and the data
+/// of its `PUBLIC KEY BLOCK`, `PRIVATE KEY BLOCK` and `SECRET KEY BLOCK` blocks (other blocks
+/// and the text around them are skipped) make one stream, block boundaries meaning nothing.
+/// A block that does not decode (a bad checksum, say) is a read error there: the stream stops
+/// and the keyblock being read is lost.
+fn file_stream(blob: &[u8]) -> (Cow<'_, [u8]>, bool) {
+    const BEGIN: &[u8] = b"-----BEGIN PGP ";
+    const KEY_BLOCKS: [&str; 3] = ["PUBLIC KEY BLOCK", "PRIVATE KEY BLOCK", "SECRET KEY BLOCK"];
+    if blob.first().is_some_and(|b| b & 0x80 != 0) {
+        return (Cow::Borrowed(blob), true);
+    }
+    let mut stream = Vec::new();
+    let starts = (0..blob.len())
+        .filter(|&at| blob[at..].starts_with(BEGIN) && (at == 0 || blob[at - 1] == b'\n'));
+    for start in starts {
+        let header = &blob[start + BEGIN.len()..];
+        if !KEY_BLOCKS.iter().any(|kind| {
+            header.starts_with(kind.as_bytes()) && header[kind.len()..].starts_with(b"-----")
+        }) {
+            continue;
+        }
+        match armor::dearmor(&blob[start..]) {
+            Ok(block) => stream.extend_from_slice(&block.data),
+            Err(_) => return (Cow::Owned(stream), false),
+        }
+    }
+    (Cow::Owned(stream), true)
+}
+
+/// The packet a signature in a keyblock follows, which says what it most likely signs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Section {
-    /// The primary key: direct-key signatures and revocations.
     Primary,
-    /// The last user ID: its certifications.
-    UserId,
-    /// A subkey or user attribute: not used.
+    /// The user ID at this index of the keyblock.
+    UserId(usize),
+    /// A subkey or a user attribute.
     Other,
 }
 
-/// Imports the keys of one packet sequence. A key whose packets cannot all be read is not
-/// imported, and reading stops there; a secret key is skipped.
-fn import(out: &mut Keyring, bytes: &[u8]) {
-    let mut pending: Option<Pending> = None;
-    for packet in Packets::new(bytes) {
-        let Ok(packet) = packet else {
-            return;
-        };
-        match packet.tag {
-            tag::PUBLIC_KEY => {
-                if let Some(done) = pending.take() {
-                    finish(out, done);
-                }
-                pending = KeyPacket::parse(&packet.body).ok().map(|primary| Pending {
-                    primary,
-                    direct: Vec::new(),
-                    users: Vec::new(),
-                    subkeys: Vec::new(),
-                    section: Section::Primary,
-                });
-            }
-            tag::SECRET_KEY => {
-                if let Some(done) = pending.take() {
-                    finish(out, done);
-                }
-            }
-            _ => {
-                let Some(key) = pending.as_mut() else {
-                    continue;
-                };
-                match packet.tag {
-                    tag::USER_ID => {
-                        key.users.push((packet.body.into_owned(), Vec::new()));
-                        key.section = Section::UserId;
-                    }
-                    tag::PUBLIC_SUBKEY => {
-                        if let Ok(subkey) = KeyPacket::parse(&packet.body) {
-                            key.subkeys.push(subkey);
-                        }
-                        key.section = Section::Other;
-                    }
-                    tag::USER_ATTRIBUTE | tag::SECRET_SUBKEY => key.section = Section::Other,
-                    tag::SIGNATURE => {
-                        let Ok(sig) = Sig::parse(&packet.body) else {
-                            continue;
-                        };
-                        match key.section {
-                            Section::Primary => key.direct.push(sig),
-                            Section::UserId if sig::is_certification(sig.kind) => {
-                                if let Some((_, sigs)) = key.users.last_mut() {
-                                    sigs.push(sig);
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    if let Some(done) = pending {
-        finish(out, done);
-    }
+/// A keyblock as read: its primary key, and what follows.
+struct Block {
+    primary: KeyPacket,
+    users: Vec<Vec<u8>>,
+    sigs: Vec<(Section, Sig)>,
+    subkeys: Vec<KeyPacket>,
+    section: Section,
 }
 
-/// Whether the primary key made `sig` over `digest`.
+/// Whether the primary key made `sig` over `digest`, not before the key existed. gpg takes
+/// a signature for a self-signature only by its issuer key ID subpacket (an issuer
+/// fingerprint alone is not enough).
 fn self_signed(primary: &KeyPacket, sig: &Sig, digest: Option<Vec<u8>>) -> bool {
-    primary.may_have_issued(sig) && digest.is_some_and(|d| primary.verify(sig, &d).is_ok())
+    sig.issuer_ids.contains(&primary.key_id()) && signed_by(primary, sig, &digest)
 }
 
-fn finish(out: &mut Keyring, key: Pending) {
-    let primary = key.primary;
-    let fingerprint_hex = upper_hex(&primary.fingerprint);
-    if let Material::Unsupported(why) = &primary.material {
-        out.unusable
-            .push((primary.key_id(), primary.fingerprint, why.clone()));
-        return;
+/// Whether `signer` made `sig` over `digest`, not before the key it is about was made (for
+/// self-signatures that key is `signer` itself).
+fn signed_by(signer: &KeyPacket, sig: &Sig, digest: &Option<Vec<u8>>) -> bool {
+    i64::from(sig.created.unwrap_or(0)) >= i64::from(signer.created)
+        && digest
+            .as_ref()
+            .is_some_and(|d| signer.verify(sig, d).is_ok())
+}
+
+/// Appends `sig` unless the very same signature is there already.
+fn merge_sig(into: &mut Vec<Sig>, sig: Sig) {
+    if !into.iter().any(|have| have.same_as(&sig)) {
+        into.push(sig);
     }
-    // The valid self-certifications of user IDs, and direct-key signatures.
-    let mut self_sigs: Vec<&Sig> = Vec::new();
-    for (user_id, sigs) in &key.users {
-        for sig in sigs {
-            if self_signed(&primary, sig, sig.user_id_digest(&primary.body, user_id)) {
-                self_sigs.push(sig);
+}
+
+impl Builder {
+    fn find(&self, fingerprint: &[u8; 20]) -> Option<usize> {
+        self.keys
+            .iter()
+            .position(|k| &k.primary.fingerprint == fingerprint)
+    }
+
+    /// Imports the keyblocks of one file's stream; when the stream did not end cleanly
+    /// (`complete` false), the keyblock still being read at its end is lost.
+    fn import_stream(&mut self, bytes: &[u8], complete: bool) {
+        let mut block: Option<Block> = None;
+        for (count, packet) in Packets::new(bytes).enumerate() {
+            // A packet that cannot be read ends the file; the keyblock it belongs to is lost.
+            let Ok(packet) = packet else {
+                return;
+            };
+            if count >= MAX_PACKETS_PER_FILE {
+                return;
+            }
+            match packet.tag {
+                tag::PUBLIC_KEY => {
+                    if let Some(done) = block.take() {
+                        self.import_block(done);
+                    }
+                    block = KeyPacket::parse(&packet.body).ok().map(|primary| Block {
+                        primary,
+                        users: Vec::new(),
+                        sigs: Vec::new(),
+                        subkeys: Vec::new(),
+                        section: Section::Primary,
+                    });
+                }
+                // containers/image's gpgme imports no secret keys (checked on the oracle).
+                tag::SECRET_KEY => {
+                    if let Some(done) = block.take() {
+                        self.import_block(done);
+                    }
+                }
+                tag::SIGNATURE if block.is_none() => {
+                    if !self.lone_signature(&packet.body) {
+                        return;
+                    }
+                }
+                _ => {
+                    let Some(key) = block.as_mut() else {
+                        continue;
+                    };
+                    match packet.tag {
+                        tag::USER_ID => {
+                            key.users.push(packet.body.into_owned());
+                            key.section = Section::UserId(key.users.len() - 1);
+                        }
+                        tag::PUBLIC_SUBKEY => {
+                            if let Ok(subkey) = KeyPacket::parse(&packet.body) {
+                                key.subkeys.push(subkey);
+                            }
+                            key.section = Section::Other;
+                        }
+                        tag::USER_ATTRIBUTE | tag::SECRET_SUBKEY => key.section = Section::Other,
+                        tag::SIGNATURE => {
+                            if let Ok(sig) = Sig::parse(&packet.body) {
+                                key.sigs.push((key.section, sig));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
             }
         }
+        if let Some(done) = block.filter(|_| complete) {
+            self.import_block(done);
+        }
     }
-    // gpg does not import a key without a valid self-signed user ID.
-    if self_sigs.is_empty() {
-        return;
+
+    /// A signature packet before any key: a revocation certificate, applied to the imported
+    /// key that issued it. `false` when gpg would stop reading the file.
+    fn lone_signature(&mut self, body: &[u8]) -> bool {
+        let Ok(sig) = Sig::parse(body) else {
+            return true;
+        };
+        if sig.kind != kind::KEY_REVOCATION {
+            return true;
+        }
+        let issuer = self.keys.iter().position(|k| {
+            sig.issuer_ids.contains(&k.primary.key_id())
+                || sig.issuer_fingerprints.contains(&k.primary.fingerprint)
+        });
+        let Some(at) = issuer else {
+            // "no public key - can't apply revocation certificate": skipped.
+            return true;
+        };
+        let key = &mut self.keys[at];
+        if !self_signed(&key.primary, &sig, sig.key_digest(&key.primary.body)) {
+            return false;
+        }
+        merge_sig(&mut key.revocations, sig);
+        true
     }
-    let on_key = |sig: &Sig| self_signed(&primary, sig, sig.key_digest(&primary.body));
-    self_sigs.extend(
-        key.direct
+
+    fn import_block(&mut self, block: Block) {
+        let Block {
+            primary,
+            users,
+            sigs,
+            subkeys,
+            ..
+        } = block;
+        if let Material::Unsupported(why) = &primary.material {
+            if self.unusable.len() < MAX_KEYS {
+                self.unusable
+                    .push((primary.key_id(), primary.fingerprint, why.clone()));
+            }
+            return;
+        }
+        let mut checks = 0usize;
+        let mut check = |sig: &Sig, digest: Option<Vec<u8>>| {
+            checks += 1;
+            checks <= MAX_SIGNATURE_CHECKS && self_signed(&primary, sig, digest)
+        };
+        let mut revocations = Vec::new();
+        let mut foreign_revocations = Vec::new();
+        let mut direct = Vec::new();
+        let mut certified: Vec<Vec<Sig>> = alloc::vec![Vec::new(); users.len()];
+        for (section, sig) in sigs {
+            match sig.kind {
+                kind::KEY_REVOCATION if !sig.issuer_ids.contains(&primary.key_id()) => {
+                    if foreign_revocations.len() < MAX_FOREIGN_REVOCATIONS {
+                        merge_sig(&mut foreign_revocations, sig);
+                    }
+                }
+                kind::KEY_REVOCATION | kind::DIRECT_KEY => {
+                    if check(&sig, sig.key_digest(&primary.body)) {
+                        if sig.kind == kind::KEY_REVOCATION {
+                            merge_sig(&mut revocations, sig);
+                        } else {
+                            merge_sig(&mut direct, sig);
+                        }
+                    }
+                }
+                k if sig::is_certification(k) || k == UID_REVOCATION => {
+                    // The user ID it follows first, then the others: gpg's repair moves a
+                    // misplaced self-signature to the user ID it verifies over.
+                    let own = match section {
+                        Section::UserId(at) => Some(at),
+                        _ => None,
+                    };
+                    let order = own
+                        .into_iter()
+                        .chain((0..users.len()).filter(|&i| Some(i) != own));
+                    let mut placed = false;
+                    for at in order {
+                        if check(&sig, sig.user_id_digest(&primary.body, &users[at])) {
+                            merge_sig(&mut certified[at], sig.clone());
+                            placed = true;
+                            break;
+                        }
+                    }
+                    // A self-issued user-ID signature left before the first user ID makes
+                    // gpg discard the whole keyblock, new key or update.
+                    if !placed
+                        && section == Section::Primary
+                        && sig.issuer_ids.contains(&primary.key_id())
+                    {
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let valid_users: Vec<(Vec<u8>, Vec<Sig>)> = users
+            .into_iter()
+            .zip(certified)
+            .filter(|(_, sigs)| !sigs.is_empty())
+            .collect();
+        match self.find(&primary.fingerprint) {
+            Some(at) => {
+                let key = &mut self.keys[at];
+                for sig in revocations {
+                    merge_sig(&mut key.revocations, sig);
+                }
+                for sig in foreign_revocations {
+                    if key.foreign_revocations.len() < MAX_FOREIGN_REVOCATIONS {
+                        merge_sig(&mut key.foreign_revocations, sig);
+                    }
+                }
+                for sig in direct {
+                    merge_sig(&mut key.direct, sig);
+                }
+                for (user_id, sigs) in valid_users {
+                    match key.users.iter_mut().find(|(have, _)| *have == user_id) {
+                        Some((_, have)) => sigs.into_iter().for_each(|s| merge_sig(have, s)),
+                        None => key.users.push((user_id, sigs)),
+                    }
+                }
+                for subkey in subkeys {
+                    if !key
+                        .subkeys
+                        .iter()
+                        .any(|s| s.fingerprint == subkey.fingerprint)
+                    {
+                        key.subkeys.push(subkey);
+                    }
+                }
+            }
+            // gpg does not import a new key without a valid self-signed user ID.
+            None if valid_users.is_empty() || self.keys.len() >= MAX_KEYS => {}
+            None => self.keys.push(Merged {
+                primary,
+                revocations,
+                foreign_revocations,
+                direct,
+                users: valid_users,
+                subkeys,
+            }),
+        }
+    }
+
+    /// Whether a designated revoker of `key` revoked it: a revoker named by one of its valid
+    /// direct-key signatures, whose key is in the keyring, and whose revocation verifies.
+    fn revoked_by_designated(&self, key: &Merged) -> bool {
+        key.foreign_revocations.iter().any(|sig| {
+            key.direct
+                .iter()
+                .flat_map(|d| d.revocation_keys.iter())
+                .filter_map(|fingerprint| self.find(fingerprint))
+                .map(|at| &self.keys[at].primary)
+                .any(|revoker| {
+                    sig.issuer_ids.contains(&revoker.key_id())
+                        && signed_by(revoker, sig, &sig.key_digest(&key.primary.body))
+                })
+        })
+    }
+
+    fn finish(self) -> Keyring {
+        let designated: Vec<bool> = self
+            .keys
             .iter()
-            .filter(|sig| sig.kind == kind::DIRECT_KEY && on_key(sig)),
-    );
-    let revoked = key
-        .direct
-        .iter()
-        .any(|sig| sig.kind == kind::KEY_REVOCATION && on_key(sig));
-    let newest = self_sigs.iter().max_by_key(|s| s.created.unwrap_or(0));
-    let created = i64::from(primary.created);
-    let expires = newest
-        .and_then(|s| s.key_expires_after)
-        .filter(|&after| after > 0)
-        .map(|after| created + i64::from(after));
-    // No key-flags subpacket, or an empty one: usable for everything.
-    let can_sign = newest
-        .and_then(|s| s.key_flags)
-        .is_none_or(|flags| flags == 0 || flags & 0x02 != 0);
-    for subkey in &key.subkeys {
-        out.subkeys.push((subkey.key_id(), subkey.fingerprint));
+            .map(|key| self.revoked_by_designated(key))
+            .collect();
+        let mut out = Keyring {
+            unusable: self.unusable,
+            ..Keyring::default()
+        };
+        for (key, designated) in self.keys.into_iter().zip(designated) {
+            for subkey in &key.subkeys {
+                out.subkeys.push((subkey.key_id(), subkey.fingerprint));
+            }
+            let standing = Standing {
+                key_created: i64::from(key.primary.created),
+                direct: key.direct.iter().map(SelfSig::of).collect(),
+                users: key
+                    .users
+                    .iter()
+                    .map(|(_, sigs)| sigs.iter().map(SelfSig::of).collect())
+                    .collect(),
+            };
+            out.keys.push(Trusted {
+                fingerprint_hex: upper_hex(&key.primary.fingerprint),
+                revoked: !key.revocations.is_empty() || designated,
+                standing,
+                primary: key.primary,
+            });
+        }
+        out
     }
-    out.keys.push(Trusted {
-        primary,
-        fingerprint_hex,
-        revoked,
-        expires,
-        can_sign,
-    });
 }
 
 impl Keyring {

@@ -41,6 +41,8 @@ pub(super) struct Sig {
     pub(super) key_expires_after: Option<u32>,
     /// Key flags (hashed subpacket 27): its first byte; `Some(0)` when present but empty.
     pub(super) key_flags: Option<u8>,
+    /// Designated revokers (hashed revocation-key subpackets): their fingerprints.
+    pub(super) revocation_keys: Vec<[u8; 20]>,
     /// Issuer key IDs and version-4 issuer fingerprints, from both subpacket areas.
     pub(super) issuer_ids: Vec<[u8; 8]>,
     pub(super) issuer_fingerprints: Vec<[u8; 20]>,
@@ -69,6 +71,7 @@ impl Sig {
             expires_after: None,
             key_expires_after: None,
             key_flags: None,
+            revocation_keys: Vec::new(),
             issuer_ids: Vec::new(),
             issuer_fingerprints: Vec::new(),
             mpis: Vec::new(),
@@ -174,6 +177,15 @@ impl Sig {
                 3 if hashed => self.expires_after = Some(time()?),
                 9 if hashed => self.key_expires_after = Some(time()?),
                 27 if hashed => self.key_flags = Some(data.first().copied().unwrap_or(0)),
+                // Class (0x80 set), public-key algorithm, then a version 4 fingerprint.
+                12 if hashed => {
+                    if let [class, _, fingerprint @ ..] = data
+                        && class & 0x80 != 0
+                        && fingerprint.len() == 20
+                    {
+                        self.revocation_keys.push(super::packet::be(fingerprint));
+                    }
+                }
                 _ => {}
             }
         }
@@ -189,6 +201,11 @@ impl Sig {
         }
         hasher.update(&self.hashed_tail);
         Some(hasher.finalize())
+    }
+
+    /// Whether `other` is the very same signature (the same hashed part and value).
+    pub(super) fn same_as(&self, other: &Self) -> bool {
+        self.hashed_tail == other.hashed_tail && self.mpis == other.mpis
     }
 
     /// The digest over a document. A text signature hashes the content with its line

@@ -53,9 +53,13 @@ impl Signer {
     /// A v4 signature of `kind` over `signed` (what precedes the hashed tail), with
     /// extra hashed subpackets.
     fn sign(&self, kind: u8, signed: &[u8], extra: &[u8]) -> Vec<u8> {
+        self.sign_at(kind, signed, extra, CREATED + 10)
+    }
+
+    fn sign_at(&self, kind: u8, signed: &[u8], extra: &[u8], created: u32) -> Vec<u8> {
         let fingerprint = self.fingerprint();
         let mut hashed = alloc::vec![5, 2];
-        hashed.extend_from_slice(&(CREATED + 10).to_be_bytes());
+        hashed.extend_from_slice(&created.to_be_bytes());
         hashed.extend_from_slice(&[22, 33, 4]);
         hashed.extend_from_slice(&fingerprint);
         hashed.extend_from_slice(extra);
@@ -86,6 +90,11 @@ impl Signer {
 
     /// The public key with a user ID certified by `certifier` (normally itself).
     fn export(&self, certifier: &Signer, extra: &[u8]) -> Vec<u8> {
+        self.export_at(certifier, extra, CREATED + 10)
+    }
+
+    /// The same, certified at `created`.
+    fn export_at(&self, certifier: &Signer, extra: &[u8], created: u32) -> Vec<u8> {
         let user_id = b"vouch test <test@example.com>";
         let mut signed = self.key_hashed();
         signed.push(0xb4);
@@ -93,7 +102,7 @@ impl Signer {
         signed.extend_from_slice(user_id);
         let mut out = packet(6, &self.body);
         out.extend_from_slice(&packet(13, user_id));
-        out.extend_from_slice(&certifier.sign(0x13, &signed, extra));
+        out.extend_from_slice(&certifier.sign_at(0x13, &signed, extra, created));
         out
     }
 
@@ -171,11 +180,15 @@ fn revocation_expiry_and_flags_come_from_valid_self_signatures() {
     assert_eq!(verified.validity.check(Some(now + 50)), Ok(()));
     assert!(verified.validity.check(Some(now + 100)).is_err());
     assert_eq!(verified.validity.check(None), Err(PgpError::NeedTime));
-    let certify_only = super::keyring(&[&key.export(&key, &[2, 27, 0x01])]);
-    assert!(matches!(
-        certify_only.verify_untimed(&key.message(b"x")),
-        Err(PgpError::KeyUnusable(_))
-    ));
+    // Flags that leave out signing, and an empty flags byte, forbid signing (as gpg decides).
+    for flags in [0x01, 0x00] {
+        let certify_only = super::keyring(&[&key.export(&key, &[2, 27, flags])]);
+        let verified = certify_only.verify_untimed(&key.message(b"x")).unwrap();
+        assert!(matches!(
+            verified.validity.check(Some(now)),
+            Err(PgpError::KeyUnusable(_))
+        ));
+    }
     // A key revocation by the key itself.
     let mut revoked = packet(6, &key.body);
     revoked.extend_from_slice(&key.sign(0x20, &key.key_hashed(), &[]));
@@ -184,6 +197,77 @@ fn revocation_expiry_and_flags_come_from_valid_self_signatures() {
         super::keyring(&[&revoked]).verify_untimed(&key.message(b"x")),
         Err(PgpError::KeyRevoked(_))
     ));
+}
+
+#[test]
+fn keyrings_merge_across_blocks_and_files_as_gpg_imports_them() {
+    let key = Signer::new(1);
+    let now = i64::from(CREATED) + 10;
+    let decide = |files: &[&[u8]]| {
+        super::keyring(files)
+            .verify_untimed(&key.message(b"x"))
+            .and_then(|v| v.validity.check(Some(now)))
+    };
+    let plain = key.export(&key, &[]);
+    let revocation = key.sign(0x20, &key.key_hashed(), &[]);
+    // A revocation certificate as its own file or stream after the key revokes it ...
+    assert!(matches!(
+        decide(&[&plain, &revocation]),
+        Err(PgpError::KeyRevoked(_))
+    ));
+    // ... and so does a later keyblock of the same key without a user ID ...
+    let mut key_and_revocation = packet(6, &key.body);
+    key_and_revocation.extend_from_slice(&revocation);
+    assert!(matches!(
+        decide(&[&plain, &key_and_revocation]),
+        Err(PgpError::KeyRevoked(_))
+    ));
+    // ... or a revocation after the user ID, in the same stream.
+    let mut after_uid = plain.clone();
+    after_uid.extend_from_slice(&revocation);
+    assert!(matches!(
+        decide(&[&after_uid]),
+        Err(PgpError::KeyRevoked(_))
+    ));
+    // A revocation certificate before the key it revokes is skipped (gpg: "no public key").
+    assert_eq!(decide(&[&revocation, &plain]), Ok(()));
+    // A keyblock without a user ID imports nothing on its own.
+    assert!(matches!(
+        decide(&[&key_and_revocation]),
+        Err(PgpError::UnknownKey(_))
+    ));
+    // A revocation that does not verify, for a key already imported, ends its file: the key
+    // after it in the same file is not imported.
+    let other = Signer::new(2);
+    let mut bad = revocation.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    let mut bad_then_other = bad.clone();
+    bad_then_other.extend_from_slice(&other.export(&other, &[]));
+    let keyring = super::keyring(&[&plain, &bad_then_other]);
+    assert_eq!(keyring.len(), 1);
+    assert!(keyring.verify_untimed(&key.message(b"x")).is_ok());
+    // An expiry that a later file's newer self-signature lifts no longer holds, and one that
+    // a newer self-signature brings does.
+    let mut soon = alloc::vec![5, 9];
+    soon.extend_from_slice(&5u32.to_be_bytes());
+    let expiring = key.export_at(&key, &soon, CREATED);
+    let lifted = key.export_at(&key, &[], CREATED + 1);
+    assert_eq!(decide(&[&expiring, &lifted]), Ok(()));
+    assert_eq!(decide(&[&lifted, &expiring]), Ok(()));
+    let shortened = key.export_at(&key, &soon, CREATED + 2);
+    assert!(matches!(
+        decide(&[&lifted, &shortened]),
+        Err(PgpError::KeyUnusable(_))
+    ));
+    // Merging the same self-signature again changes nothing (ties go to the later one).
+    let tie_open = key.export_at(&key, &[], CREATED + 3);
+    let tie_expiring = key.export_at(&key, &soon, CREATED + 3);
+    assert!(matches!(
+        decide(&[&tie_open, &tie_expiring, &tie_open]),
+        Err(PgpError::KeyUnusable(_))
+    ));
+    assert_eq!(decide(&[&tie_expiring, &tie_open, &tie_expiring]), Ok(()));
 }
 
 fn b64(data: &[u8]) -> String {

@@ -5,7 +5,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::keyring::Keyring;
+use super::keyring::{Keyring, Standing};
 use super::message::read_message;
 use super::sig::{hash_name, kind};
 use super::{MAX_MESSAGE, PgpError};
@@ -25,12 +25,14 @@ pub(crate) struct Validity {
     /// The signing key's fingerprint as gpg prints it.
     pub(crate) fingerprint_hex: String,
     key_created: i64,
-    key_expires: Option<i64>,
+    /// The key's self-signatures, which decide its expiry and usage at `now`.
+    standing: Standing,
     signature_expires: Option<i64>,
 }
 
 impl Validity {
-    /// gpgme's time checks, in its order: a key created after `now` (a clock problem), then,
+    /// gpgme's time checks, in its order: a key created after `now` (a clock problem); the
+    /// key's usage as its self-signatures give it at `now` (flags that forbid signing); then,
     /// when the key or the signature expires, the key's expiry and the signature's.
     pub(crate) fn check(&self, now: Option<i64>) -> Result<(), PgpError> {
         if now.is_some_and(|now| self.key_created > now) {
@@ -39,9 +41,16 @@ impl Validity {
                 self.fingerprint_hex
             )));
         }
-        if self.key_expires.is_some() || self.signature_expires.is_some() {
+        let usage = self.standing.at(now)?;
+        if !usage.can_sign {
+            return Err(PgpError::KeyUnusable(format!(
+                "key {} is not allowed to sign",
+                self.fingerprint_hex
+            )));
+        }
+        if usage.expires.is_some() || self.signature_expires.is_some() {
             let now = now.ok_or(PgpError::NeedTime)?;
-            if self.key_expires.is_some_and(|at| at <= now) {
+            if usage.expires.is_some_and(|at| at <= now) {
                 return Err(PgpError::KeyUnusable(format!(
                     "key {} has expired",
                     self.fingerprint_hex
@@ -102,12 +111,6 @@ impl Keyring {
         if trusted.revoked {
             return Err(PgpError::KeyRevoked(trusted.fingerprint_hex.clone()));
         }
-        if !trusted.can_sign {
-            return Err(PgpError::KeyUnusable(format!(
-                "key {} is not allowed to sign",
-                trusted.fingerprint_hex
-            )));
-        }
         let signature_expires = signature
             .expires_after
             .filter(|&after| after > 0)
@@ -117,7 +120,7 @@ impl Keyring {
             validity: Validity {
                 fingerprint_hex: trusted.fingerprint_hex.clone(),
                 key_created,
-                key_expires: trusted.expires,
+                standing: trusted.standing.clone(),
                 signature_expires,
             },
         })
