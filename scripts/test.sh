@@ -196,7 +196,7 @@ echo "Go example: $(wc -l < "$CDIR/go.jsonl") pulls decided, byte-identical to v
 
 # --- 7. The wasm module -------------------------------------------------------------------------
 step "TypeScript declarations generated from the serde types are current (wasm/types/vouch.d.ts)"
-cargo test -q -p vouch --features ts --lib --locked json::shapes
+cargo test -q -p vouch --features ts --lib --locked json::typescript
 cargo run -q -p vouch-wasm --features ts --bin ts-types --locked > "$CACHE/vouch.d.ts.new"
 diff -u wasm/types/vouch.d.ts "$CACHE/vouch.d.ts.new" \
   || fail "wasm/types/vouch.d.ts is stale: cargo run -q -p vouch-wasm --features ts --bin ts-types > wasm/types/vouch.d.ts"

@@ -28,8 +28,9 @@ extern crate std;
 
 mod build;
 mod error;
+mod eval;
 mod go;
-mod gojson;
+mod image;
 pub mod json;
 pub mod manifest;
 mod policy;
@@ -59,17 +60,22 @@ pub mod fuzzing {
 
 pub use build::{BUILD, BuildInfo, CryptoBackend};
 pub use error::Error;
+pub use eval::{
+    CompileOptions, Decision, Evaluator, Evidence, Headline, Reason, RequirementOutcome, Scope,
+    SignatureOutcome, SignatureVerdict, Verdict,
+};
+pub use image::{
+    DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT, DockerImage, DockerImageError, Image, ImageError,
+    ImageNamespaces, Namespace, Namespaces, Transport,
+};
 pub use policy::{
-    CompileOptions, DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT, Decision, DockerImage,
-    DockerImageError, Evaluator, Evidence, Files, Fulcio, Headline, Image, ImageError,
-    ImageNamespaces, KeySource, KeyType, MAX_POLICY_BYTES, Namespace, Namespaces, PathOrData, Pki,
-    Policy, PolicyError, PolicyErrorKind, Problem, Reason, Remapped, Requirement,
-    RequirementOutcome, SIGSTORE_SIGNATURE_MIME, Scope, Severity, Signature, SignatureOutcome,
-    SignatureVerdict, SignedBy, SignedIdentity, SigstoreSigned, SigstoreTrust, Transport, Verdict,
-    lint_policy,
+    Files, Fulcio, KeySource, KeyType, MAX_POLICY_BYTES, PathOrData, Pki, Policy, PolicyError,
+    PolicyErrorKind, Problem, Remapped, Requirement, Severity, SignedBy, SignedIdentity,
+    SigstoreSigned, SigstoreTrust, lint_policy,
 };
 pub use reference::{
     AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,
     NAME_TOTAL_LENGTH_MAX, PatternError, Reference, ReferenceError,
 };
+pub use signature::evidence::{SIGSTORE_SIGNATURE_MIME, Signature};
 pub use signature::stored::{MAX_STORED_SIGNATURE, StoredSignatureError};

@@ -12,7 +12,7 @@ use core::fmt;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::gojson::{self, Member, Node, Value, go_field};
+use crate::go::json::{self as gojson, Member, Node, Value, go_field};
 use crate::reference::Digest;
 
 /// Manifests nested deeper than this are refused. Real manifests are at most 5 levels deep;

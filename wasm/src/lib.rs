@@ -250,7 +250,7 @@ mod tests {
                 vouch::json::reference_line(line, Dialect::ContainersImage).to_json()
             );
         }
-        assert_eq!(vouch_abi_version(), 2);
+        assert_eq!(vouch_abi_version(), 3);
     }
 
     #[test]

@@ -5,20 +5,27 @@
 //! added, never renamed or dropped. Unknown request fields are an error, so that a typo never
 //! silently weakens a check.
 
-mod evaluate;
+mod answer;
+mod compiled;
+mod decide;
 mod reference;
+mod request;
 #[cfg(feature = "ts")]
-mod shapes;
+mod typescript;
 #[cfg(feature = "ts")]
-pub use shapes::{
+pub use typescript::{
     EvaluateRequestShape, ImageHalfShape, PolicyHalfShape, SignatureShape, typescript_declarations,
 };
 
-pub use evaluate::{
-    CompileReport, CompiledPolicy, DecisionAnswer, EvaluateRequest, IMAGE_FIELDS, ImageAnswer,
-    MAX_EVALUATE_REQUEST, MAX_SIGNATURES, POLICY_FIELDS, PolicyErrorLocation, RequirementAnswer,
-    ScopeAnswer, SignatureAnswer, decision_json, evaluate_answer, evaluate_line, evaluate_parsed,
-    evaluate_request, evaluate_with,
+pub use answer::{
+    DecisionAnswer, ImageAnswer, PolicyErrorLocation, RequirementAnswer, ScopeAnswer,
+    SignatureAnswer, decision_json,
+};
+pub use compiled::{CompileReport, CompiledPolicy};
+pub use decide::{evaluate_answer, evaluate_line, evaluate_parsed, evaluate_with};
+pub use request::{
+    EvaluateRequest, IMAGE_FIELDS, MAX_EVALUATE_REQUEST, MAX_SIGNATURES, POLICY_FIELDS,
+    evaluate_request,
 };
 
 pub use reference::{

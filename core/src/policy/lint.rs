@@ -6,11 +6,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::error::{PolicyError, PolicyErrorKind as Kind};
-use super::evaluate::Files;
+use super::files::Files;
 use super::model::{KeyType, Requirement};
 use super::parse::{Decoder, MAX_POLICY_BYTES, child_path, index_path};
-use super::transport::Transport;
-use crate::gojson::{self, Member, Node, Value};
+use crate::go::json::{self as gojson, Member, Node, Value};
+use crate::image::Transport;
 use crate::reference::{Reference, grammar_is_domain};
 
 /// How serious a lint problem is.

@@ -1,39 +1,24 @@
-//! containers-policy.json(5): the model, strict parsing exactly as containers/image 5.34, and
-//! the transports whose scopes it validates.
+//! containers-policy.json(5): the model, strict parsing exactly as containers/image 5.34 (scopes
+//! validated per transport by `image`), linting, the files a policy names, and the
+//! `signedIdentity` rules.
 
-mod cache;
-mod decision;
-mod docker;
 mod error;
-mod evaluate;
+mod files;
 mod identity;
-mod image;
-mod index;
 mod lint;
 mod model;
 mod parse;
-mod storage;
-mod transport;
 
-pub use decision::{
-    Decision, Headline, Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict,
-    Verdict,
-};
-pub use docker::{DockerImage, DockerImageError, Namespace, Namespaces};
 pub use error::{PolicyError, PolicyErrorKind};
-pub use evaluate::{
-    CompileOptions, Evaluator, Evidence, Files, SIGSTORE_SIGNATURE_MIME, Signature,
-};
+pub use files::Files;
+pub(crate) use files::requirement_paths;
 pub use identity::Remapped;
-pub use image::{Image, ImageError, ImageNamespaces};
 pub use lint::{Problem, Severity, lint_policy};
 pub use model::{
     Fulcio, KeySource, KeyType, PathOrData, Pki, Policy, Requirement, SignedBy, SignedIdentity,
     SigstoreSigned, SigstoreTrust,
 };
 pub use parse::MAX_POLICY_BYTES;
-pub use storage::{DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT};
-pub use transport::Transport;
 
 impl Policy {
     /// Parses a policy document, accepting exactly what containers/image's `NewPolicyFromBytes`

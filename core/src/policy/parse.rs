@@ -10,8 +10,8 @@ use alloc::vec::Vec;
 
 use super::error::{PolicyError, PolicyErrorKind as Kind};
 use super::model::*;
-use super::transport::Transport;
-use crate::gojson::{self as json, Member, Node, Value};
+use crate::go::json::{self as json, Member, Node, Value};
+use crate::image::Transport;
 use crate::reference::{Reference, grammar_is_domain, grammar_is_name};
 
 /// The largest policy document vouch reads.

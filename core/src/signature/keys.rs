@@ -6,7 +6,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use super::crypto::{RSA_MAX_BITS, RSA_MIN_BITS};
 use super::der;
 use super::pem;
 
@@ -54,6 +53,11 @@ const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
 const OID_P224: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x21];
 const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
+
+/// The RSA keys vouch verifies with, in bits of modulus (both crypto backends take them).
+pub(crate) const RSA_MIN_BITS: usize = 1024;
+/// See [`RSA_MIN_BITS`].
+pub(crate) const RSA_MAX_BITS: usize = 8192;
 
 /// Parses the first PEM block of `data` as a public key.
 pub(crate) fn from_pem(data: &[u8]) -> Result<PublicKey, KeyError> {

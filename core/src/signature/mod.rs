@@ -3,6 +3,7 @@
 
 pub(crate) mod crypto;
 pub(crate) mod der;
+pub(crate) mod evidence;
 pub(crate) mod keys;
 #[cfg(feature = "openpgp")]
 pub(crate) mod openpgp;

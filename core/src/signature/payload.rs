@@ -7,7 +7,7 @@ use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 
-use crate::gojson::{self, Member, Node, Value};
+use crate::go::json::{self as gojson, Member, Node, Value};
 use crate::reference::Digest;
 
 /// The payload's two formats, told apart by `critical.type`.

@@ -8,8 +8,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::Signature;
-use crate::gojson::{self, Node, Value, go_field};
+use super::evidence::Signature;
+use crate::go::json::{self as gojson, Node, Value, go_field};
 
 /// The largest stored signature vouch reads (containers/image reads at most 4 MiB per
 /// sigstore layer; simple-signing blobs are far smaller).

@@ -15,6 +15,7 @@
 use alloc::vec::Vec;
 
 use super::keys::{KeyError, PublicKey};
+pub(crate) use super::keys::{RSA_MAX_BITS, RSA_MIN_BITS};
 
 /// The digests signatures are verified over.
 ///
@@ -22,6 +23,7 @@ use super::keys::{KeyError, PublicKey};
 /// OpenPGP's SHA-224 and RIPEMD-160 are not among them: aws-lc-rs offers no RSA verification
 /// with either, and vouch refuses such signatures in every build (docs/decisions.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "openpgp"), allow(dead_code))]
 pub(crate) enum Hash {
     /// SHA-1 (OpenPGP only; never for ECDSA, whose keys need at least their own size).
     Sha1,
@@ -80,15 +82,13 @@ pub(crate) enum SignatureBytes<'a> {
     Ed25519(&'a [u8]),
 }
 
-/// The RSA keys vouch verifies with, in bits of modulus, and the exponents (odd, at least 3,
-/// below 2^33): what both backends accept. Key readers may be stricter (Go's are).
-pub(crate) const RSA_MIN_BITS: usize = 1024;
-/// See [`RSA_MIN_BITS`].
-pub(crate) const RSA_MAX_BITS: usize = 8192;
+/// The largest RSA exponent both backends take (odd exponents from 3 up to it, moduli of
+/// [`RSA_MIN_BITS`] to [`RSA_MAX_BITS`] bits). Key readers may be stricter (Go's are).
 const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 
 /// A public key prepared for verification once, at compile time.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "openpgp"), allow(dead_code))]
 pub(crate) struct VerifyingKey {
     inner: Active,
     /// For RSA, the modulus length in bytes (the length of a signature).
@@ -107,6 +107,7 @@ type Active = aws_lc::Key;
 #[cfg(not(feature = "aws-lc"))]
 type Active = rustcrypto::Key;
 
+#[cfg_attr(not(feature = "openpgp"), allow(dead_code))]
 impl VerifyingKey {
     /// Prepares `key`; fails when the point is not on its curve, or an RSA key is outside
     /// what vouch verifies with (see [`RSA_MIN_BITS`]).

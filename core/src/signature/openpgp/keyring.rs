@@ -418,18 +418,19 @@ impl Builder {
         let mut certified: Vec<Vec<Sig>> = alloc::vec![Vec::new(); users.len()];
         for (section, sig) in sigs {
             match sig.kind {
-                kind::KEY_REVOCATION if !sig.issuer_ids.contains(&primary.key_id()) => {
-                    if foreign_revocations.len() < MAX_FOREIGN_REVOCATIONS {
-                        merge_sig(&mut foreign_revocations, sig);
-                    }
+                kind::KEY_REVOCATION
+                    if !sig.issuer_ids.contains(&primary.key_id())
+                        && foreign_revocations.len() < MAX_FOREIGN_REVOCATIONS =>
+                {
+                    merge_sig(&mut foreign_revocations, sig);
                 }
-                kind::KEY_REVOCATION | kind::DIRECT_KEY => {
-                    if check(&sig, sig.key_digest(&primary.body)) {
-                        if sig.kind == kind::KEY_REVOCATION {
-                            merge_sig(&mut revocations, sig);
-                        } else {
-                            merge_sig(&mut direct, sig);
-                        }
+                kind::KEY_REVOCATION | kind::DIRECT_KEY
+                    if check(&sig, sig.key_digest(&primary.body)) =>
+                {
+                    if sig.kind == kind::KEY_REVOCATION {
+                        merge_sig(&mut revocations, sig);
+                    } else {
+                        merge_sig(&mut direct, sig);
                     }
                 }
                 k if sig::is_certification(k) || k == UID_REVOCATION => {

@@ -7,7 +7,7 @@ use foldhash::fast::FixedState;
 use hashbrown::HashMap;
 
 use super::docker::Namespace;
-use super::image::Image;
+use super::named::Image;
 use super::transport::Transport;
 
 /// A fixed seed: lookups must be deterministic across processes and need no randomness (no

@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use super::model::KeyType;
+use crate::policy::KeyType;
 
 /// The verdict on an image, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,29 +1,6 @@
-//! Small pieces of Go's standard library whose exact behaviour the parsers must share.
+//! Go's `encoding/base64` decoding, with its exact errors and leniencies.
 
 use alloc::vec::Vec;
-
-/// Go's `utf8.DecodeRune`: the first character of `bytes` and its width in bytes. An invalid
-/// or truncated sequence (and an empty input) reads as U+FFFD of width 1 (0 when empty).
-pub(crate) fn decode_rune(bytes: &[u8]) -> (char, usize) {
-    let width = match bytes.first() {
-        None => return (char::REPLACEMENT_CHARACTER, 0),
-        Some(&b) if b < 0x80 => 1,
-        Some(&b) if b >> 5 == 0b110 => 2,
-        Some(&b) if b >> 4 == 0b1110 => 3,
-        Some(&b) if b >> 3 == 0b11110 => 4,
-        Some(_) => return (char::REPLACEMENT_CHARACTER, 1),
-    };
-    match bytes
-        .get(..width)
-        .and_then(|b| core::str::from_utf8(b).ok())
-    {
-        Some(text) => (
-            text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
-            width,
-        ),
-        None => (char::REPLACEMENT_CHARACTER, 1),
-    }
-}
 
 /// Go's `base64.StdEncoding.DecodeString`. The error is the offset of the first bad byte.
 pub(crate) fn base64_std(text: &str) -> Result<Vec<u8>, usize> {
@@ -99,7 +76,7 @@ fn base64_decode(text: &str, url: bool) -> Result<Vec<u8>, usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{base64_decode, decode_rune};
+    use super::base64_decode;
     use alloc::vec;
     use alloc::vec::Vec;
     use proptest::prelude::*;
@@ -170,15 +147,5 @@ mod tests {
         assert_eq!(base64_decode("a===", false), Err(1));
         assert_eq!(base64_decode("-_-_", false), Err(0));
         assert_eq!(base64_decode("-_-_", true), Ok(vec![0xfb, 0xff, 0xbf]));
-    }
-
-    #[test]
-    fn decodes_like_go() {
-        assert_eq!(decode_rune(b"a"), ('a', 1));
-        assert_eq!(decode_rune("☺x".as_bytes()), ('☺', 3));
-        assert_eq!(decode_rune(b"\xff"), ('\u{fffd}', 1));
-        assert_eq!(decode_rune(b"\xe2\x98"), ('\u{fffd}', 1));
-        assert_eq!(decode_rune(b"\xed\xa0\x80"), ('\u{fffd}', 1));
-        assert_eq!(decode_rune(b""), ('\u{fffd}', 0));
     }
 }

@@ -1,0 +1,63 @@
+//! What a verified payload claims (the manifest digest and the identity), checked against the
+//! image and the requirement's `signedIdentity`.
+
+use super::decision::Reason;
+use crate::image::Image;
+use crate::manifest::{ManifestError, manifest_digest};
+use crate::policy::SignedIdentity;
+use crate::reference::Digest;
+use crate::signature::payload::Payload;
+
+/// What a verified payload claims, checked against the image as containers/image checks it:
+/// the manifest against the reference's digest (if any), the manifest against the signed
+/// digest, then the signed identity against `signedIdentity`.
+pub(super) fn check_claims(
+    claims: &Payload,
+    identity: &SignedIdentity,
+    image: &Image,
+    manifest: &ManifestDigest<'_>,
+) -> Result<(), Reason> {
+    let reference = image.docker_reference();
+    if let Some(digest) = reference.and_then(|r| r.digest())
+        && !manifest.matches(digest)?
+    {
+        return Err(Reason::ManifestNotReferenced {
+            digest: alloc::format!("{digest}"),
+        });
+    }
+    if !manifest.matches(&claims.manifest_digest)? {
+        return Err(Reason::DigestMismatch {
+            signed: alloc::format!("{}", claims.manifest_digest),
+        });
+    }
+    if !identity.matches(reference, &claims.docker_reference) {
+        return Err(Reason::IdentityMismatch {
+            signed: claims.docker_reference.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The manifest's digest, computed at most once per evaluation, and only when a signature
+/// gets as far as the digest checks.
+pub(super) struct ManifestDigest<'a> {
+    pub(super) manifest: &'a [u8],
+    pub(super) digest: core::cell::OnceCell<Result<Digest, ManifestError>>,
+}
+
+impl<'a> ManifestDigest<'a> {
+    pub(super) fn new(manifest: &'a [u8]) -> Self {
+        Self {
+            manifest,
+            digest: core::cell::OnceCell::new(),
+        }
+    }
+
+    /// `manifest.MatchesDigest`: only sha256 is computed, so another algorithm never matches.
+    pub(super) fn matches(&self, expected: &Digest) -> Result<bool, Reason> {
+        match self.digest.get_or_init(|| manifest_digest(self.manifest)) {
+            Ok(digest) => Ok(digest == expected),
+            Err(e) => Err(Reason::ManifestUnreadable(alloc::format!("{e}"))),
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Compiling a policy into an [`Evaluator`] and deciding images with it, as containers/image's
+//! `PolicyContext.IsRunningImageAllowed` decides: the scope lookup, each requirement's check
+//! (`requirement`, `signed_by`, `sigstore_signed`, `claims`), the verification cache
+//! (`cache`) and the decision that explains itself (`decision`).
+
+mod cache;
+mod claims;
+mod compile;
+mod decision;
+mod requirement;
+mod signed_by;
+mod sigstore_signed;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+pub use decision::{
+    Decision, Headline, Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict,
+    Verdict,
+};
+
+use crate::image::{Image, Transport, TransportIndex};
+use crate::policy::{Files, Policy, Requirement};
+use crate::signature::evidence::Signature;
+use cache::VerificationCache;
+use claims::ManifestDigest;
+use compile::{List, compile_requirement};
+use decision::Outcomes;
+use requirement::{Context, evaluate_requirement};
+
+/// What is known about the image besides its name: its manifest, its signatures and the time.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Evidence<'a> {
+    /// The manifest of the instance that will run.
+    pub manifest: &'a [u8],
+    /// The signatures attached to that manifest, in the registry's order.
+    pub signatures: &'a [Signature],
+    /// The time of the decision in seconds since the Unix epoch, when known.
+    pub now: Option<i64>,
+}
+
+/// Options for [`Evaluator::compile`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct CompileOptions {
+    /// How many verified signatures the evaluator remembers (1,024 by default; 0 turns the
+    /// cache off). A repeat of a remembered (keys, payload, signature) skips the public-key
+    /// operation and the payload parse; decisions are the same with and without it. Each
+    /// entry holds at most about 4 KiB. Without the `std` feature nothing is cached.
+    pub verification_cache: usize,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        Self {
+            verification_cache: cache::DEFAULT_CAPACITY,
+        }
+    }
+}
+
+impl CompileOptions {
+    /// The options with a verification cache of `entries` (0 turns it off).
+    #[must_use]
+    pub fn with_verification_cache(mut self, entries: usize) -> Self {
+        self.verification_cache = entries;
+        self
+    }
+}
+
+/// A compiled policy: immutable, `Send + Sync`, cheap to evaluate with.
+#[derive(Clone, Debug)]
+pub struct Evaluator {
+    /// Requirement lists; the first is the global default.
+    lists: Vec<List>,
+    index: TransportIndex,
+    cache: VerificationCache,
+}
+
+impl Evaluator {
+    /// Compiles a parsed policy with the bytes of the files it names. Compiling never fails:
+    /// a missing file makes the requirements that need it reject signatures at evaluation,
+    /// exactly when containers/image would meet the problem; [`lint_policy`](super::lint_policy) lists
+    /// such problems up front.
+    pub fn compile(policy: &Policy, files: &Files, options: &CompileOptions) -> Self {
+        let compile_list = |transport: Option<&str>, scope: &str, list: &[Requirement]| List {
+            transport: transport.map(String::from),
+            scope: scope.into(),
+            requirements: list.iter().map(|r| compile_requirement(r, files)).collect(),
+        };
+        let mut lists = Vec::new();
+        lists.push(compile_list(None, "", &policy.default));
+        let mut index = TransportIndex::new();
+        for (name, scopes) in &policy.transports {
+            let registered = Transport::from_name(name);
+            for (scope, requirements) in scopes {
+                // Scopes of unregistered transports can never apply; they are not kept.
+                let Some(transport) = registered else {
+                    continue;
+                };
+                let number = lists.len();
+                lists.push(compile_list(Some(name), scope, requirements));
+                index.transport_mut(transport).insert(scope, number);
+            }
+        }
+        Self {
+            lists,
+            index,
+            cache: VerificationCache::new(options.verification_cache),
+        }
+    }
+
+    fn list_for(&self, image: &Image) -> &List {
+        let number = self.index.lookup(image).unwrap_or(0);
+        // The index only holds numbers of lists it was built with.
+        self.lists.get(number).unwrap_or_else(|| &self.lists[0])
+    }
+
+    /// The policy entry that applies to `image`.
+    pub fn scope_for(&self, image: &Image) -> Scope<'_> {
+        let list = self.list_for(image);
+        Scope {
+            transport: list.transport.as_deref(),
+            scope: &list.scope,
+        }
+    }
+
+    /// Decides whether `image` may run (`IsRunningImageAllowed`): every requirement of the
+    /// applicable list must hold; the first that does not ends the evaluation.
+    pub fn evaluate(&self, image: &Image, evidence: &Evidence<'_>) -> Decision<'_> {
+        let list = self.list_for(image);
+        let scope = Scope {
+            transport: list.transport.as_deref(),
+            scope: &list.scope,
+        };
+        let context = Context {
+            image,
+            evidence,
+            manifest: ManifestDigest::new(evidence.manifest),
+            cache: &self.cache,
+        };
+        if let [only] = list.requirements.as_slice() {
+            let outcome = evaluate_requirement(only, &context);
+            return Decision {
+                allowed: outcome.verdict == Verdict::Allowed,
+                scope,
+                requirements: Outcomes::One(outcome),
+            };
+        }
+        let mut requirements = Vec::with_capacity(list.requirements.len());
+        let mut allowed = !list.requirements.is_empty();
+        for compiled in &list.requirements {
+            if !allowed {
+                requirements.push(RequirementOutcome {
+                    requirement: compiled.type_name(),
+                    verdict: Verdict::NotEvaluated,
+                    reason: None,
+                    signatures: Vec::new(),
+                });
+                continue;
+            }
+            let outcome = evaluate_requirement(compiled, &context);
+            allowed = outcome.verdict == Verdict::Allowed;
+            requirements.push(outcome);
+        }
+        Decision {
+            allowed,
+            scope,
+            requirements: Outcomes::Many(requirements),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evaluator_is_send_and_sync() {
+        fn shared<T: Send + Sync + 'static>() {}
+        shared::<Evaluator>();
+        shared::<Image>();
+    }
+}

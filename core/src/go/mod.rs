@@ -1,0 +1,10 @@
+//! Go standard-library behaviour that vouch's parsers must share exactly, since the tools it
+//! agrees with are written in Go: `encoding/json`'s syntax and value rules (`json`),
+//! `encoding/base64` (`base64`) and `unicode/utf8` (`utf8`).
+
+pub(crate) mod base64;
+pub(crate) mod json;
+pub(crate) mod utf8;
+
+pub(crate) use base64::{base64_std, base64_url};
+pub(crate) use utf8::decode_rune;
