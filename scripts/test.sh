@@ -115,8 +115,10 @@ rustup toolchain list | grep -q "^$MSRV_TOOLCHAIN-" || rustup toolchain install 
 CARGO_TARGET_DIR="$CACHE/target-msrv" cargo "+$MSRV_TOOLCHAIN" check -p vouch -p vouch-cli -p vouch-ffi -p vouch-wasm --locked
 
 # --- 4. Rust tests: units, properties, vectors, the oracle differential -----------------------
-step "cargo test --workspace (aws-lc-rs, the native default; the RustCrypto backend cross-checked)"
-cargo test --workspace --locked
+step "cargo test --workspace, both tiers (aws-lc-rs, the native default; the RustCrypto backend cross-checked)"
+# The quick tier is plain `cargo test`; the differential tests against the oracle are ignored
+# there and run here.
+cargo test --workspace --locked -- --include-ignored
 
 step "cargo test -p vouch with the RustCrypto backend alone (as wasm and no_std build it)"
 cargo test -p vouch --no-default-features --features std,openpgp --locked
@@ -247,7 +249,7 @@ for f in src.rglob("*.json"):
         (dst / hashlib.sha1(b).hexdigest()).write_bytes(b)
 PY
 fi
-(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run reference_parse --release \
+(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run reference_parse --release --debug-assertions \
   --target-dir "$CACHE/fuzz-target" "$CORPUS" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 \
   | tail -n 5)
 
@@ -303,7 +305,7 @@ PY
       printf '%s' '{"schemaVersion":1,"name":"x","signatures":[{"header":{"alg":"ES256"},"protected":"eyJmb3JtYXRMZW5ndGgiOjI2LCJmb3JtYXRUYWlsIjoiZlEifQ","signature":"x"}]}' > "$CORPUS/schema1"
       ;;
   esac
-  (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" --release \
+  (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" --release --debug-assertions \
     --target-dir "$CACHE/fuzz-target" "$CORPUS" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 \
     | tail -n 3)
 done

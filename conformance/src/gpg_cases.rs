@@ -67,6 +67,12 @@ impl Gpg {
         }
     }
 
+    /// The gpg home directory (`--homedir`).
+    #[must_use]
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
     /// Runs gpg non-interactively with `args`, `input` on stdin; returns stdout.
     ///
     /// # Panics

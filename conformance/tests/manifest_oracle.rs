@@ -118,10 +118,9 @@ fn other(rng: &mut Rng) -> String {
 }
 
 #[test]
+#[ignore = "differential against the containers/image oracle: the full tier runs it (scripts/test.sh)"]
 fn manifest_digests_agree_with_containers_image() {
-    let Some(oracle) = oracle::oracle_534() else {
-        return;
-    };
+    let oracle = oracle::oracle_534().expect("the oracle");
     let mut rng = Rng::new(0x5eed_0005);
     let manifests: Vec<String> = (0..1500)
         .map(|i| {

@@ -89,10 +89,9 @@ fn collect_strings(v: &Value, out: &mut Vec<String>) {
 }
 
 #[test]
+#[ignore = "differential against the containers/image oracle: the full tier runs it (scripts/test.sh)"]
 fn references_agree_with_containers_image() {
-    let Some(oracle) = oracle::oracle_534() else {
-        return;
-    };
+    let oracle = oracle::oracle_534().expect("the oracle");
     let mut inputs = generate::reference_strings(0x5eed_0001, 4000);
     assert!(inputs.len() >= 2000);
     // Every string in both upstream tables (inputs, expectations, names) goes in as well.
@@ -106,10 +105,7 @@ fn references_agree_with_containers_image() {
             "normalize_test.json",
             "regexp_test.json",
         ] {
-            let Some(table) = vouch_conformance::vector_json(&format!("reference/{folder}/{file}"))
-            else {
-                return;
-            };
+            let table = vouch_conformance::vector_json(&format!("reference/{folder}/{file}"));
             let mut strings = Vec::new();
             collect_strings(&table["tests"], &mut strings);
             for s in strings {

@@ -13,10 +13,9 @@ use vouch_conformance::sigstore_cases::{keys, plan, sign_all};
 const CASES: usize = 1_600;
 
 #[test]
+#[ignore = "differential against the containers/image oracle: the full tier runs it (scripts/test.sh)"]
 fn sigstore_signed_with_keys_agrees_with_containers_image() {
-    let Some(oracle) = oracle::oracle_534() else {
-        return;
-    };
+    let oracle = oracle::oracle_534().expect("the oracle");
     let scratch = std::env::temp_dir().join(format!("vouch-sigstore-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch dir");
     let keys = keys(&oracle, &scratch);

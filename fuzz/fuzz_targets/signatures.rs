@@ -1,6 +1,7 @@
 //! Fuzzes every signature parser: stored signatures (containers/image's `FromBlob`), public
-//! keys (PEM, PKIX, PKCS #1) and OpenPGP keyrings as a policy compiles them, OpenPGP messages
-//! and cosign signatures as a requirement checks them, and the signed payload's strict parse.
+//! keys (PEM, PKIX, PKCS #1) and OpenPGP keyrings as a policy compiles them (one key file, or
+//! several merged in `keyPaths` order as gpg imports them), OpenPGP messages and cosign
+//! signatures as a requirement checks them, and the signed payload's strict parse.
 //!
 //! Invariants beyond "never panics": nothing built from fuzz bytes is ever accepted unless it
 //! carries a real signature (the keys here are the fuzzer's own, so a forged acceptance would
@@ -33,21 +34,39 @@ fuzz_target!(|data: &[u8]| {
     let image = Image::parse("docker", "example.com/fuzz/app:1").expect("image");
     let manifest =
         br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"#;
-    match selector % 4 {
+    match selector % 5 {
         0 => {
             let _ = Signature::from_stored(rest);
         }
-        1 => {
+        1 | 4 => {
+            // Selector 4: the key bytes are several files (split at 0xfe 0x00), merged in
+            // keyPaths order; 1: one inline key file.
+            let mut files = Files::new();
+            let keys = if selector % 5 == 4 {
+                let paths: Vec<String> = keys
+                    .split(|&b| b == 0xfe)
+                    .take(8)
+                    .enumerate()
+                    .map(|(i, part)| {
+                        let path = format!("/keys/{i}.gpg");
+                        files.insert(
+                            path.clone(),
+                            part.strip_prefix(&[0]).unwrap_or(part).to_vec(),
+                        );
+                        path
+                    })
+                    .collect();
+                KeySource::Paths(paths)
+            } else {
+                KeySource::Data(keys.to_vec())
+            };
             let requirement = Requirement::SignedBy(SignedBy {
                 key_type: KeyType::GpgKeys,
-                keys: KeySource::Data(keys.to_vec()),
+                keys,
                 signed_identity: SignedIdentity::MatchRepoDigestOrExact,
             });
-            let evaluator = Evaluator::compile(
-                &policy(requirement),
-                &Files::new(),
-                &CompileOptions::default(),
-            );
+            let evaluator =
+                Evaluator::compile(&policy(requirement), &files, &CompileOptions::default());
             let signatures = [Signature::Simple {
                 blob: signature.to_vec(),
             }];

@@ -28,6 +28,11 @@ pub(super) fn check_simple(
         keys: keyring,
         material,
     } = keys.as_ref().map_err(Clone::clone)?;
+    // containers/image refuses before it reads any signature when gpg imported no key, and
+    // gpg imports no key created after the time of the decision.
+    if !keyring.any_imported_at(now) {
+        return Err(Reason::NoPublicKeys);
+    }
     let id = cache.id(material, blob, &[]);
     if let Some(entry) = cache.get(id.as_ref())
         && let Entry::Simple(validity, claims) = &*entry

@@ -59,6 +59,16 @@ impl KeyPacket {
     /// Reads a public key or subkey packet. Only version 4 keys are read, as gpg 2.2 reads
     /// only those (it skips version 3 keys, and knows no later version).
     pub(super) fn parse(body: &[u8]) -> Result<Self, PgpError> {
+        Self::read(body, false)
+    }
+
+    /// Reads the public part of a secret key or subkey packet, as gpg imports a secret key
+    /// file's public key. The public fields must be of an algorithm whose layout vouch knows.
+    pub(super) fn parse_secret(body: &[u8]) -> Result<Self, PgpError> {
+        Self::read(body, true)
+    }
+
+    fn read(body: &[u8], secret: bool) -> Result<Self, PgpError> {
         let mut r = Reader::new(body);
         let version = r.u8("the key version")?;
         if version != 4 {
@@ -85,10 +95,41 @@ impl KeyPacket {
                 let point = r.mpi("the public point")?;
                 curve_key(algorithm, oid, point)
             }
-            other => Material::Unsupported(format!(
-                "{} keys are not supported by vouch",
-                algorithm_name(other)
-            )),
+            other => {
+                if secret {
+                    // The public fields of the other algorithms gpg knows: MPIs, and ECDH's
+                    // curve, point and KDF parameters.
+                    match other {
+                        17 => (0..4).try_for_each(|_| r.mpi("a DSA key field").map(drop))?,
+                        16 | 20 => {
+                            (0..3).try_for_each(|_| r.mpi("an Elgamal key field").map(drop))?
+                        }
+                        18 => {
+                            let oid_len = usize::from(r.u8("the curve OID length")?);
+                            r.bytes(oid_len, "the curve OID")?;
+                            r.mpi("the public point")?;
+                            let kdf_len = usize::from(r.u8("the KDF parameters' length")?);
+                            r.bytes(kdf_len, "the KDF parameters")?;
+                        }
+                        _ => {
+                            return Err(PgpError::Malformed(format!(
+                                "a secret {} key",
+                                algorithm_name(other)
+                            )));
+                        }
+                    }
+                }
+                Material::Unsupported(format!(
+                    "{} keys are not supported by vouch",
+                    algorithm_name(other)
+                ))
+            }
+        };
+        // A secret key's public part ends where its public fields end.
+        let body = if secret {
+            &body[..body.len() - r.rest.len()]
+        } else {
+            body
         };
         let mut sha1 = sha1::Sha1::new();
         sha1.update(super::sig::key_header(body));

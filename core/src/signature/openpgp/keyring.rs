@@ -58,12 +58,59 @@ pub(super) struct Trusted {
     pub(super) standing: Standing,
 }
 
+/// A subkey of a trusted key, with what gpg checks before it reports a signature by it.
+#[derive(Clone, Debug)]
+pub(super) struct TrustedSubkey {
+    pub(super) key: KeyPacket,
+    /// Its primary key: an index into [`Keyring::keys`].
+    of: usize,
+    /// Its valid bindings (none: bound by a revocation alone, which gpg reports as a bad key).
+    bindings: Vec<SelfSig>,
+    pub(super) revoked: bool,
+}
+
+impl TrustedSubkey {
+    /// Whether a valid binding ties it to its key.
+    pub(super) fn bound(&self) -> bool {
+        !self.bindings.is_empty()
+    }
+
+    /// Its expiry and usage, from its newest binding.
+    pub(super) fn usage(&self) -> Usage {
+        let newest = self
+            .bindings
+            .iter()
+            .fold(None, |best: Option<&SelfSig>, sig| match best {
+                Some(best) if sig.created < best.created => Some(best),
+                _ => Some(sig),
+            });
+        Usage {
+            expires: newest
+                .and_then(|s| s.key_expires_after)
+                .filter(|&after| after > 0)
+                .map(|after| i64::from(self.key.created) + i64::from(after)),
+            can_sign: newest
+                .and_then(|s| s.flags)
+                .is_none_or(|flags| flags & 0x02 != 0),
+        }
+    }
+}
+
+/// The key that made a signature.
+pub(super) enum Signer<'k> {
+    /// A trusted primary key.
+    Primary(&'k Trusted),
+    /// A subkey of a trusted key.
+    Subkey(&'k Trusted, &'k TrustedSubkey),
+}
+
 /// The keys of a `signedBy` requirement, imported once.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Keyring {
     keys: Vec<Trusted>,
-    /// Subkeys of trusted keys, to explain why their signatures are refused.
-    subkeys: Vec<([u8; 8], [u8; 20])>,
+    /// Subkeys of trusted keys: gpg verifies their signatures, and containers/image then
+    /// refuses them, since gpgme reports the subkey's fingerprint.
+    subkeys: Vec<TrustedSubkey>,
     /// Keys that were not imported because vouch cannot verify with them, to say so.
     unusable: Vec<([u8; 8], [u8; 20], String)>,
 }
@@ -200,7 +247,15 @@ struct Merged {
     foreign_revocations: Vec<Sig>,
     direct: Vec<Sig>,
     users: Vec<(Vec<u8>, Vec<Sig>)>,
-    subkeys: Vec<KeyPacket>,
+    subkeys: Vec<MergedSubkey>,
+}
+
+/// A subkey and its valid bindings and revocations by the primary key. gpg keeps a subkey
+/// that has either (Debian's gpg lets a revocation alone keep it).
+struct MergedSubkey {
+    key: KeyPacket,
+    bindings: Vec<Sig>,
+    revocations: Vec<Sig>,
 }
 
 /// The keyring being built.
@@ -257,6 +312,8 @@ enum Section {
     Primary,
     /// The user ID at this index of the keyblock.
     UserId(usize),
+    /// The subkey at this index of the keyblock.
+    Subkey(usize),
     /// A subkey or a user attribute.
     Other,
 }
@@ -313,23 +370,23 @@ impl Builder {
                 return;
             }
             match packet.tag {
-                tag::PUBLIC_KEY => {
+                // A secret key's block imports its public key, as gpg imports it.
+                tag::PUBLIC_KEY | tag::SECRET_KEY => {
                     if let Some(done) = block.take() {
                         self.import_block(done);
                     }
-                    block = KeyPacket::parse(&packet.body).ok().map(|primary| Block {
+                    let primary = if packet.tag == tag::PUBLIC_KEY {
+                        KeyPacket::parse(&packet.body)
+                    } else {
+                        KeyPacket::parse_secret(&packet.body)
+                    };
+                    block = primary.ok().map(|primary| Block {
                         primary,
                         users: Vec::new(),
                         sigs: Vec::new(),
                         subkeys: Vec::new(),
                         section: Section::Primary,
                     });
-                }
-                // containers/image's gpgme imports no secret keys (checked on the oracle).
-                tag::SECRET_KEY => {
-                    if let Some(done) = block.take() {
-                        self.import_block(done);
-                    }
                 }
                 tag::SIGNATURE if block.is_none() => {
                     if !self.lone_signature(&packet.body) {
@@ -345,13 +402,21 @@ impl Builder {
                             key.users.push(packet.body.into_owned());
                             key.section = Section::UserId(key.users.len() - 1);
                         }
-                        tag::PUBLIC_SUBKEY => {
-                            if let Ok(subkey) = KeyPacket::parse(&packet.body) {
-                                key.subkeys.push(subkey);
-                            }
-                            key.section = Section::Other;
+                        tag::PUBLIC_SUBKEY | tag::SECRET_SUBKEY => {
+                            let subkey = if packet.tag == tag::PUBLIC_SUBKEY {
+                                KeyPacket::parse(&packet.body)
+                            } else {
+                                KeyPacket::parse_secret(&packet.body)
+                            };
+                            key.section = match subkey {
+                                Ok(subkey) => {
+                                    key.subkeys.push(subkey);
+                                    Section::Subkey(key.subkeys.len() - 1)
+                                }
+                                Err(_) => Section::Other,
+                            };
                         }
-                        tag::USER_ATTRIBUTE | tag::SECRET_SUBKEY => key.section = Section::Other,
+                        tag::USER_ATTRIBUTE => key.section = Section::Other,
                         tag::SIGNATURE => {
                             if let Ok(sig) = Sig::parse(&packet.body) {
                                 key.sigs.push((key.section, sig));
@@ -376,10 +441,11 @@ impl Builder {
         if sig.kind != kind::KEY_REVOCATION {
             return true;
         }
-        let issuer = self.keys.iter().position(|k| {
-            sig.issuer_ids.contains(&k.primary.key_id())
-                || sig.issuer_fingerprints.contains(&k.primary.fingerprint)
-        });
+        // gpg looks the key up by the issuer key ID subpacket alone.
+        let issuer = self
+            .keys
+            .iter()
+            .position(|k| sig.issuer_ids.contains(&k.primary.key_id()));
         let Some(at) = issuer else {
             // "no public key - can't apply revocation certificate": skipped.
             return true;
@@ -416,14 +482,29 @@ impl Builder {
         let mut foreign_revocations = Vec::new();
         let mut direct = Vec::new();
         let mut certified: Vec<Vec<Sig>> = alloc::vec![Vec::new(); users.len()];
+        let mut bound: Vec<(Vec<Sig>, Vec<Sig>)> =
+            alloc::vec![(Vec::new(), Vec::new()); subkeys.len()];
+        // Revocations by another key after the first user ID: gpg's repair moves one to the
+        // primary key when the key that made it is already in the keyring and it verifies;
+        // otherwise it is "at the wrong place" and dropped.
+        let movable = |sig: &Sig| {
+            self.keys
+                .iter()
+                .filter(|k| sig.issuer_ids.contains(&k.primary.key_id()))
+                .any(|k| signed_by(&k.primary, sig, &sig.key_digest(&primary.body)))
+        };
         for (section, sig) in sigs {
             match sig.kind {
+                // A revocation by another key stays where it is (gpg's repair cannot move
+                // it): it counts only before the first user ID.
                 kind::KEY_REVOCATION
                     if !sig.issuer_ids.contains(&primary.key_id())
-                        && foreign_revocations.len() < MAX_FOREIGN_REVOCATIONS =>
+                        && foreign_revocations.len() < MAX_FOREIGN_REVOCATIONS
+                        && (section == Section::Primary || movable(&sig)) =>
                 {
                     merge_sig(&mut foreign_revocations, sig);
                 }
+                kind::KEY_REVOCATION if !sig.issuer_ids.contains(&primary.key_id()) => {}
                 kind::KEY_REVOCATION | kind::DIRECT_KEY
                     if check(&sig, sig.key_digest(&primary.body)) =>
                 {
@@ -431,6 +512,29 @@ impl Builder {
                         merge_sig(&mut revocations, sig);
                     } else {
                         merge_sig(&mut direct, sig);
+                    }
+                }
+                kind::SUBKEY_BINDING | kind::SUBKEY_REVOCATION
+                    if sig.issuer_ids.contains(&primary.key_id()) =>
+                {
+                    // Its own subkey first, then the others (gpg's repair).
+                    let own = match section {
+                        Section::Subkey(at) => Some(at),
+                        _ => None,
+                    };
+                    let order = own
+                        .into_iter()
+                        .chain((0..subkeys.len()).filter(|&i| Some(i) != own));
+                    for at in order {
+                        if check(&sig, sig.subkey_digest(&primary.body, &subkeys[at].body)) {
+                            let (bindings, revocations) = &mut bound[at];
+                            if sig.kind == kind::SUBKEY_BINDING {
+                                merge_sig(bindings, sig);
+                            } else {
+                                merge_sig(revocations, sig);
+                            }
+                            break;
+                        }
                     }
                 }
                 k if sig::is_certification(k) || k == UID_REVOCATION => {
@@ -463,6 +567,16 @@ impl Builder {
                 _ => {}
             }
         }
+        let subkeys: Vec<MergedSubkey> = subkeys
+            .into_iter()
+            .zip(bound)
+            .filter(|(_, (bindings, revocations))| !bindings.is_empty() || !revocations.is_empty())
+            .map(|(key, (bindings, revocations))| MergedSubkey {
+                key,
+                bindings,
+                revocations,
+            })
+            .collect();
         let valid_users: Vec<(Vec<u8>, Vec<Sig>)> = users
             .into_iter()
             .zip(certified)
@@ -489,12 +603,20 @@ impl Builder {
                     }
                 }
                 for subkey in subkeys {
-                    if !key
+                    match key
                         .subkeys
-                        .iter()
-                        .any(|s| s.fingerprint == subkey.fingerprint)
+                        .iter_mut()
+                        .find(|s| s.key.fingerprint == subkey.key.fingerprint)
                     {
-                        key.subkeys.push(subkey);
+                        Some(have) => {
+                            for sig in subkey.bindings {
+                                merge_sig(&mut have.bindings, sig);
+                            }
+                            for sig in subkey.revocations {
+                                merge_sig(&mut have.revocations, sig);
+                            }
+                        }
+                        None => key.subkeys.push(subkey),
                     }
                 }
             }
@@ -538,8 +660,13 @@ impl Builder {
             ..Keyring::default()
         };
         for (key, designated) in self.keys.into_iter().zip(designated) {
-            for subkey in &key.subkeys {
-                out.subkeys.push((subkey.key_id(), subkey.fingerprint));
+            for subkey in key.subkeys {
+                out.subkeys.push(TrustedSubkey {
+                    of: out.keys.len(),
+                    bindings: subkey.bindings.iter().map(SelfSig::of).collect(),
+                    revoked: !subkey.revocations.is_empty(),
+                    key: subkey.key,
+                });
             }
             let standing = Standing {
                 key_created: i64::from(key.primary.created),
@@ -567,8 +694,16 @@ impl Keyring {
         self.keys.len()
     }
 
-    /// The trusted primary key that made `signature`.
-    pub(super) fn signer(&self, signature: &Sig) -> Result<&Trusted, PgpError> {
+    /// Whether gpg would have imported any key at `now`: it imports no key created after
+    /// the time of the import, which for containers/image is the time of the decision.
+    pub(crate) fn any_imported_at(&self, now: Option<i64>) -> bool {
+        self.keys
+            .iter()
+            .any(|k| now.is_none_or(|now| i64::from(k.primary.created) <= now))
+    }
+
+    /// The trusted key, or subkey of one, that made `signature`.
+    pub(super) fn signer(&self, signature: &Sig) -> Result<Signer<'_>, PgpError> {
         let issued = |key_id: &[u8; 8], fingerprint: &[u8; 20]| {
             signature.issuer_ids.contains(key_id)
                 || signature.issuer_fingerprints.contains(fingerprint)
@@ -578,10 +713,14 @@ impl Keyring {
             .iter()
             .find(|t| issued(&t.primary.key_id(), &t.primary.fingerprint))
         {
-            return Ok(trusted);
+            return Ok(Signer::Primary(trusted));
         }
-        if let Some((_, fingerprint)) = self.subkeys.iter().find(|(id, f)| issued(id, f)) {
-            return Err(PgpError::Subkey(upper_hex(fingerprint)));
+        if let Some(subkey) = self
+            .subkeys
+            .iter()
+            .find(|s| issued(&s.key.key_id(), &s.key.fingerprint))
+        {
+            return Ok(Signer::Subkey(&self.keys[subkey.of], subkey));
         }
         if let Some((_, fingerprint, why)) = self.unusable.iter().find(|(id, f, _)| issued(id, f)) {
             return Err(PgpError::KeyUnusable(format!(

@@ -15,6 +15,8 @@ pub(super) mod kind {
     pub(in super::super) const TEXT: u8 = 0x01;
     pub(in super::super) const DIRECT_KEY: u8 = 0x1f;
     pub(in super::super) const KEY_REVOCATION: u8 = 0x20;
+    pub(in super::super) const SUBKEY_BINDING: u8 = 0x18;
+    pub(in super::super) const SUBKEY_REVOCATION: u8 = 0x28;
 }
 
 /// Whether `kind` certifies a user ID (generic, persona, casual or positive).
@@ -223,6 +225,13 @@ impl Sig {
     pub(super) fn key_digest(&self, key_body: &[u8]) -> Option<Vec<u8>> {
         let header = key_header(key_body);
         self.digest(&[&header, key_body])
+    }
+
+    /// The digest over a primary key and a subkey (bindings and subkey revocations).
+    pub(super) fn subkey_digest(&self, key_body: &[u8], subkey_body: &[u8]) -> Option<Vec<u8>> {
+        let header = key_header(key_body);
+        let sub_header = key_header(subkey_body);
+        self.digest(&[&header, key_body, &sub_header, subkey_body])
     }
 
     /// The digest over a key and one of its user IDs (certifications).

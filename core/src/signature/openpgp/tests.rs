@@ -193,9 +193,17 @@ fn revocation_expiry_and_flags_come_from_valid_self_signatures() {
     let mut revoked = packet(6, &key.body);
     revoked.extend_from_slice(&key.sign(0x20, &key.key_hashed(), &[]));
     revoked.extend_from_slice(&key.export(&key, &[])[packet(6, &key.body).len()..]);
+    let verified = super::keyring(&[&revoked])
+        .verify_untimed(&key.message(b"x"))
+        .unwrap();
     assert!(matches!(
-        super::keyring(&[&revoked]).verify_untimed(&key.message(b"x")),
+        verified.validity.check(None),
         Err(PgpError::KeyRevoked(_))
+    ));
+    // A key created after the time of the decision is one gpg would not have imported.
+    assert!(matches!(
+        verified.validity.check(Some(now - 1)),
+        Err(PgpError::UnknownKey(_))
     ));
 }
 

@@ -5,9 +5,10 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::keyring::{Keyring, Standing};
+use super::keyring::{Keyring, Signer, Standing, Usage};
 use super::message::read_message;
 use super::sig::{hash_name, kind};
+use super::upper_hex;
 use super::{MAX_MESSAGE, PgpError};
 
 /// A signature whose cryptography and key have been checked; the time is still to check.
@@ -27,38 +28,67 @@ pub(crate) struct Validity {
     key_created: i64,
     /// The key's self-signatures, which decide its expiry and usage at `now`.
     standing: Standing,
+    /// Whether the key was revoked.
+    revoked: bool,
     signature_expires: Option<i64>,
+    /// When a subkey of the trusted key made the signature: its state. gpg verifies such a
+    /// signature fully, and containers/image then refuses it (gpgme reports the subkey).
+    subkey: Option<SubkeyState>,
+}
+
+/// What gpg checks of a signing subkey.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SubkeyState {
+    fingerprint_hex: String,
+    created: i64,
+    usage: Usage,
+    revoked: bool,
 }
 
 impl Validity {
-    /// gpgme's time checks, in its order: a key created after `now` (a clock problem); the
-    /// key's usage as its self-signatures give it at `now` (flags that forbid signing); then,
-    /// when the key or the signature expires, the key's expiry and the signature's.
+    /// The rest of gpg's checks, in its order: a key created after `now` is one gpg could
+    /// not have imported (an unknown key); the key's usage as its self-signatures give it at
+    /// `now` (flags that forbid signing); then the status gpg reports, by its precedence: the
+    /// signature expired, the key expired, the key revoked.
     pub(crate) fn check(&self, now: Option<i64>) -> Result<(), PgpError> {
-        if now.is_some_and(|now| self.key_created > now) {
-            return Err(PgpError::KeyUnusable(format!(
-                "key {} was created in the future",
+        let created = self.subkey.as_ref().map_or(self.key_created, |s| s.created);
+        if now.is_some_and(|now| self.key_created.max(created) > now) {
+            return Err(PgpError::UnknownKey(format!(
+                "{} (created after the time of the decision, so gpg does not import it)",
                 self.fingerprint_hex
             )));
         }
-        let usage = self.standing.at(now)?;
+        let primary = self.standing.at(now)?;
+        let (usage, name) = match &self.subkey {
+            Some(s) => (s.usage, format!("subkey {}", s.fingerprint_hex)),
+            None => (primary, format!("key {}", self.fingerprint_hex)),
+        };
         if !usage.can_sign {
             return Err(PgpError::KeyUnusable(format!(
-                "key {} is not allowed to sign",
-                self.fingerprint_hex
+                "{name} is not allowed to sign"
             )));
         }
-        if usage.expires.is_some() || self.signature_expires.is_some() {
+        let expires = [primary.expires, usage.expires].into_iter().flatten().min();
+        if expires.is_some() || self.signature_expires.is_some() {
             let now = now.ok_or(PgpError::NeedTime)?;
-            if usage.expires.is_some_and(|at| at <= now) {
-                return Err(PgpError::KeyUnusable(format!(
-                    "key {} has expired",
-                    self.fingerprint_hex
-                )));
-            }
             if self.signature_expires.is_some_and(|at| at <= now) {
                 return Err(PgpError::SignatureExpired);
             }
+            if expires.is_some_and(|at| at <= now) {
+                return Err(PgpError::KeyUnusable(format!("{name} has expired")));
+            }
+        }
+        if self.revoked {
+            return Err(PgpError::KeyRevoked(self.fingerprint_hex.clone()));
+        }
+        if let Some(s) = &self.subkey {
+            if s.revoked {
+                return Err(PgpError::KeyRevoked(format!(
+                    "subkey {}",
+                    s.fingerprint_hex
+                )));
+            }
+            return Err(PgpError::Subkey(s.fingerprint_hex.clone()));
         }
         Ok(())
     }
@@ -86,8 +116,20 @@ impl Keyring {
                 signature.kind
             )));
         }
-        let trusted = self.signer(signature)?;
-        let primary = &trusted.primary;
+        let (trusted, subkey) = match self.signer(signature)? {
+            Signer::Primary(trusted) => (trusted, None),
+            Signer::Subkey(trusted, subkey) => (trusted, Some(subkey)),
+        };
+        if let Some(subkey) = subkey
+            && !subkey.bound()
+        {
+            return Err(PgpError::KeyUnusable(format!(
+                "subkey {} of key {} has no valid binding signature (gpg: bad public key)",
+                upper_hex(&subkey.key.fingerprint),
+                trusted.fingerprint_hex
+            )));
+        }
+        let primary = subkey.map_or(&trusted.primary, |s| &s.key);
         if !message.hashed_with.contains(&signature.hash) {
             // gpg never computed this digest over the data, so the signature cannot verify.
             return Err(PgpError::Bad(format!(
@@ -102,14 +144,11 @@ impl Keyring {
             ))
         })?;
         primary.verify(signature, &digest).map_err(PgpError::Bad)?;
-        let key_created = i64::from(primary.created);
+        let key_created = i64::from(trusted.primary.created);
         // gpg takes a signature without a creation time as made at 0, before its key.
         let created = i64::from(signature.created.unwrap_or(0));
-        if created < key_created {
+        if created < i64::from(primary.created) {
             return Err(PgpError::SignatureExpired);
-        }
-        if trusted.revoked {
-            return Err(PgpError::KeyRevoked(trusted.fingerprint_hex.clone()));
         }
         let signature_expires = signature
             .expires_after
@@ -121,7 +160,14 @@ impl Keyring {
                 fingerprint_hex: trusted.fingerprint_hex.clone(),
                 key_created,
                 standing: trusted.standing.clone(),
+                revoked: trusted.revoked,
                 signature_expires,
+                subkey: subkey.map(|s| SubkeyState {
+                    fingerprint_hex: upper_hex(&s.key.fingerprint),
+                    created: i64::from(s.key.created),
+                    usage: s.usage(),
+                    revoked: s.revoked,
+                }),
             },
         })
     }
