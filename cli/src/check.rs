@@ -1,239 +1,326 @@
 //! `vouch check`: one decision for a person, from real files.
+//!
+//! The command gathers what containers/image would read (the policy, the files it names, the
+//! image's manifest and signatures) into the request the JSON contract describes, and asks the
+//! core. `--output json` answers with exactly what `vouch eval` answers for that request.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use vouch::json::{EvaluateRequest, decision_json, evaluate_parsed};
 use vouch::{
     CompileOptions, Decision, Evaluator, Evidence, Files, Image, Policy, Signature, Transport,
     Verdict,
 };
 
 use crate::Failure;
+use crate::cli::{CheckArgs, Output};
+use crate::layout;
+use crate::paths::{self, PolicySource};
 
-struct Options {
-    policy: String,
+/// The image as the user named it, and as it is handed to the core.
+struct Named {
     transport: String,
-    image: String,
-    manifest: Option<String>,
-    signatures: Option<String>,
-    now: Option<i64>,
+    /// The reference as given (paths as the user wrote them: files are read through them, as
+    /// containers/image reads them).
+    given: String,
+    /// The reference with its path resolved, for the transports that name files.
+    resolved: String,
+    /// `TRANSPORT:REFERENCE` as the user wrote it.
+    shown: String,
 }
 
-fn parse_options(args: &[String]) -> Result<Options, Failure> {
-    let mut policy = None;
-    let mut transport = None;
-    let mut image = None;
-    let mut manifest = None;
-    let mut signatures = None;
-    let mut now = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| Failure::Usage(format!("{name} needs a value")))
-        };
-        match arg.as_str() {
-            "--policy" => policy = Some(value("--policy")?),
-            "--transport" => transport = Some(value("--transport")?),
-            "--image" => image = Some(value("--image")?),
-            "--manifest" => manifest = Some(value("--manifest")?),
-            "--signatures" => signatures = Some(value("--signatures")?),
-            "--now" => {
-                let text = value("--now")?;
-                now = Some(vouch::time::parse_rfc3339(&text).ok_or_else(|| {
-                    Failure::Usage(format!("--now {text:?} is not an RFC 3339 time"))
-                })?);
-            }
-            other => {
-                return Err(Failure::Usage(format!(
-                    "unexpected argument `{other}` for `vouch check`"
-                )));
-            }
+/// What was read besides the policy, and from where.
+#[derive(Default)]
+struct Gathered {
+    manifest: Vec<u8>,
+    signatures: Vec<Signature>,
+    /// Lines for the explanation: where the evidence came from.
+    notes: Vec<String>,
+}
+
+pub(crate) fn command(args: &CheckArgs) -> Result<u8, Failure> {
+    let (transport, given, shown) = match (&args.image_name, &args.transport, &args.image) {
+        (Some(name), _, _) => (
+            name.transport.clone(),
+            name.reference.clone(),
+            format!("{}:{}", name.transport, name.reference),
+        ),
+        (None, Some(transport), Some(image)) => (
+            transport.clone(),
+            image.clone(),
+            format!("{transport}:{image}"),
+        ),
+        // clap requires one of the two spellings.
+        _ => {
+            return Err(Failure::message(
+                io::ErrorKind::InvalidInput,
+                "name the image: TRANSPORT:REFERENCE, or --transport NAME --image REFERENCE".into(),
+            ));
         }
-    }
-    let required = |v: Option<String>, name: &str| {
-        v.ok_or_else(|| Failure::Usage(format!("vouch check needs {name}")))
     };
-    Ok(Options {
-        policy: required(policy, "--policy FILE")?,
-        transport: required(transport, "--transport NAME")?,
-        image: required(image, "--image REFERENCE")?,
-        manifest,
-        signatures,
-        now,
-    })
-}
-
-fn read(path: &str) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::Io(io::Error::new(e.kind(), format!("{path}: {e}"))))
-}
-
-/// What containers/image's `ResolvePathToFullyExplicit` does: absolute, symlinks resolved;
-/// the last element may not exist yet.
-fn resolve(path: &str) -> String {
-    let path = Path::new(path);
-    if let Ok(resolved) = std::fs::canonicalize(path) {
-        return resolved.to_string_lossy().into_owned();
-    }
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path));
-    match (absolute.parent(), absolute.file_name()) {
-        (Some(parent), Some(name)) => match std::fs::canonicalize(parent) {
-            Ok(parent) => parent.join(name).to_string_lossy().into_owned(),
-            Err(_) => absolute.to_string_lossy().into_owned(),
-        },
-        _ => absolute.to_string_lossy().into_owned(),
-    }
-}
-
-/// The reference with its path resolved, for the transports that name files.
-fn resolve_reference(transport: &str, reference: &str) -> String {
-    match Transport::from_name(transport) {
-        Some(Transport::Dir | Transport::Sif) => resolve(reference),
-        Some(Transport::Oci | Transport::OciArchive) => match reference.split_once(':') {
-            Some((path, rest)) => format!("{}:{rest}", resolve(path)),
-            None => resolve(reference),
-        },
-        _ => reference.to_string(),
-    }
-}
-
-/// Signatures stored as containers/image stores them (`dir:` images, `signature-N`), read with
-/// [`Signature::from_stored`].
-fn read_signatures(dir: &str) -> Result<Vec<Signature>, Failure> {
-    let mut signatures = Vec::new();
-    for n in 1.. {
-        let path = Path::new(dir).join(format!("signature-{n}"));
-        let blob = match std::fs::read(&path) {
-            Ok(blob) => blob,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => break,
-            Err(e) => {
-                return Err(Failure::Io(io::Error::new(
-                    e.kind(),
-                    format!("{}: {e}", path.display()),
-                )));
-            }
-        };
-        signatures.push(Signature::from_stored(&blob).map_err(|why| {
-            Failure::Io(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{}: {why}", path.display()),
-            ))
-        })?);
-    }
-    Ok(signatures)
-}
-
-pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {
-    let options = parse_options(args)?;
+    let (policy_path, policy_source) = paths::policy_path(args.policy.as_deref())?;
+    let document = paths::read("the policy", &policy_path)?;
+    let mut request = EvaluateRequest {
+        id: None,
+        policy: document,
+        files: Files::new(),
+        transport: transport.clone(),
+        reference: given.clone(),
+        manifest: Vec::new(),
+        signatures: Vec::new(),
+        now: args.now.or_else(system_now),
+    };
     let out = io::stdout();
     let mut out = out.lock();
-    let document = read(&options.policy)?;
-    let policy = match Policy::parse(&document) {
+
+    let policy = match Policy::parse(&request.policy) {
         Ok(policy) => policy,
         Err(error) => {
+            if args.output == Output::Json {
+                return json(&mut out, &request);
+            }
             writeln!(
                 out,
-                "REJECTED: the policy {} is invalid, so containers/image would refuse every image\n  {}:{error}",
-                options.policy, options.policy
+                "REJECTED: the policy {policy_path} is invalid, so containers/image would refuse every image\n  {policy_path}:{error}"
             )?;
             return Ok(3);
         }
     };
-    let mut files = Files::new();
+    // The files the policy names, read from where it names them. One that does not exist is
+    // left out, and the core then answers as containers/image does for a missing file; one
+    // that exists but cannot be read stops the command.
     for path in policy.files_needed() {
-        if let Ok(bytes) = std::fs::read(path) {
-            files.insert(path.to_string(), bytes);
+        if let Some(bytes) = paths::read_if_exists("the policy's file", path)? {
+            request.files.insert(path.to_string(), bytes);
         }
     }
-    let evaluator = Evaluator::compile(&policy, &files, &CompileOptions::default());
-    let reference = resolve_reference(&options.transport, &options.image);
-    let image = match Image::parse(&options.transport, &reference) {
+
+    let named = Named {
+        resolved: resolve_reference(&transport, &given)?,
+        transport,
+        given,
+        shown,
+    };
+    request.reference = named.resolved.clone();
+    let image = match Image::parse(&named.transport, &named.resolved) {
         Ok(image) => image,
         Err(error) => {
+            if args.output == Output::Json {
+                return json(&mut out, &request);
+            }
             writeln!(
                 out,
-                "REJECTED: {}:{} is not a valid reference: {error}",
-                options.transport, options.image
+                "REJECTED: {} is not a valid reference: {error}",
+                named.shown
             )?;
             return Ok(3);
         }
     };
-    let manifest = match &options.manifest {
-        Some(path) => read(path)?,
-        None => Vec::new(),
-    };
-    let signatures = match &options.signatures {
-        Some(dir) => read_signatures(dir)?,
-        None => Vec::new(),
-    };
+
+    let gathered = gather(args, &named)?;
+    request.manifest = gathered.manifest;
+    request.signatures = gathered.signatures;
+    if args.output == Output::Json {
+        return json(&mut out, &request);
+    }
+    let evaluator = Evaluator::compile(&policy, &request.files, &CompileOptions::default());
     let evidence = Evidence {
-        manifest: &manifest,
-        signatures: &signatures,
-        now: options.now,
+        manifest: &request.manifest,
+        signatures: &request.signatures,
+        now: request.now,
     };
     let decision = evaluator.evaluate(&image, &evidence);
-    explain(&mut out, &options, &image, &decision, &signatures)?;
+    let explanation = Explanation {
+        named: &named,
+        policy_path: &policy_path,
+        policy_source: &policy_source,
+        notes: &gathered.notes,
+    };
+    explanation.write(&mut out, &image, &decision, &request.signatures)?;
     Ok(if decision.allowed { 0 } else { 3 })
 }
 
-fn explain(
-    out: &mut impl Write,
-    options: &Options,
-    image: &Image,
-    decision: &Decision<'_>,
-    signatures: &[Signature],
-) -> io::Result<()> {
-    let name = format!("{}:{}", options.transport, options.image);
-    if decision.allowed {
-        writeln!(out, "ALLOWED: {name}")?;
+/// The decision as one line of the contract's JSON; exit status 0 allowed, 3 rejected.
+fn json(out: &mut impl Write, request: &EvaluateRequest) -> Result<u8, Failure> {
+    let answer = evaluate_parsed(request);
+    writeln!(out, "{}", decision_json(&answer))?;
+    Ok(if answer.allowed { 0 } else { 3 })
+}
+
+fn system_now() -> Option<i64> {
+    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
+    i64::try_from(elapsed.as_secs()).ok()
+}
+
+/// The reference with its path resolved as the transport's `ParseReference` resolves it
+/// (`dir:`/`sif:` the whole reference; `oci:`/`oci-archive:` the part before the first colon).
+fn resolve_reference(transport: &str, reference: &str) -> Result<String, Failure> {
+    let resolve = |path: &str| {
+        paths::resolve_explicit(path).map_err(|e| {
+            Failure::message(
+                e.kind(),
+                format!("cannot resolve the path {path:?} of {transport}:{reference}: {e}"),
+            )
+        })
+    };
+    Ok(match Transport::from_name(transport) {
+        Some(Transport::Dir | Transport::Sif) => resolve(reference)?,
+        Some(Transport::Oci | Transport::OciArchive) => match reference.split_once(':') {
+            Some((path, rest)) => format!("{}:{rest}", resolve(path)?),
+            None => resolve(reference)?,
+        },
+        _ => reference.to_string(),
+    })
+}
+
+/// The manifest and signatures: from `--manifest` and `--signatures` when given, else from
+/// where the transport keeps them (`dir:`, `oci:`); other transports are not read (a registry
+/// is never contacted), so they have none unless given.
+fn gather(args: &CheckArgs, named: &Named) -> Result<Gathered, Failure> {
+    let mut gathered = Gathered::default();
+    let transport = Transport::from_name(&named.transport);
+    if let Some(path) = &args.manifest {
+        gathered.manifest = paths::read("the manifest", path)?;
     } else {
-        writeln!(out, "REJECTED: {name}")?;
-        writeln!(out, "  why: {}", decision.message())?;
-    }
-    writeln!(
-        out,
-        "  image: policy identity {:?}{}",
-        image.policy_identity(),
-        image
-            .docker_reference()
-            .map(|r| format!(", docker reference {}", r.as_str()))
-            .unwrap_or_default()
-    )?;
-    writeln!(
-        out,
-        "  policy entry: {} (in {})",
-        decision.scope, options.policy
-    )?;
-    for (index, outcome) in decision.requirements().iter().enumerate() {
-        let verdict = match outcome.verdict {
-            Verdict::Allowed => "holds".to_string(),
-            Verdict::Denied => format!(
-                "denies: {}",
-                outcome
-                    .reason
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            ),
-            Verdict::NotEvaluated => "not evaluated (an earlier requirement denied)".to_string(),
-        };
-        writeln!(
-            out,
-            "  requirement {} ({}): {verdict}",
-            index + 1,
-            outcome.requirement
-        )?;
-        for signature in &outcome.signatures {
-            writeln!(
-                out,
-                "    signature {} ({}): {}: {}",
-                signature.index + 1,
-                signatures.get(signature.index).map_or("?", Signature::kind),
-                signature.verdict.name(),
-                signature.reason
-            )?;
+        match transport {
+            Some(Transport::Dir) => {
+                let path = layout::dir_manifest_path(&named.given);
+                gathered.manifest = paths::read("the manifest", &path)?;
+                gathered.notes.push(format!(
+                    "manifest: {path} ({})",
+                    manifest_digest(&gathered.manifest)
+                ));
+            }
+            Some(Transport::Oci) => {
+                let (dir, image) = named.given.split_once(':').unwrap_or((&named.given, ""));
+                let manifest = layout::oci_manifest(dir, image)?;
+                gathered.notes.push(format!(
+                    "manifest: {} (index.json manifests[{}], {})",
+                    manifest.path, manifest.position, manifest.digest
+                ));
+                gathered.manifest = manifest.bytes;
+            }
+            _ => {}
         }
     }
-    Ok(())
+    if let Some(dir) = &args.signatures {
+        gathered.signatures = layout::read_signatures(dir)?;
+    } else {
+        match transport {
+            Some(Transport::Dir) => {
+                gathered.signatures = layout::read_signatures(&named.given)?;
+                let first = paths::go_join(&named.given, "signature-1");
+                gathered.notes.push(match gathered.signatures.len() {
+                    0 => format!("signatures: none ({first} does not exist)"),
+                    1 => format!("signatures: 1 ({first})"),
+                    n => format!("signatures: {n} ({first} to signature-{n})"),
+                });
+            }
+            Some(Transport::Oci) => gathered
+                .notes
+                .push("signatures: none (the oci: transport stores no signatures)".into()),
+            _ => {}
+        }
+    }
+    Ok(gathered)
+}
+
+fn manifest_digest(manifest: &[u8]) -> String {
+    match vouch::manifest::manifest_digest(manifest) {
+        Ok(digest) => digest.to_string(),
+        Err(error) => format!("no digest: {error}"),
+    }
+}
+
+/// The text explanation of one decision.
+struct Explanation<'a> {
+    named: &'a Named,
+    policy_path: &'a str,
+    policy_source: &'a PolicySource,
+    notes: &'a [String],
+}
+
+impl Explanation<'_> {
+    fn write(
+        &self,
+        out: &mut impl Write,
+        image: &Image,
+        decision: &Decision<'_>,
+        signatures: &[Signature],
+    ) -> io::Result<()> {
+        let named = self.named;
+        if decision.allowed {
+            writeln!(out, "ALLOWED: {}", named.shown)?;
+        } else {
+            writeln!(out, "REJECTED: {}", named.shown)?;
+            writeln!(out, "  why: {}", decision.message())?;
+        }
+        if named.resolved != named.given {
+            writeln!(out, "  resolved: {}:{}", named.transport, named.resolved)?;
+        }
+        writeln!(
+            out,
+            "  image: policy identity {:?}{}",
+            image.policy_identity(),
+            image
+                .docker_reference()
+                .map(|r| format!(", docker reference {}", r.as_str()))
+                .unwrap_or_default()
+        )?;
+        writeln!(
+            out,
+            "  policy entry: {} (in {})",
+            decision.scope, self.policy_path
+        )?;
+        match self.policy_source {
+            PolicySource::Given => {}
+            PolicySource::User => writeln!(
+                out,
+                "  policy file: {} (the user's policy, $HOME/.config/containers/policy.json; --policy overrides)",
+                self.policy_path
+            )?,
+            PolicySource::System { user_path } => writeln!(
+                out,
+                "  policy file: {} (the system policy: {user_path} does not exist; --policy overrides)",
+                self.policy_path
+            )?,
+        }
+        for note in self.notes {
+            writeln!(out, "  {note}")?;
+        }
+        for (index, outcome) in decision.requirements().iter().enumerate() {
+            let verdict = match outcome.verdict {
+                Verdict::Allowed => "holds".to_string(),
+                Verdict::Denied => format!(
+                    "denies: {}",
+                    outcome
+                        .reason
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                ),
+                Verdict::NotEvaluated => {
+                    "not evaluated (an earlier requirement denied)".to_string()
+                }
+            };
+            writeln!(
+                out,
+                "  requirement {} ({}): {verdict}",
+                index + 1,
+                outcome.requirement
+            )?;
+            for signature in &outcome.signatures {
+                writeln!(
+                    out,
+                    "    signature {} ({}): {}: {}",
+                    signature.index + 1,
+                    signatures.get(signature.index).map_or("?", Signature::kind),
+                    signature.verdict.name(),
+                    signature.reason
+                )?;
+            }
+        }
+        Ok(())
+    }
 }

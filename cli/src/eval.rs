@@ -9,6 +9,7 @@ use vouch::json::{
 use vouch::{CompileOptions, Evaluator, Files, Policy};
 
 use crate::Failure;
+use crate::cli::EvalArgs;
 use crate::lines::read_bounded_line;
 
 /// The last policy compiled, reused while requests carry the same policy and files (the
@@ -19,28 +20,11 @@ struct Cache {
     evaluator: Evaluator,
 }
 
-pub(crate) fn command(args: &[String]) -> Result<(), Failure> {
-    let mut request_file = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--request" => {
-                request_file = Some(
-                    args.next()
-                        .ok_or_else(|| Failure::Usage("--request needs a file".into()))?
-                        .clone(),
-                );
-            }
-            other => {
-                return Err(Failure::Usage(format!(
-                    "unexpected argument `{other}` for `vouch eval`"
-                )));
-            }
-        }
-    }
+pub(crate) fn command(args: &EvalArgs) -> Result<(), Failure> {
+    let request_file = args.request.as_deref();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let source: Box<dyn io::Read> = match &request_file {
+    let source: Box<dyn io::Read> = match request_file {
         Some(path) if path != "-" => Box::new(
             std::fs::File::open(path)
                 .map_err(|e| Failure::Io(io::Error::new(e.kind(), format!("{path}: {e}"))))?,

@@ -6,8 +6,10 @@
 //!
 //! ```sh
 //! taskset -c 1 cargo run --release -p vouch-benches --bin signature-compare
-//! taskset -c 1 cargo run --release -p vouch-benches --features aws-lc --bin signature-compare
 //! ```
+//!
+//! vouch's native build verifies with aws-lc-rs, so aws-lc-rs's bare verify is the line it is
+//! held to.
 //!
 //! Cases: a cosign signature by a P-256 key (`sigstoreSigned` with `keyPath`), decided with
 //! the verification cache off and then as a cached repeat; and OpenPGP signatures by an
@@ -132,30 +134,11 @@ fn manifest() -> Vec<u8> {
 
 /// The bare verify primitive of the backend: SHA-256 of the payload and ECDSA P-256 over a
 /// DER signature, with the key parsed once.
-#[cfg(not(feature = "aws-lc"))]
-fn bare_verifier(point: &[u8], signature: Vec<u8>, payload: Vec<u8>) -> impl FnMut() -> bool {
-    use p256::ecdsa::signature::Verifier as _;
-    let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).expect("key");
-    move || {
-        let Ok(signature) = p256::ecdsa::Signature::from_der(&signature) else {
-            return false;
-        };
-        key.verify(&payload, &signature).is_ok()
-    }
-}
-
-#[cfg(feature = "aws-lc")]
 fn bare_verifier(point: &[u8], signature: Vec<u8>, payload: Vec<u8>) -> impl FnMut() -> bool {
     use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1, ParsedPublicKey};
     let key = ParsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, point).expect("key");
     move || key.verify_sig(&payload, &signature).is_ok()
 }
-
-const BACKEND: &str = if cfg!(feature = "aws-lc") {
-    "aws-lc-rs"
-} else {
-    "RustCrypto"
-};
 
 fn main() {
     let Some(oracle) = oracle::oracle_534() else {
@@ -163,7 +146,12 @@ fn main() {
         std::process::exit(2);
     };
     let manifest = manifest();
-    println!("backend: {BACKEND}\n");
+    assert_eq!(
+        vouch::BUILD.crypto,
+        vouch::CryptoBackend::AwsLcRs,
+        "the native build verifies with aws-lc-rs"
+    );
+    println!("backend: {}\n", vouch::BUILD.crypto.name());
     println!(
         "| case | vouch decision | bare verify | vouch ÷ bare | c/image 5.34 eval | c/image ÷ vouch |"
     );
