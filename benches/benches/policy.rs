@@ -28,7 +28,7 @@ fn evaluate(c: &mut Criterion) {
     for scopes in SIZES {
         let policy = Policy::parse(policy_with_scopes(scopes).as_bytes()).expect("valid");
         let evaluator = Evaluator::compile(&policy, &Files::new(), &CompileOptions::default());
-        let image = Image::parse("docker", BENCH_IMAGE).expect("image");
+        let image = Image::parse(vouch::Transport::Docker, BENCH_IMAGE).expect("image");
         assert!(evaluator.evaluate(&image, &evidence).allowed);
         group.bench_with_input(BenchmarkId::from_parameter(scopes), &evaluator, |b, e| {
             b.iter(|| e.evaluate(black_box(&image), &evidence).allowed)
@@ -42,7 +42,8 @@ fn evaluate(c: &mut Criterion) {
         let evaluator = Evaluator::compile(&policy, &Files::new(), &CompileOptions::default());
         group.bench_with_input(BenchmarkId::from_parameter(scopes), &evaluator, |b, e| {
             b.iter(|| {
-                let image = Image::parse("docker", black_box(BENCH_IMAGE)).expect("image");
+                let image =
+                    Image::parse(vouch::Transport::Docker, black_box(BENCH_IMAGE)).expect("image");
                 e.evaluate(&image, &evidence).allowed
             })
         });

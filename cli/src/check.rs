@@ -103,7 +103,11 @@ pub(crate) fn command(args: &CheckArgs) -> Result<u8, Failure> {
         shown,
     };
     request.reference = named.resolved.clone();
-    let image = match Image::parse(&named.transport, &named.resolved) {
+    let image = match named
+        .transport
+        .parse()
+        .and_then(|t| Image::parse(t, &named.resolved))
+    {
         Ok(image) => image,
         Err(error) => {
             if args.output == Output::Json {
@@ -125,11 +129,7 @@ pub(crate) fn command(args: &CheckArgs) -> Result<u8, Failure> {
         return json(&mut out, &request);
     }
     let evaluator = Evaluator::compile(&policy, &request.files, &CompileOptions::default());
-    let evidence = Evidence {
-        manifest: &request.manifest,
-        signatures: &request.signatures,
-        now: request.now,
-    };
+    let evidence = Evidence::new(&request.manifest, &request.signatures).at(request.now);
     let decision = evaluator.evaluate(&image, &evidence);
     let explanation = Explanation {
         named: &named,
@@ -148,9 +148,11 @@ fn json(out: &mut impl Write, request: &EvaluateRequest) -> Result<u8, Failure> 
     Ok(if answer.allowed { 0 } else { 3 })
 }
 
-fn system_now() -> Option<i64> {
+fn system_now() -> Option<vouch::UnixTime> {
     let elapsed = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
-    i64::try_from(elapsed.as_secs()).ok()
+    i64::try_from(elapsed.as_secs())
+        .ok()
+        .map(vouch::UnixTime::from_unix_seconds)
 }
 
 /// The reference with its path resolved as the transport's `ParseReference` resolves it
@@ -303,6 +305,7 @@ impl Explanation<'_> {
                 Verdict::NotEvaluated => {
                     "not evaluated (an earlier requirement denied)".to_string()
                 }
+                _ => format!("{:?}", outcome.verdict),
             };
             writeln!(
                 out,

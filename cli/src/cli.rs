@@ -170,7 +170,7 @@ pub(crate) struct CheckArgs {
     pub(crate) signatures: Option<String>,
     /// Decide as at this time [default: the system clock]
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
-    pub(crate) now: Option<i64>,
+    pub(crate) now: Option<vouch::UnixTime>,
     /// text: an explanation for a person; json: the decision as `vouch eval` writes it
     #[arg(long, short = 'o', value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
     pub(crate) output: Output,
@@ -212,8 +212,8 @@ fn parse_image_name(text: &str) -> Result<ImageName, String> {
     })
 }
 
-fn parse_now(text: &str) -> Result<i64, String> {
-    vouch::time::parse_rfc3339(text)
+fn parse_now(text: &str) -> Result<vouch::UnixTime, String> {
+    vouch::UnixTime::parse_rfc3339(text)
         .ok_or_else(|| format!("{text:?} is not an RFC 3339 time (e.g. 2026-11-22T12:00:00Z)"))
 }
 

@@ -6,7 +6,11 @@ use vouch::{CompileOptions, Evaluator, Policy};
 
 /// Times at which a request is decided first to fill the cache, before its own time: none,
 /// long ago (2001), and far ahead (2096).
-const OTHER_TIMES: [Option<i64>; 3] = [None, Some(1_000_000_000), Some(4_000_000_000)];
+const OTHER_TIMES: [Option<vouch::UnixTime>; 3] = [
+    None,
+    Some(vouch::UnixTime::from_unix_seconds(1_000_000_000)),
+    Some(vouch::UnixTime::from_unix_seconds(4_000_000_000)),
+];
 
 /// Decides the interchange request `line` and returns the decision JSON, after checking that
 /// the same decision comes out: without a cache; with a cold cache; with the cache warmed by

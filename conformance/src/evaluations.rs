@@ -231,7 +231,10 @@ pub fn reference(rng: &mut Rng, transport: &str, tree: &Tree) -> String {
 /// judges) and near misses.
 fn scopes_for(rng: &mut Rng, transport: &str, reference: &str) -> Vec<String> {
     let mut scopes = Vec::new();
-    if let Ok(image) = vouch::Image::parse(transport, reference) {
+    if let Ok(image) = transport
+        .parse()
+        .and_then(|t| vouch::Image::parse(t, reference))
+    {
         let identity = image.policy_identity().to_string();
         if !identity.is_empty() {
             scopes.push(identity);

@@ -499,7 +499,7 @@ fn pem_block(kind: &str, der: &[u8]) -> Vec<u8> {
 
 /// The docker reference as containers/image names the image (enough for identities).
 pub(crate) fn normalise(reference: &str) -> String {
-    match vouch::Image::parse("docker", reference) {
+    match vouch::Image::parse(vouch::Transport::Docker, reference) {
         Ok(image) => image
             .docker_reference()
             .map_or_else(|| reference.to_string(), |r| r.as_str().to_string()),

@@ -47,7 +47,7 @@ fn compare(case: &Case, ours: &Value, theirs: &Value) -> Option<String> {
         // The image's own lookup sequence and docker reference, beyond what decided.
         let transport = case.vouch["transport"].as_str().unwrap_or_default();
         let text = case.vouch["reference"].as_str().unwrap_or_default();
-        if let Ok(image) = vouch::Image::parse(transport, text) {
+        if let Ok(image) = transport.parse().and_then(|t| vouch::Image::parse(t, text)) {
             let namespaces: Vec<String> = image.namespaces().map(|n| n.to_string()).collect();
             let theirs_ns: Vec<String> = reference["namespaces"]
                 .as_array()

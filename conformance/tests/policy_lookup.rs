@@ -36,7 +36,7 @@ fn requirements_for_image_ref() {
             "dir" => format!("/{input}"),
             _ => input.to_string(),
         };
-        let image = match Image::parse(transport, &input) {
+        let image = match transport.parse().and_then(|t| Image::parse(t, &input)) {
             Ok(image) => image,
             Err(_) if transport == "atomic" => {
                 // Debian's containers/image does not register `atomic`; its scopes can never

@@ -50,7 +50,7 @@ fn run_case(base: &Path, case: &Value) -> Outcome {
     let reference = case["image_docker_reference"]
         .as_str()
         .unwrap_or("example.com/no/image:latest");
-    let image = Image::parse("docker", reference).expect("image reference");
+    let image = Image::parse(vouch::Transport::Docker, reference).expect("image reference");
     let (manifest, mut signatures) = match case["image_dir"].as_str() {
         Some(dir) => {
             let manifest = std::fs::read(base.join(dir).join("manifest.json")).unwrap_or_default();
@@ -86,11 +86,8 @@ fn run_case(base: &Path, case: &Value) -> Outcome {
             mutate(signature, mutation, base);
         }
     }
-    let evidence = Evidence {
-        manifest: &manifest,
-        signatures: &signatures,
-        now: Some(NOW),
-    };
+    let evidence =
+        Evidence::new(&manifest, &signatures).at(vouch::UnixTime::from_unix_seconds(NOW));
     let decision = evaluator.evaluate(&image, &evidence);
     let reasons = decision
         .requirements()

@@ -2,8 +2,10 @@
 
 use core::fmt;
 
+use crate::image::ImageError;
 use crate::policy::PolicyError;
 use crate::reference::ReferenceError;
+use crate::signature::stored::StoredSignatureError;
 
 /// Any error the core reports. Each module's error is one variant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,6 +15,10 @@ pub enum Error {
     Reference(ReferenceError),
     /// A policy document was rejected.
     Policy(PolicyError),
+    /// An image named through a transport could not be parsed.
+    Image(ImageError),
+    /// A signature in containers/image's stored format could not be read.
+    StoredSignature(StoredSignatureError),
 }
 
 impl Error {
@@ -21,6 +27,8 @@ impl Error {
         match self {
             Self::Reference(error) => error.kind(),
             Self::Policy(error) => error.kind().name(),
+            Self::Image(error) => error.kind(),
+            Self::StoredSignature(_) => "invalid_stored_signature",
         }
     }
 }
@@ -37,11 +45,25 @@ impl From<PolicyError> for Error {
     }
 }
 
+impl From<ImageError> for Error {
+    fn from(error: ImageError) -> Self {
+        Self::Image(error)
+    }
+}
+
+impl From<StoredSignatureError> for Error {
+    fn from(error: StoredSignatureError) -> Self {
+        Self::StoredSignature(error)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Reference(error) => fmt::Display::fmt(error, f),
             Self::Policy(error) => fmt::Display::fmt(error, f),
+            Self::Image(error) => fmt::Display::fmt(error, f),
+            Self::StoredSignature(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -51,6 +73,8 @@ impl core::error::Error for Error {
         match self {
             Self::Reference(error) => Some(error),
             Self::Policy(error) => Some(error),
+            Self::Image(error) => Some(error),
+            Self::StoredSignature(error) => Some(error),
         }
     }
 }

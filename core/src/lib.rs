@@ -1,18 +1,65 @@
-//! vouch decides whether a container image may run.
+//! vouch decides whether a container image may run, exactly as the tools Kubernetes nodes
+//! already trust decide it.
 //!
 //! This crate is the decision core. It does no I/O: it reads no files, opens no sockets, looks
 //! at no environment and reads no clock. Callers pass bytes and the time; the core answers.
 //!
-//! What is here so far:
+//! # The flow
+//!
+//! A node's policy (containers-policy.json(5)) is parsed once ([`Policy::parse`], as strictly
+//! as containers/image 5.34), the files it names are handed in by the caller
+//! ([`Policy::files_needed`], [`Files`]), and it is compiled once into an [`Evaluator`]
+//! (immutable, `Send + Sync`): keys are read and keyrings imported then. Each pull is then
+//! decided from the image's name ([`Image`], per [`Transport`]) and its [`Evidence`] (the
+//! manifest, the signatures attached to it, the time), as `IsRunningImageAllowed` decides; the
+//! [`Decision`] says which scope matched and, per requirement and per signature, why.
+//!
+//! ```
+//! use vouch::{CompileOptions, Evaluator, Evidence, Files, Image, Policy, Reason, Transport};
+//!
+//! let policy = Policy::parse(br#"{
+//!     "default": [{"type": "reject"}],
+//!     "transports": {"docker": {
+//!         "registry.example.com/public": [{"type": "insecureAcceptAnything"}],
+//!         "registry.example.com/signed": [{"type": "sigstoreSigned", "keyPath": "/etc/pki/cosign.pub"}]
+//!     }}
+//! }"#)?;
+//! assert_eq!(policy.files_needed(), ["/etc/pki/cosign.pub"]);
+//! let files = Files::new(); // the caller reads the files it names; here, none exists
+//! let evaluator = Evaluator::compile(&policy, &files, &CompileOptions::default());
+//!
+//! let manifest = br#"{"schemaVersion":2}"#;
+//! let public = Image::parse(Transport::Docker, "registry.example.com/public/tools:1.2")?;
+//! let decision = evaluator.evaluate(&public, &Evidence::new(manifest, &[]));
+//! assert!(decision.allowed);
+//!
+//! // A signature is required here; without one (and without the key file) the image is
+//! // refused, and the decision says why.
+//! let signed = Image::parse(Transport::Docker, "registry.example.com/signed/app:2")?;
+//! let decision = evaluator.evaluate(&signed, &Evidence::new(manifest, &[]));
+//! assert!(!decision.allowed);
+//! let headline = decision.headline().expect("a denial explains itself");
+//! assert!(matches!(headline.reason, Reason::NoSignature { .. }));
+//!
+//! // Anything else falls to the global default.
+//! let other = Image::parse(Transport::Docker, "quay.io/other/app")?;
+//! assert!(!evaluator.evaluate(&other, &Evidence::new(manifest, &[])).allowed);
+//! # Ok::<(), vouch::Error>(())
+//! ```
+//!
+//! # What it does today
 //!
 //! * [`Reference`]: docker image references in the two dialects that matter,
 //!   containers/image's (policy evaluation) and distribution/reference's (the kubelet), with
 //!   normalisation, familiar forms and [`Digest`]s validated as go-digest validates them.
-//! * [`Policy`]: containers-policy.json(5), parsed exactly as strictly as containers/image 5.34
-//!   parses it (and [`lint_policy`], which reports every problem); [`Evaluator`]: a compiled
-//!   policy that decides [`Image`]s of all nine transports as `IsRunningImageAllowed` does, with
-//!   a [`Decision`] that explains itself. Signature cryptography is not here yet: a signature
-//!   requirement never accepts a signature, so an image that needs one is refused.
+//! * [`Policy`], [`lint_policy`], [`Evaluator`]: containers-policy.json(5) for all nine
+//!   transports: `insecureAcceptAnything`, `reject`, `signedBaseLayer`, `signedBy` (OpenPGP
+//!   simple signing, keyrings imported exactly as gpg imports them, decided as containers/image
+//!   with gpgme decides), `sigstoreSigned` with public keys (ECDSA P-256/P-384, RSA, Ed25519),
+//!   and the six `signedIdentity` rules. Keyless `sigstoreSigned` (Fulcio, Rekor, PKI) is not
+//!   here yet: such a requirement refuses every signature (`verification_unavailable`).
+//! * Cryptography from audited libraries only: aws-lc-rs (feature `aws-lc`, default), or the
+//!   RustCrypto crates without it (wasm, `no_std`); [`BUILD`] says which.
 //! * [`manifest`]: manifest digests as containers/image computes them.
 //! * [`json`]: the JSON interchange contract that the C library, the wasm module and the CLI
 //!   all speak, so that every surface gives byte-identical answers.
@@ -36,7 +83,7 @@ pub mod manifest;
 mod policy;
 mod reference;
 mod signature;
-pub mod time;
+mod time;
 
 /// Entry points for the fuzz targets only (`cargo fuzz` builds with `--cfg fuzzing`).
 #[cfg(fuzzing)]
@@ -65,8 +112,8 @@ pub use eval::{
     SignatureOutcome, SignatureVerdict, Verdict,
 };
 pub use image::{
-    DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT, DockerImage, DockerImageError, Image, ImageError,
-    ImageNamespaces, Namespace, Namespaces, Transport,
+    DockerImage, DockerImageError, Image, ImageError, ImageNamespaces, Namespace, Namespaces,
+    Transport,
 };
 pub use policy::{
     Files, Fulcio, KeySource, KeyType, MAX_POLICY_BYTES, PathOrData, Pki, Policy, PolicyError,
@@ -78,4 +125,6 @@ pub use reference::{
     NAME_TOTAL_LENGTH_MAX, PatternError, Reference, ReferenceError,
 };
 pub use signature::evidence::{SIGSTORE_SIGNATURE_MIME, Signature};
+pub use signature::key_problem::{KeyProblem, Untrusted};
 pub use signature::stored::{MAX_STORED_SIGNATURE, StoredSignatureError};
+pub use time::UnixTime;

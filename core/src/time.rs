@@ -1,8 +1,37 @@
-//! RFC 3339 timestamps, as the JSON contract's `now` carries them.
+//! The time of a decision: [`UnixTime`], read from RFC 3339 as the JSON contract's `now`
+//! carries it. The core reads no clock; callers pass the time.
 
-/// Seconds since the Unix epoch for an RFC 3339 date-time (`2026-11-22T12:00:00Z`, optional
-/// fraction, `Z` or a numeric offset). Fractions are truncated. `None` when malformed.
-pub fn parse_rfc3339(text: &str) -> Option<i64> {
+/// A point in time, in whole seconds since the Unix epoch (UTC): the resolution of every time
+/// the decisions compare (OpenPGP key and signature times, certificate validity).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnixTime(i64);
+
+impl UnixTime {
+    /// The time `seconds` after the Unix epoch (before it when negative).
+    pub const fn from_unix_seconds(seconds: i64) -> Self {
+        Self(seconds)
+    }
+
+    /// Seconds since the Unix epoch.
+    pub const fn unix_seconds(self) -> i64 {
+        self.0
+    }
+
+    /// An RFC 3339 date-time (`2026-11-22T12:00:00Z`, optional fraction, `Z` or a numeric
+    /// offset); fractions are truncated. `None` when malformed.
+    ///
+    /// ```
+    /// use vouch::UnixTime;
+    /// let t = UnixTime::parse_rfc3339("2026-11-22T13:30:00.5+01:30").unwrap();
+    /// assert_eq!(t, UnixTime::from_unix_seconds(1_795_348_800));
+    /// ```
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        parse_rfc3339(text).map(Self)
+    }
+}
+
+/// Seconds since the Unix epoch for an RFC 3339 date-time (see [`UnixTime::parse_rfc3339`]).
+pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
     let b = text.as_bytes();
     let num = |range: core::ops::Range<usize>| -> Option<i64> {
         let digits = b.get(range)?;

@@ -56,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(text) = core::str::from_utf8(data) {
         if let Some((transport, reference)) = text.split_once(' ') {
-            if let Ok(image) = vouch::Image::parse(transport, reference) {
+            if let Ok(image) = transport
+                .parse()
+                .and_then(|t| vouch::Image::parse(t, reference))
+            {
                 let _ = image.namespaces().count();
                 let _ = image.docker_reference();
             }

@@ -31,7 +31,8 @@ fuzz_target!(|data: &[u8]| {
         ("dir", "/a/b/c"),
         ("tarball", "/a.tar"),
     ] {
-        let image = Image::parse(transport, reference).expect("fixed images parse");
+        let image = Image::parse(transport.parse().expect("a transport"), reference)
+            .expect("fixed images parse");
         let decision = evaluator.evaluate(&image, &Evidence::default());
         assert!(decision.allowed || !decision.message().is_empty());
     }

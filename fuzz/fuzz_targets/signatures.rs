@@ -10,15 +10,12 @@
 
 use libfuzzer_sys::fuzz_target;
 use vouch::{
-    CompileOptions, Evaluator, Evidence, Files, Image, KeySource, KeyType, Policy, Requirement,
-    Signature, SignedBy, SignedIdentity, SigstoreSigned, SigstoreTrust,
+    CompileOptions, Evaluator, Evidence, Files, Image, KeySource, Policy, Requirement, Signature,
+    SignedBy, SignedIdentity, SigstoreSigned, SigstoreTrust,
 };
 
 fn policy(requirement: Requirement) -> Policy {
-    Policy {
-        default: vec![requirement],
-        transports: Default::default(),
-    }
+    Policy::new(vec![requirement])
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -31,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         Some(at) => (&rest[..at], &rest[at + 2..]),
         None => (rest, &[][..]),
     };
-    let image = Image::parse("docker", "example.com/fuzz/app:1").expect("image");
+    let image = Image::parse(vouch::Transport::Docker, "example.com/fuzz/app:1").expect("image");
     let manifest =
         br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"#;
     match selector % 5 {
@@ -60,29 +57,21 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 KeySource::Data(keys.to_vec())
             };
-            let requirement = Requirement::SignedBy(SignedBy {
-                key_type: KeyType::GpgKeys,
-                keys,
-                signed_identity: SignedIdentity::MatchRepoDigestOrExact,
-            });
+            let requirement = Requirement::SignedBy(SignedBy::gpg_keys(keys));
             let evaluator =
                 Evaluator::compile(&policy(requirement), &files, &CompileOptions::default());
             let signatures = [Signature::Simple {
                 blob: signature.to_vec(),
             }];
-            let evidence = Evidence {
-                manifest,
-                signatures: &signatures,
-                now: Some(1_790_000_000),
-            };
+            let evidence = Evidence::new(manifest, &signatures)
+                .at(vouch::UnixTime::from_unix_seconds(1_790_000_000));
             let _ = evaluator.evaluate(&image, &evidence);
         }
         2 => {
-            let requirement = Requirement::SigstoreSigned(SigstoreSigned {
-                trust: SigstoreTrust::Keys(KeySource::Data(keys.to_vec())),
-                rekor: None,
-                signed_identity: SignedIdentity::MatchRepository,
-            });
+            let requirement = Requirement::SigstoreSigned(
+                SigstoreSigned::new(SigstoreTrust::Keys(KeySource::Data(keys.to_vec())))
+                    .with_identity(SignedIdentity::MatchRepository),
+            );
             let evaluator = Evaluator::compile(
                 &policy(requirement),
                 &Files::new(),
@@ -99,11 +88,7 @@ fuzz_target!(|data: &[u8]| {
                 payload: b"{}".to_vec(),
                 annotations,
             }];
-            let evidence = Evidence {
-                manifest,
-                signatures: &signatures,
-                now: None,
-            };
+            let evidence = Evidence::new(manifest, &signatures);
             assert!(!evaluator.evaluate(&image, &evidence).allowed);
         }
         _ => {

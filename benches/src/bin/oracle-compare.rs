@@ -80,12 +80,12 @@ fn main() {
     for case in &cases {
         let policy = Policy::parse(case.policy.as_bytes()).expect("policy");
         let evaluator = Evaluator::compile(&policy, &Files::new(), &CompileOptions::default());
-        let image = Image::parse("docker", case.reference).expect("image");
+        let image = Image::parse(vouch::Transport::Docker, case.reference).expect("image");
         let evidence = Evidence::default();
         let ours = time_ns(|| evaluator.evaluate(&image, &evidence).allowed, 200_000);
         let from_text = time_ns(
             || {
-                let image = Image::parse("docker", case.reference).expect("image");
+                let image = Image::parse(vouch::Transport::Docker, case.reference).expect("image");
                 evaluator.evaluate(&image, &evidence).allowed
             },
             200_000,

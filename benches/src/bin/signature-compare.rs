@@ -78,7 +78,11 @@ impl Prepared {
             &request.files,
             &CompileOptions::default().with_verification_cache(cache),
         );
-        let image = Image::parse(&request.transport, &request.reference).expect("image");
+        let image = request
+            .transport
+            .parse()
+            .and_then(|t| Image::parse(t, &request.reference))
+            .expect("image");
         Self {
             request,
             evaluator,
@@ -87,11 +91,8 @@ impl Prepared {
     }
 
     fn decide(&self) -> bool {
-        let evidence = Evidence {
-            manifest: &self.request.manifest,
-            signatures: &self.request.signatures,
-            now: self.request.now,
-        };
+        let evidence =
+            Evidence::new(&self.request.manifest, &self.request.signatures).at(self.request.now);
         self.evaluator.evaluate(&self.image, &evidence).allowed
     }
 }

@@ -6,9 +6,11 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::policy::KeyType;
+use crate::signature::key_problem::{KeyProblem, Untrusted};
 
 /// The verdict on an image, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Decision<'e> {
     /// Whether the image may run: every requirement of the applicable scope holds.
     pub allowed: bool,
@@ -35,6 +37,7 @@ impl Outcomes {
 
 /// The policy entry that applies to an image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Scope<'e> {
     /// The transport, as the policy spells it; `None` for the global `default`.
     pub transport: Option<&'e str>,
@@ -53,6 +56,7 @@ impl fmt::Display for Scope<'_> {
 
 /// What one requirement concluded.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RequirementOutcome {
     /// The requirement's `type`.
     pub requirement: &'static str,
@@ -66,6 +70,7 @@ pub struct RequirementOutcome {
 
 /// A requirement's verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Verdict {
     /// The requirement holds.
     Allowed,
@@ -88,6 +93,7 @@ impl Verdict {
 
 /// What a requirement concluded about one signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignatureOutcome {
     /// The signature's 0-based position in the evidence.
     pub index: usize,
@@ -99,6 +105,7 @@ pub struct SignatureOutcome {
 
 /// A signature's verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignatureVerdict {
     /// The signature satisfies the requirement.
     Accepted,
@@ -197,9 +204,9 @@ pub enum Reason {
     /// `signedBy`: none of the key files holds a public key gpg would import.
     NoPublicKeys,
     /// `signedBy`: the signature is by a key that is not a trusted primary key.
-    UntrustedKey(String),
+    UntrustedKey(Untrusted),
     /// `signedBy`: the signing key is revoked, expired, or not allowed to sign.
-    KeyUnusable(String),
+    KeyUnusable(KeyProblem),
     /// `signedBy`: the signature has expired (or predates its key).
     SignatureExpired,
     /// The key or signature carries an expiry, and the evidence has no `now`.
@@ -340,7 +347,8 @@ impl fmt::Display for Reason {
             Self::NoPublicKeys => {
                 f.write_str("none of the requirement's key files holds an OpenPGP public key")
             }
-            Self::UntrustedKey(why) | Self::KeyUnusable(why) => f.write_str(why),
+            Self::UntrustedKey(why) => fmt::Display::fmt(why, f),
+            Self::KeyUnusable(why) => fmt::Display::fmt(why, f),
             Self::SignatureExpired => {
                 f.write_str("the OpenPGP signature has expired or predates its key")
             }
@@ -359,6 +367,7 @@ impl fmt::Display for Reason {
 
 /// The one line that explains a denial: which requirement, and the most telling reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Headline<'d> {
     /// The 0-based index of the requirement that denied.
     pub requirement: usize,

@@ -30,13 +30,34 @@ use requirement::{Context, evaluate_requirement};
 
 /// What is known about the image besides its name: its manifest, its signatures and the time.
 #[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
 pub struct Evidence<'a> {
     /// The manifest of the instance that will run.
     pub manifest: &'a [u8],
     /// The signatures attached to that manifest, in the registry's order.
     pub signatures: &'a [Signature],
     /// The time of the decision in seconds since the Unix epoch, when known.
-    pub now: Option<i64>,
+    pub now: Option<crate::UnixTime>,
+}
+
+impl<'a> Evidence<'a> {
+    /// The manifest of the instance that will run and the signatures attached to it, with no
+    /// time yet.
+    pub fn new(manifest: &'a [u8], signatures: &'a [Signature]) -> Self {
+        Self {
+            manifest,
+            signatures,
+            now: None,
+        }
+    }
+
+    /// The same evidence at the time of the decision (a `UnixTime`, or an `Option` of one:
+    /// signatures and keys that expire are refused without a time).
+    #[must_use]
+    pub fn at(mut self, now: impl Into<Option<crate::UnixTime>>) -> Self {
+        self.now = now.into();
+        self
+    }
 }
 
 /// Options for [`Evaluator::compile`].

@@ -59,9 +59,14 @@ pub(super) fn evaluate_requirement(
         Compiled::SignedBy { keys, identity } => {
             signature_requirement(name, evidence, |signature| match signature {
                 Signature::Simple { blob } => Examined::Checked(
-                    check_simple(keys, blob, evidence.now, cache)
-                        .and_then(|claims| check_claims(&claims, identity, image, manifest))
-                        .err(),
+                    check_simple(
+                        keys,
+                        blob,
+                        evidence.now.map(crate::UnixTime::unix_seconds),
+                        cache,
+                    )
+                    .and_then(|claims| check_claims(&claims, identity, image, manifest))
+                    .err(),
                 ),
                 Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
             })

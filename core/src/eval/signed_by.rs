@@ -58,13 +58,9 @@ pub(super) fn pgp_reason(e: openpgp::PgpError) -> Reason {
         PgpError::Malformed(_) | PgpError::SignatureCount(_) => {
             Reason::MalformedSignature(alloc::format!("{e}"))
         }
-        PgpError::UnknownKey(_) | PgpError::Subkey(_) => {
-            Reason::UntrustedKey(alloc::format!("{e}"))
-        }
+        PgpError::Untrusted(why) => Reason::UntrustedKey(why),
         PgpError::Bad(_) => Reason::SignatureInvalid { keys: 1 },
-        PgpError::KeyRevoked(_) | PgpError::KeyUnusable(_) => {
-            Reason::KeyUnusable(alloc::format!("{e}"))
-        }
+        PgpError::KeyUnusable(why) => Reason::KeyUnusable(why),
         PgpError::SignatureExpired => Reason::SignatureExpired,
         PgpError::NeedTime => Reason::TimeRequired,
     }

@@ -12,5 +12,4 @@ mod transport;
 pub use docker::{DockerImage, DockerImageError, Namespace, Namespaces};
 pub(crate) use index::TransportIndex;
 pub use named::{Image, ImageError, ImageNamespaces};
-pub use storage::{DEFAULT_STORAGE_DRIVER, DEFAULT_STORAGE_ROOT};
 pub use transport::Transport;

@@ -92,11 +92,10 @@ impl fmt::Display for ImageError {
 impl core::error::Error for ImageError {}
 
 impl Image {
-    /// Parses `reference` as the named transport's `ParseReference` does (without the
-    /// `transport:` prefix; for `docker` a leading `//` is optional).
-    pub fn parse(transport: &str, reference: &str) -> Result<Self, ImageError> {
-        let transport = Transport::from_name(transport)
-            .ok_or_else(|| ImageError::UnknownTransport(transport.into()))?;
+    /// Parses `reference` as the transport's `ParseReference` does (without the
+    /// `transport:` prefix; for `docker` a leading `//` is optional). A transport named by a
+    /// string is parsed with [`str::parse`] (`"docker".parse::<Transport>()`).
+    pub fn parse(transport: Transport, reference: &str) -> Result<Self, ImageError> {
         let inner = match transport {
             Transport::Docker => {
                 Inner::Docker(DockerImage::parse(reference).map_err(ImageError::Docker)?)
@@ -120,7 +119,7 @@ impl Image {
     /// Parses `transport:reference`.
     pub fn parse_qualified(text: &str) -> Result<Self, ImageError> {
         match text.split_once(':') {
-            Some((transport, reference)) => Self::parse(transport, reference),
+            Some((transport, reference)) => Self::parse(transport.parse()?, reference),
             None => Err(ImageError::Invalid(alloc::format!(
                 "{text:?} has no transport: prefix"
             ))),

@@ -13,9 +13,9 @@ use super::transport::{clean_path, is_image_id};
 use crate::reference::{Digest, Reference};
 
 /// The graph driver assumed when a reference names none.
-pub const DEFAULT_STORAGE_DRIVER: &str = "overlay";
+pub(crate) const DEFAULT_STORAGE_DRIVER: &str = "overlay";
 /// The graph root assumed when a reference names none.
-pub const DEFAULT_STORAGE_ROOT: &str = "/var/lib/containers/storage";
+pub(crate) const DEFAULT_STORAGE_ROOT: &str = "/var/lib/containers/storage";
 
 /// A parsed `containers-storage:` reference.
 #[derive(Clone, Debug, PartialEq, Eq)]

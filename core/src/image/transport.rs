@@ -83,6 +83,15 @@ impl Transport {
     }
 }
 
+impl core::str::FromStr for Transport {
+    type Err = super::ImageError;
+
+    /// A transport by the name containers-transports(5) gives it (`docker`, `dir`, ...).
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::from_name(name).ok_or_else(|| super::ImageError::UnknownTransport(name.into()))
+    }
+}
+
 fn validate_path_scope(scope: &str) -> Result<(), String> {
     if !scope.starts_with('/') {
         return Err(alloc::format!(

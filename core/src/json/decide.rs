@@ -27,7 +27,11 @@ pub fn evaluate_parsed(request: &EvaluateRequest) -> DecisionAnswer {
 /// files must be the ones it was compiled from).
 pub fn evaluate_with(evaluator: &Evaluator, request: &EvaluateRequest) -> DecisionAnswer {
     let id = request.id.clone();
-    let image = match Image::parse(&request.transport, &request.reference) {
+    let image = match request
+        .transport
+        .parse()
+        .and_then(|t| Image::parse(t, &request.reference))
+    {
         Ok(image) => image,
         Err(error) => return DecisionAnswer::failure(id, error.kind(), error.to_string()),
     };

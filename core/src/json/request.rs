@@ -39,7 +39,7 @@ pub struct EvaluateRequest {
     /// The signatures, in order.
     pub signatures: Vec<Signature>,
     /// The time of the decision (seconds since the Unix epoch).
-    pub now: Option<i64>,
+    pub now: Option<crate::UnixTime>,
 }
 
 /// Reads a request. The error is one line for a person; the id is recovered when possible.
@@ -238,7 +238,7 @@ fn read_request(input: &[u8], members: &[Member], part: Part) -> Result<Evaluate
             "now" => {
                 let text = string(node, "now")?;
                 request.now = Some(
-                    crate::time::parse_rfc3339(&text)
+                    crate::UnixTime::parse_rfc3339(&text)
                         .ok_or_else(|| alloc::format!("now: {text:?} is not an RFC 3339 time"))?,
                 );
             }

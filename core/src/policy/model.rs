@@ -8,6 +8,7 @@ use crate::reference::Reference;
 
 /// A parsed policy: the global default and the per-transport scopes.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Policy {
     /// The requirements that apply when no transport scope does. Never empty.
     pub default: Vec<Requirement>,
@@ -18,6 +19,7 @@ pub struct Policy {
 
 /// One requirement of a requirement list; all requirements of a list must hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Requirement {
     /// `insecureAcceptAnything`: allows any image.
     InsecureAcceptAnything,
@@ -36,6 +38,7 @@ pub enum Requirement {
 
 /// The fields of a `signedBy` requirement.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignedBy {
     /// `keyType`.
     pub key_type: KeyType,
@@ -48,6 +51,7 @@ pub struct SignedBy {
 /// `signedBy`'s `keyType`. Only [`KeyType::GpgKeys`] is implemented by containers/image; the
 /// others parse and then reject every signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyType {
     /// `GPGKeys`.
     GpgKeys,
@@ -73,6 +77,7 @@ impl KeyType {
 
 /// Where trusted keys come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeySource {
     /// `...Path`: one file, named as written in the policy.
     Path(String),
@@ -86,6 +91,7 @@ pub enum KeySource {
 
 /// A file named in the policy, or its contents inline.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PathOrData {
     /// A file path, as written in the policy.
     Path(String),
@@ -95,6 +101,7 @@ pub enum PathOrData {
 
 /// The fields of a `sigstoreSigned` requirement.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SigstoreSigned {
     /// Public keys, Fulcio or PKI: exactly one.
     pub trust: SigstoreTrust,
@@ -106,6 +113,7 @@ pub struct SigstoreSigned {
 
 /// What a `sigstoreSigned` signature must chain to.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SigstoreTrust {
     /// `keyPath`, `keyPaths`, `keyData` or `keyDatas`.
     Keys(KeySource),
@@ -117,6 +125,7 @@ pub enum SigstoreTrust {
 
 /// `sigstoreSigned.fulcio`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Fulcio {
     /// `caPath` or `caData`: the trusted Fulcio roots.
     pub ca: PathOrData,
@@ -128,6 +137,7 @@ pub struct Fulcio {
 
 /// `sigstoreSigned.pki`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Pki {
     /// `caRootsPath` or `caRootsData`.
     pub ca_roots: PathOrData,
@@ -141,6 +151,7 @@ pub struct Pki {
 
 /// `signedIdentity`: how a signature's claimed identity must relate to the image.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignedIdentity {
     /// `matchExact`.
     MatchExact,
@@ -159,4 +170,112 @@ pub enum SignedIdentity {
         /// `signedPrefix`.
         signed_prefix: String,
     },
+}
+
+impl Policy {
+    /// A policy whose global default is `default` (which must not be empty: containers/image
+    /// refuses such a policy), with no transport scopes yet.
+    pub fn new(default: Vec<Requirement>) -> Self {
+        Self {
+            default,
+            transports: BTreeMap::new(),
+        }
+    }
+
+    /// This policy with `requirements` for `scope` of `transport` (`""`: the transport's
+    /// default scope).
+    #[must_use]
+    pub fn with_scope(
+        mut self,
+        transport: crate::Transport,
+        scope: &str,
+        requirements: Vec<Requirement>,
+    ) -> Self {
+        self.transports
+            .entry(transport.name().into())
+            .or_default()
+            .insert(scope.into(), requirements);
+        self
+    }
+}
+
+impl SignedBy {
+    /// `signedBy` with `keyType: GPGKeys` and the default identity rule.
+    pub fn gpg_keys(keys: KeySource) -> Self {
+        Self {
+            key_type: KeyType::GpgKeys,
+            keys,
+            signed_identity: SignedIdentity::MatchRepoDigestOrExact,
+        }
+    }
+
+    /// The same requirement with another `signedIdentity`.
+    #[must_use]
+    pub fn with_identity(mut self, identity: SignedIdentity) -> Self {
+        self.signed_identity = identity;
+        self
+    }
+}
+
+impl SigstoreSigned {
+    /// `sigstoreSigned` trusting `trust`, without Rekor, with the default identity rule.
+    pub fn new(trust: SigstoreTrust) -> Self {
+        Self {
+            trust,
+            rekor: None,
+            signed_identity: SignedIdentity::MatchRepoDigestOrExact,
+        }
+    }
+
+    /// The same requirement with Rekor public keys.
+    #[must_use]
+    pub fn with_rekor(mut self, keys: KeySource) -> Self {
+        self.rekor = Some(keys);
+        self
+    }
+
+    /// The same requirement with another `signedIdentity`.
+    #[must_use]
+    pub fn with_identity(mut self, identity: SignedIdentity) -> Self {
+        self.signed_identity = identity;
+        self
+    }
+}
+
+impl Fulcio {
+    /// `fulcio` with its roots, OIDC issuer and subject e-mail.
+    pub fn new(ca: PathOrData, oidc_issuer: &str, subject_email: &str) -> Self {
+        Self {
+            ca,
+            oidc_issuer: oidc_issuer.into(),
+            subject_email: subject_email.into(),
+        }
+    }
+}
+
+impl Pki {
+    /// `pki` with its roots, no intermediates and no subject rules yet.
+    pub fn new(ca_roots: PathOrData) -> Self {
+        Self {
+            ca_roots,
+            ca_intermediates: None,
+            subject_email: String::new(),
+            subject_hostname: String::new(),
+        }
+    }
+
+    /// The same with intermediates, an e-mail and a hostname the certificate must carry
+    /// (an empty string: no rule).
+    #[must_use]
+    pub fn with_subject(
+        mut self,
+        intermediates: Option<PathOrData>,
+        email: &str,
+        hostname: &str,
+    ) -> Self {
+        self.ca_intermediates = intermediates;
+        self.subject_email = email.into();
+        self.subject_hostname = hostname.into();
+        self
+    }
 }

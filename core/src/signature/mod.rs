@@ -4,6 +4,7 @@
 pub(crate) mod crypto;
 pub(crate) mod der;
 pub(crate) mod evidence;
+pub(crate) mod key_problem;
 pub(crate) mod keys;
 #[cfg(feature = "openpgp")]
 pub(crate) mod openpgp;

@@ -15,40 +15,74 @@ use crate::go::json::{self as gojson, Node, Value, go_field};
 /// sigstore layer; simple-signing blobs are far smaller).
 pub const MAX_STORED_SIGNATURE: usize = 16 * 1024 * 1024;
 
-/// Why stored bytes are not a signature (the message as a person should read it).
-pub type StoredSignatureError = String;
+/// Why stored bytes are not a signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoredSignatureError {
+    /// Larger than [`MAX_STORED_SIGNATURE`].
+    TooLarge {
+        /// Its size in bytes.
+        size: usize,
+    },
+    /// No bytes at all.
+    Empty,
+    /// Not a format containers/image stores (the text says what it saw).
+    UnknownFormat(String),
+    /// A `sigstore-json` signature whose JSON does not decode (as Go's decoder words it).
+    InvalidSigstoreJson(String),
+}
+
+impl core::fmt::Display for StoredSignatureError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::TooLarge { size } => write!(
+                f,
+                "signature of {size} bytes is larger than {MAX_STORED_SIGNATURE}"
+            ),
+            Self::Empty => f.write_str("empty signature blob"),
+            Self::UnknownFormat(what) | Self::InvalidSigstoreJson(what) => f.write_str(what),
+        }
+    }
+}
+
+impl core::error::Error for StoredSignatureError {}
 
 impl Signature {
     /// Reads a signature in containers/image's storage format (`signature.FromBlob`).
     pub fn from_stored(blob: &[u8]) -> Result<Self, StoredSignatureError> {
         if blob.len() > MAX_STORED_SIGNATURE {
-            return Err(format!(
-                "signature of {} bytes is larger than {MAX_STORED_SIGNATURE}",
-                blob.len()
-            ));
+            return Err(StoredSignatureError::TooLarge { size: blob.len() });
         }
         let Some(&first) = blob.first() else {
-            return Err("empty signature blob".into());
+            return Err(StoredSignatureError::Empty);
         };
+        Self::from_stored_format(blob, first)
+            .map_err(StoredSignatureError::UnknownFormat)?
+            .map_err(StoredSignatureError::InvalidSigstoreJson)
+    }
+
+    /// The format's header read (`Err`: not a stored format), then the signature itself
+    /// (`Err`: a `sigstore-json` body that does not decode).
+    fn from_stored_format(blob: &[u8], first: u8) -> Result<Result<Self, String>, String> {
         match first {
             // OpenPGP compressed data, one-pass signature or signature packets, old and new
             // formats. 0x3d is upstream's typo for 0x93, kept: it only affects sniffing.
             0xa0..=0xa3 | 0xc8 | 0x90..=0x92 | 0x3d | 0xc4 | 0x88..=0x8b | 0xc2 => {
-                Ok(Self::Simple { blob: blob.into() })
+                Ok(Ok(Self::Simple { blob: blob.into() }))
             }
             0x00 => {
                 let rest = &blob[1..];
                 let newline = rest
                     .iter()
                     .position(|&b| b == b'\n')
-                    .ok_or("invalid signature format, missing newline")?;
+                    .ok_or_else(|| String::from("invalid signature format, missing newline"))?;
                 let (name, data) = (&rest[..newline], &rest[newline + 1..]);
                 if let Some(b) = name.iter().find(|&&b| !(32..0x7f).contains(&b)) {
                     return Err(format!("invalid signature format, non-ASCII byte {b:#x}"));
                 }
                 match name {
-                    b"simple-signing" => Ok(Self::Simple { blob: data.into() }),
-                    b"sigstore-json" => sigstore_json(data),
+                    b"simple-signing" => Ok(Ok(Self::Simple { blob: data.into() })),
+                    b"sigstore-json" => Ok(sigstore_json(data)),
                     _ => Err(format!(
                         "unrecognized signature format {:?}",
                         String::from_utf8_lossy(name)
@@ -65,7 +99,7 @@ impl Signature {
 /// `{"mimeType", "payload" (base64), "annotations"}` decoded as Go's `json.Unmarshal` decodes
 /// it into a struct: keys matched case-insensitively, the last duplicate wins, unknown keys and
 /// a top-level `null` ignored.
-fn sigstore_json(data: &[u8]) -> Result<Signature, StoredSignatureError> {
+fn sigstore_json(data: &[u8]) -> Result<Signature, String> {
     let root = gojson::parse(data).map_err(|e| e.message)?;
     let (mut mime, mut payload, mut annotations) = (String::new(), Vec::new(), BTreeMap::new());
     match &root.value {
@@ -107,7 +141,7 @@ fn sigstore_json(data: &[u8]) -> Result<Signature, StoredSignatureError> {
     })
 }
 
-fn string_or_null(node: &Node, field: &str) -> Result<String, StoredSignatureError> {
+fn string_or_null(node: &Node, field: &str) -> Result<String, String> {
     match &node.value {
         Value::Null => Ok(String::new()),
         Value::String(s) => Ok(s.clone()),
@@ -115,7 +149,7 @@ fn string_or_null(node: &Node, field: &str) -> Result<String, StoredSignatureErr
     }
 }
 
-fn type_error(value: &Value, field: &str, go_type: &str) -> StoredSignatureError {
+fn type_error(value: &Value, field: &str, go_type: &str) -> String {
     format!(
         "json: cannot unmarshal {} into Go value {field} of type {go_type}",
         value.go_kind()

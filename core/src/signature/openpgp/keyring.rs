@@ -24,7 +24,6 @@
 //! keyblock; what lies beyond a bound is not imported (fail closed).
 
 use alloc::borrow::Cow;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -32,6 +31,7 @@ use super::key::{KeyPacket, Material};
 use super::packet::{Packets, tag};
 use super::sig::{self, Sig, kind};
 use super::{PgpError, armor, upper_hex};
+use crate::signature::key_problem::{KeyProblem, Untrusted};
 
 /// The most keys one requirement's keyring holds.
 pub(crate) const MAX_KEYS: usize = 256;
@@ -77,21 +77,16 @@ impl TrustedSubkey {
 
     /// Its expiry and usage, from its newest binding.
     pub(super) fn usage(&self) -> Usage {
-        let newest = self
-            .bindings
-            .iter()
-            .fold(None, |best: Option<&SelfSig>, sig| match best {
-                Some(best) if sig.created < best.created => Some(best),
-                _ => Some(sig),
-            });
+        let newest = newest(self.bindings.iter());
+        let after = newest.map_or(0, |s| s.key_expires_after);
+        let flags = newest.map_or(0, |s| s.flags);
         Usage {
-            expires: newest
-                .and_then(|s| s.key_expires_after)
-                .filter(|&after| after > 0)
-                .map(|after| i64::from(self.key.created) + i64::from(after)),
-            can_sign: newest
-                .and_then(|s| s.flags)
-                .is_none_or(|flags| flags & 0x02 != 0),
+            expires: if after == 0 {
+                NEVER
+            } else {
+                i64::from(self.key.created) + i64::from(after)
+            },
+            can_sign: flags == 0 || flags & 0x02 != 0,
         }
     }
 }
@@ -115,31 +110,36 @@ pub(crate) struct Keyring {
     unusable: Vec<([u8; 8], [u8; 20], String)>,
 }
 
-/// One valid self-signature, as much of it as decides the key's standing.
+/// One valid self-signature, as much of it as decides the key's standing. Absent subpackets
+/// are plain values (0, `i64::MAX`), so that choosing among signatures reads no enum payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct SelfSig {
     created: i64,
-    /// When the signature itself expires.
-    expires: Option<i64>,
-    /// The key-expiration subpacket (seconds after the key's creation; 0: never), if present.
-    key_expires_after: Option<u32>,
-    /// The key-flags subpacket's first byte, if present (an empty one reads as 0).
-    flags: Option<u8>,
+    /// When the signature itself expires (`i64::MAX`: never).
+    expires: i64,
+    /// The key-expiration subpacket: seconds after the key's creation (0: absent or never,
+    /// which gpg treats alike).
+    key_expires_after: u32,
+    /// The key-flags subpacket's first byte with bit 8 set (an empty one reads as 0x100), or
+    /// 0 when there is none.
+    flags: u16,
     /// A user-ID revocation rather than a certification.
     revocation: bool,
 }
+
+const FLAGS_PRESENT: u16 = 0x100;
 
 impl SelfSig {
     fn of(sig: &Sig) -> Self {
         let created = i64::from(sig.created.unwrap_or(0));
         Self {
             created,
-            expires: sig
-                .expires_after
-                .filter(|&after| after > 0)
-                .map(|after| created + i64::from(after)),
-            key_expires_after: sig.key_expires_after,
-            flags: sig.key_flags,
+            expires: match sig.expires_after {
+                Some(after) if after > 0 => created + i64::from(after),
+                _ => i64::MAX,
+            },
+            key_expires_after: sig.key_expires_after.unwrap_or(0),
+            flags: sig.key_flags.map_or(0, |f| FLAGS_PRESENT | u16::from(f)),
             revocation: sig.kind == UID_REVOCATION,
         }
     }
@@ -147,12 +147,19 @@ impl SelfSig {
     /// Whether the signature has expired at `now` (`None` when that depends on an unknown
     /// time).
     fn expired(&self, now: Option<i64>) -> Option<bool> {
-        match (self.expires, now) {
-            (None, _) => Some(false),
-            (Some(at), Some(now)) => Some(at <= now),
-            (Some(_), None) => None,
+        if self.expires == i64::MAX {
+            return Some(false);
         }
+        now.map(|now| self.expires <= now)
     }
+}
+
+/// The newest of `sigs` (ties go to the later one).
+fn newest<'s>(sigs: impl Iterator<Item = &'s SelfSig>) -> Option<&'s SelfSig> {
+    sigs.fold(None, |best: Option<&SelfSig>, sig| match best {
+        Some(best) if sig.created < best.created => Some(best),
+        _ => Some(sig),
+    })
 }
 
 /// A key's self-signatures, from which gpg derives its expiry and usage when it uses the key:
@@ -166,10 +173,14 @@ pub(crate) struct Standing {
     users: Vec<Vec<SelfSig>>,
 }
 
+/// A time that never comes: a key or signature that does not expire.
+pub(super) const NEVER: i64 = i64::MAX;
+
 /// A key's expiry and whether it may sign, at one time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Usage {
-    pub(super) expires: Option<i64>,
+    /// When the key expires ([`NEVER`]: it does not).
+    pub(super) expires: i64,
     pub(super) can_sign: bool,
 }
 
@@ -177,28 +188,20 @@ impl Standing {
     /// Expiry and usage at `now`. `Err(NeedTime)` when a self-signature that could decide
     /// them expires and no time is given.
     pub(super) fn at(&self, now: Option<i64>) -> Result<Usage, PgpError> {
-        let newest = |sigs: &mut dyn Iterator<Item = &SelfSig>| -> Option<SelfSig> {
-            sigs.fold(None, |best: Option<SelfSig>, sig| match best {
-                Some(best) if sig.created < best.created => Some(best),
-                _ => Some(*sig),
-            })
-        };
         let mut unexpired = Vec::with_capacity(self.direct.len());
         for sig in &self.direct {
             if !sig.expired(now).ok_or(PgpError::NeedTime)? {
-                unexpired.push(*sig);
+                unexpired.push(sig);
             }
         }
-        let direct = newest(&mut unexpired.iter());
-        let mut usage = direct.and_then(|d| d.flags);
-        // A direct-key signature's expiry counts only when it is not zero.
-        let mut expire_seen = direct
-            .and_then(|d| d.key_expires_after)
-            .filter(|&after| after > 0);
-        // Each user ID's chosen self-signature: (created, flags, key expiry), or nothing.
+        let direct = newest(unexpired.into_iter());
+        // Flags and a non-zero expiry from the direct-key signature speak first.
+        let mut flags = direct.map_or(0, |d| d.flags);
+        let mut expires_after = direct.map_or(0, |d| d.key_expires_after);
+        // Each user ID's chosen self-signature, unless it is a revocation or has expired.
         let mut chosen = Vec::with_capacity(self.users.len());
         for sigs in &self.users {
-            let Some(sig) = newest(&mut sigs.iter()) else {
+            let Some(sig) = newest(sigs.iter()) else {
                 continue;
             };
             if sig.revocation || sig.expired(now).ok_or(PgpError::NeedTime)? {
@@ -206,34 +209,33 @@ impl Standing {
             }
             chosen.push(sig);
         }
-        if usage.is_none() {
+        // Otherwise the user ID certified last that carries the value (ties: the earlier).
+        if flags == 0 {
             let mut date = 0;
             for sig in &chosen {
-                if let Some(flags) = sig.flags
-                    && sig.created > date
-                {
-                    usage = Some(flags);
+                if sig.flags != 0 && sig.created > date {
+                    flags = sig.flags;
                     date = sig.created;
                 }
             }
         }
-        if expire_seen.is_none() {
+        if expires_after == 0 {
             let mut date = 0;
             for sig in &chosen {
-                if let Some(after) = sig.key_expires_after.filter(|&a| a > 0)
-                    && sig.created > date
-                {
-                    expire_seen = Some(after);
+                if sig.key_expires_after != 0 && sig.created > date {
+                    expires_after = sig.key_expires_after;
                     date = sig.created;
                 }
             }
         }
         Ok(Usage {
-            expires: expire_seen
-                .filter(|&after| after > 0)
-                .map(|after| self.key_created + i64::from(after)),
+            expires: if expires_after == 0 {
+                NEVER
+            } else {
+                self.key_created + i64::from(expires_after)
+            },
             // No key flags: the algorithm's usage, which signs for every key vouch imports.
-            can_sign: usage.is_none_or(|flags| flags & 0x02 != 0),
+            can_sign: flags == 0 || flags & 0x02 != 0,
         })
     }
 }
@@ -723,10 +725,10 @@ impl Keyring {
             return Ok(Signer::Subkey(&self.keys[subkey.of], subkey));
         }
         if let Some((_, fingerprint, why)) = self.unusable.iter().find(|(id, f, _)| issued(id, f)) {
-            return Err(PgpError::KeyUnusable(format!(
-                "key {} was not imported: {why}",
-                upper_hex(fingerprint)
-            )));
+            return Err(PgpError::KeyUnusable(KeyProblem::NotImported {
+                key: upper_hex(fingerprint),
+                why: why.clone(),
+            }));
         }
         let id = signature
             .issuer_ids
@@ -734,6 +736,6 @@ impl Keyring {
             .map(|id| upper_hex(id))
             .or_else(|| signature.issuer_fingerprints.first().map(|f| upper_hex(f)))
             .unwrap_or_default();
-        Err(PgpError::UnknownKey(id))
+        Err(PgpError::Untrusted(Untrusted::UnknownKey { issuer: id }))
     }
 }

@@ -40,6 +40,10 @@ pub(crate) const MAX_CONTENT: usize = 4 * 1024 * 1024;
 const MAX_PACKETS: usize = 64;
 const MAX_NESTING: usize = 4;
 
+use core::fmt;
+
+use crate::signature::key_problem::{KeyProblem, Untrusted};
+
 /// Why an OpenPGP signature is not accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum PgpError {
@@ -47,38 +51,28 @@ pub(crate) enum PgpError {
     Malformed(String),
     /// Not exactly one signature.
     SignatureCount(usize),
-    /// Signed by a key that is not in the keyring (its key ID).
-    UnknownKey(String),
-    /// Signed by a subkey of a trusted key (its fingerprint): gpgme reports the subkey, which
-    /// is not a trusted identity.
-    Subkey(String),
+    /// Signed by a key that is not a trusted identity.
+    Untrusted(Untrusted),
     /// The signature does not verify.
     Bad(String),
-    /// The key is revoked.
-    KeyRevoked(String),
-    /// The key expired (or its flags forbid signing).
-    KeyUnusable(String),
+    /// The signing key cannot be used.
+    KeyUnusable(KeyProblem),
     /// The signature expired, or predates its key.
     SignatureExpired,
     /// The key or the signature expires, and the caller gave no time.
     NeedTime,
 }
 
-impl core::fmt::Display for PgpError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl fmt::Display for PgpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Malformed(what) => write!(f, "not a verifiable OpenPGP message: {what}"),
             Self::SignatureCount(n) => {
                 write!(f, "the message has {n} signatures; exactly one is required")
             }
-            Self::UnknownKey(id) => write!(f, "signed by key {id}, which is not trusted"),
-            Self::Subkey(fpr) => write!(
-                f,
-                "signed by subkey {fpr} of a trusted key; containers/image (gpgme) accepts only the primary key's signatures"
-            ),
+            Self::Untrusted(why) => fmt::Display::fmt(why, f),
             Self::Bad(why) => write!(f, "the OpenPGP signature does not verify: {why}"),
-            Self::KeyRevoked(fpr) => write!(f, "key {fpr} is revoked"),
-            Self::KeyUnusable(why) => f.write_str(why),
+            Self::KeyUnusable(why) => fmt::Display::fmt(why, f),
             Self::SignatureExpired => f.write_str("the signature has expired or predates its key"),
             Self::NeedTime => f.write_str("the key or signature expires, but no time was given"),
         }

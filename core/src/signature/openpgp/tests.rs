@@ -5,6 +5,7 @@ use sha2::Digest as _;
 
 use super::key::KeyPacket;
 use super::*;
+use crate::signature::key_problem::KeyProblem;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -158,7 +159,7 @@ fn forged_content_and_foreign_keys_are_refused() {
     ));
     assert!(matches!(
         keyring.verify_untimed(&other.message(b"payload")),
-        Err(PgpError::UnknownKey(_))
+        Err(PgpError::Untrusted(_))
     ));
     // A user ID certified by another key does not make the key importable.
     assert_eq!(super::keyring(&[&key.export(&other, &[])]).len(), 0);
@@ -198,12 +199,12 @@ fn revocation_expiry_and_flags_come_from_valid_self_signatures() {
         .unwrap();
     assert!(matches!(
         verified.validity.check(None),
-        Err(PgpError::KeyRevoked(_))
+        Err(PgpError::KeyUnusable(KeyProblem::Revoked { .. }))
     ));
     // A key created after the time of the decision is one gpg would not have imported.
     assert!(matches!(
         verified.validity.check(Some(now - 1)),
-        Err(PgpError::UnknownKey(_))
+        Err(PgpError::Untrusted(_))
     ));
 }
 
@@ -221,28 +222,28 @@ fn keyrings_merge_across_blocks_and_files_as_gpg_imports_them() {
     // A revocation certificate as its own file or stream after the key revokes it ...
     assert!(matches!(
         decide(&[&plain, &revocation]),
-        Err(PgpError::KeyRevoked(_))
+        Err(PgpError::KeyUnusable(KeyProblem::Revoked { .. }))
     ));
     // ... and so does a later keyblock of the same key without a user ID ...
     let mut key_and_revocation = packet(6, &key.body);
     key_and_revocation.extend_from_slice(&revocation);
     assert!(matches!(
         decide(&[&plain, &key_and_revocation]),
-        Err(PgpError::KeyRevoked(_))
+        Err(PgpError::KeyUnusable(KeyProblem::Revoked { .. }))
     ));
     // ... or a revocation after the user ID, in the same stream.
     let mut after_uid = plain.clone();
     after_uid.extend_from_slice(&revocation);
     assert!(matches!(
         decide(&[&after_uid]),
-        Err(PgpError::KeyRevoked(_))
+        Err(PgpError::KeyUnusable(KeyProblem::Revoked { .. }))
     ));
     // A revocation certificate before the key it revokes is skipped (gpg: "no public key").
     assert_eq!(decide(&[&revocation, &plain]), Ok(()));
     // A keyblock without a user ID imports nothing on its own.
     assert!(matches!(
         decide(&[&key_and_revocation]),
-        Err(PgpError::UnknownKey(_))
+        Err(PgpError::Untrusted(_))
     ));
     // A revocation that does not verify, for a key already imported, ends its file: the key
     // after it in the same file is not imported.

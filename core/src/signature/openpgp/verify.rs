@@ -5,11 +5,12 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::keyring::{Keyring, Signer, Standing, Usage};
+use super::keyring::{Keyring, NEVER, Signer, Standing, Usage};
 use super::message::read_message;
 use super::sig::{hash_name, kind};
 use super::upper_hex;
 use super::{MAX_MESSAGE, PgpError};
+use crate::signature::key_problem::{KeyProblem, Untrusted};
 
 /// A signature whose cryptography and key have been checked; the time is still to check.
 #[derive(Clone, Debug)]
@@ -53,42 +54,58 @@ impl Validity {
     pub(crate) fn check(&self, now: Option<i64>) -> Result<(), PgpError> {
         let created = self.subkey.as_ref().map_or(self.key_created, |s| s.created);
         if now.is_some_and(|now| self.key_created.max(created) > now) {
-            return Err(PgpError::UnknownKey(format!(
-                "{} (created after the time of the decision, so gpg does not import it)",
-                self.fingerprint_hex
-            )));
+            return Err(PgpError::Untrusted(Untrusted::CreatedLater {
+                key: self.fingerprint_hex.clone(),
+            }));
         }
         let primary = self.standing.at(now)?;
-        let (usage, name) = match &self.subkey {
-            Some(s) => (s.usage, format!("subkey {}", s.fingerprint_hex)),
-            None => (primary, format!("key {}", self.fingerprint_hex)),
+        // The key that signed: the primary key, or the subkey.
+        let (usage, signer, subkey) = match &self.subkey {
+            Some(s) => (s.usage, &s.fingerprint_hex, true),
+            None => (primary, &self.fingerprint_hex, false),
         };
         if !usage.can_sign {
-            return Err(PgpError::KeyUnusable(format!(
-                "{name} is not allowed to sign"
-            )));
+            return Err(PgpError::KeyUnusable(KeyProblem::CannotSign {
+                key: signer.clone(),
+                subkey,
+            }));
         }
-        let expires = [primary.expires, usage.expires].into_iter().flatten().min();
-        if expires.is_some() || self.signature_expires.is_some() {
+        let sub_expires = if subkey { usage.expires } else { NEVER };
+        let signature_expires = self.signature_expires.unwrap_or(NEVER);
+        if primary.expires != NEVER || sub_expires != NEVER || signature_expires != NEVER {
             let now = now.ok_or(PgpError::NeedTime)?;
-            if self.signature_expires.is_some_and(|at| at <= now) {
+            if signature_expires <= now {
                 return Err(PgpError::SignatureExpired);
             }
-            if expires.is_some_and(|at| at <= now) {
-                return Err(PgpError::KeyUnusable(format!("{name} has expired")));
+            if primary.expires <= now {
+                return Err(PgpError::KeyUnusable(KeyProblem::Expired {
+                    key: self.fingerprint_hex.clone(),
+                    subkey: false,
+                }));
+            }
+            if sub_expires <= now {
+                return Err(PgpError::KeyUnusable(KeyProblem::Expired {
+                    key: signer.clone(),
+                    subkey: true,
+                }));
             }
         }
         if self.revoked {
-            return Err(PgpError::KeyRevoked(self.fingerprint_hex.clone()));
+            return Err(PgpError::KeyUnusable(KeyProblem::Revoked {
+                key: self.fingerprint_hex.clone(),
+                subkey: false,
+            }));
         }
         if let Some(s) = &self.subkey {
             if s.revoked {
-                return Err(PgpError::KeyRevoked(format!(
-                    "subkey {}",
-                    s.fingerprint_hex
-                )));
+                return Err(PgpError::KeyUnusable(KeyProblem::Revoked {
+                    key: s.fingerprint_hex.clone(),
+                    subkey: true,
+                }));
             }
-            return Err(PgpError::Subkey(s.fingerprint_hex.clone()));
+            return Err(PgpError::Untrusted(Untrusted::Subkey {
+                subkey: s.fingerprint_hex.clone(),
+            }));
         }
         Ok(())
     }
@@ -123,11 +140,10 @@ impl Keyring {
         if let Some(subkey) = subkey
             && !subkey.bound()
         {
-            return Err(PgpError::KeyUnusable(format!(
-                "subkey {} of key {} has no valid binding signature (gpg: bad public key)",
-                upper_hex(&subkey.key.fingerprint),
-                trusted.fingerprint_hex
-            )));
+            return Err(PgpError::KeyUnusable(KeyProblem::Unbound {
+                subkey: upper_hex(&subkey.key.fingerprint),
+                key: trusted.fingerprint_hex.clone(),
+            }));
         }
         let primary = subkey.map_or(&trusted.primary, |s| &s.key);
         if !message.hashed_with.contains(&signature.hash) {
