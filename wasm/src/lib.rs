@@ -12,6 +12,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "bench")]
+pub mod bench;
 #[cfg(feature = "js")]
 pub mod js;
 
