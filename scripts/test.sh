@@ -103,6 +103,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p vouch --no-default-features --features std,openpgp --all-targets --locked -- -D warnings
 cargo clippy -p vouch-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p vouch-wasm --features js --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p vouch-wasm --features bench --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p vouch --features ts --all-targets --locked -- -D warnings
 cargo clippy -p vouch-wasm --features ts --bins --locked -- -D warnings
 
