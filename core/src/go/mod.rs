@@ -1,7 +1,9 @@
 //! Go standard-library behaviour that vouch's parsers must share exactly, since the tools it
 //! agrees with are written in Go: `encoding/json`'s syntax and value rules (`json`),
-//! `encoding/base64` (`base64`) and `unicode/utf8` (`utf8`).
+//! `encoding/base64` (`base64`), `unicode/utf8` (`utf8`), and as much of `encoding/asn1` as
+//! sigstore's signature sniffing needs (`asn1`).
 
+pub(crate) mod asn1;
 pub(crate) mod base64;
 pub(crate) mod json;
 pub(crate) mod utf8;

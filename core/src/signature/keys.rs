@@ -1,12 +1,16 @@
 //! Public keys in PEM, read as sigstore's `cryptoutils.UnmarshalPEMToPublicKey` reads them:
-//! the first PEM block that decodes, of type `PUBLIC KEY` (PKIX, as Go's
-//! `x509.ParsePKIXPublicKey`) or `RSA PUBLIC KEY` (PKCS #1, as `x509.ParsePKCS1PublicKey`).
+//! the first PEM block that decodes (Go's PEM reading, hand-written in `pem` for its
+//! leniencies), of type `PUBLIC KEY` (PKIX, as Go's `x509.ParsePKIXPublicKey`) or
+//! `RSA PUBLIC KEY` (PKCS #1, as `x509.ParsePKCS1PublicKey`). The DER inside is read with the
+//! `der` crate; Go's leniencies around it are named where they are kept.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use super::der;
+use der::asn1::{AnyRef, BitStringRef, IntRef, ObjectIdentifier};
+use der::{Decode as _, Reader as _, SliceReader, Tag, Tagged as _};
+
 use super::pem;
 
 /// A public key vouch can verify with.
@@ -46,13 +50,13 @@ impl fmt::Display for KeyError {
     }
 }
 
-const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
-const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
-const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
-const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
-const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
-const OID_P224: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x21];
-const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_P224: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.33");
+const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 
 /// The RSA keys vouch verifies with, in bits of modulus (both crypto backends take them).
 pub(crate) const RSA_MIN_BITS: usize = 1024;
@@ -69,38 +73,54 @@ pub(crate) fn from_pem(data: &[u8]) -> Result<PublicKey, KeyError> {
     }
 }
 
-/// A DER SubjectPublicKeyInfo.
+/// A DER SubjectPublicKeyInfo, read with the `der` crate as Go's `x509.ParsePKIXPublicKey`
+/// reads it. Go's leniencies, kept on purpose: elements after the BIT STRING inside the
+/// SubjectPublicKeyInfo, and after the parameters inside the AlgorithmIdentifier, are ignored
+/// (Go's `encoding/asn1` ignores trailing struct elements); nothing may follow the whole.
 pub(crate) fn from_pkix(input: &[u8]) -> Result<PublicKey, KeyError> {
     let malformed = KeyError::Malformed;
-    let (info, rest) = der::expect(input, der::SEQUENCE).ok_or(malformed("not a SEQUENCE"))?;
-    if !rest.is_empty() {
-        return Err(malformed("trailing data after the public key"));
+    let info = AnyRef::from_der(input).map_err(|_| malformed("not one DER element"))?;
+    if info.tag() != Tag::Sequence {
+        return Err(malformed("not a SEQUENCE"));
     }
-    let (algorithm, info) =
-        der::expect(info, der::SEQUENCE).ok_or(malformed("bad AlgorithmIdentifier"))?;
-    let (bits, _) = der::expect(info, der::BIT_STRING).ok_or(malformed("bad BIT STRING"))?;
-    let key = match bits {
-        [0, key @ ..] => key,
-        _ => return Err(malformed("BIT STRING with padding bits")),
-    };
-    let (oid, params) = der::expect(algorithm, der::OID).ok_or(malformed("bad algorithm OID"))?;
-    // The optional parameters: one element, whose full encoding is compared.
-    let params = match der::element(params) {
-        Some((element, _)) => element.full,
-        None if params.is_empty() => &[][..],
-        None => return Err(malformed("bad algorithm parameters")),
+    let mut fields = SliceReader::new(info.value()).map_err(|_| malformed("bad SEQUENCE"))?;
+    let algorithm: AnyRef<'_> = fields
+        .decode()
+        .map_err(|_| malformed("bad AlgorithmIdentifier"))?;
+    if algorithm.tag() != Tag::Sequence {
+        return Err(malformed("bad AlgorithmIdentifier"));
+    }
+    let bits: BitStringRef<'_> = fields.decode().map_err(|_| malformed("bad BIT STRING"))?;
+    let key = bits
+        .as_bytes()
+        .ok_or(malformed("BIT STRING with padding bits"))?;
+    let mut algorithm =
+        SliceReader::new(algorithm.value()).map_err(|_| malformed("bad AlgorithmIdentifier"))?;
+    let oid: ObjectIdentifier = algorithm
+        .decode()
+        .map_err(|_| malformed("bad algorithm OID"))?;
+    // The optional parameters: one element, or none.
+    let params: Option<AnyRef<'_>> = if algorithm.is_finished() {
+        None
+    } else {
+        Some(
+            algorithm
+                .decode()
+                .map_err(|_| malformed("bad algorithm parameters"))?,
+        )
     };
     match oid {
         OID_RSA => {
-            if params != [der::NULL, 0] {
+            if !params.is_some_and(|p| p.tag() == Tag::Null && p.value().is_empty()) {
                 return Err(malformed("RSA key without NULL parameters"));
             }
-            // Go reads the first SEQUENCE and ignores what follows it.
-            let (sequence, _) = der::expect(key, der::SEQUENCE).ok_or(malformed("bad RSA key"))?;
-            rsa_key(sequence)
+            rsa_key(key)
         }
         OID_EC => {
-            let (curve, _) = der::expect(params, der::OID).ok_or(malformed("bad EC parameters"))?;
+            let curve: ObjectIdentifier = params
+                .ok_or(malformed("bad EC parameters"))?
+                .decode_as()
+                .map_err(|_| malformed("bad EC parameters"))?;
             match curve {
                 OID_P256 => point(key, 32).map(PublicKey::P256),
                 OID_P384 => point(key, 48).map(PublicKey::P384),
@@ -110,7 +130,7 @@ pub(crate) fn from_pkix(input: &[u8]) -> Result<PublicKey, KeyError> {
             }
         }
         OID_ED25519 => {
-            if !params.is_empty() {
+            if params.is_some() {
                 return Err(malformed("Ed25519 key with parameters"));
             }
             let key: [u8; 32] = key
@@ -122,27 +142,45 @@ pub(crate) fn from_pkix(input: &[u8]) -> Result<PublicKey, KeyError> {
     }
 }
 
-/// A DER PKCS #1 RSAPublicKey (`RSA PUBLIC KEY`).
+/// A DER PKCS #1 RSAPublicKey (`RSA PUBLIC KEY`), as Go's `x509.ParsePKCS1PublicKey`: nothing
+/// may follow it.
 pub(crate) fn from_pkcs1(input: &[u8]) -> Result<PublicKey, KeyError> {
-    let (sequence, rest) =
-        der::expect(input, der::SEQUENCE).ok_or(KeyError::Malformed("not a SEQUENCE"))?;
-    if !rest.is_empty() {
-        return Err(KeyError::Malformed("trailing data after the RSA key"));
+    let sequence = AnyRef::from_der(input).map_err(|_| KeyError::Malformed("not a SEQUENCE"))?;
+    if sequence.tag() != Tag::Sequence {
+        return Err(KeyError::Malformed("not a SEQUENCE"));
     }
-    rsa_key(sequence)
+    rsa_fields(sequence.value())
 }
 
-/// Modulus and exponent. Elements after them are ignored, as both of Go's readers do.
-fn rsa_key(sequence: &[u8]) -> Result<PublicKey, KeyError> {
+/// The RSA key inside a SubjectPublicKeyInfo's BIT STRING: Go reads the first SEQUENCE and
+/// ignores what follows it.
+fn rsa_key(key: &[u8]) -> Result<PublicKey, KeyError> {
+    let bad = KeyError::Malformed("bad RSA key");
+    let mut reader = SliceReader::new(key).map_err(|_| bad.clone())?;
+    let sequence: AnyRef<'_> = reader.decode().map_err(|_| bad.clone())?;
+    if sequence.tag() != Tag::Sequence {
+        return Err(bad);
+    }
+    rsa_fields(sequence.value())
+}
+
+/// Modulus and exponent (minimal DER INTEGERs). Elements after them are ignored, as both of
+/// Go's readers do.
+fn rsa_fields(sequence: &[u8]) -> Result<PublicKey, KeyError> {
     let malformed = KeyError::Malformed;
-    let (n, rest) = der::integer(sequence).ok_or(malformed("bad RSA modulus"))?;
-    let (e, _) = der::integer(rest).ok_or(malformed("bad RSA exponent"))?;
-    let n = der::unsigned(n)
-        .filter(|n| !n.is_empty())
-        .ok_or(malformed("RSA modulus is not positive"))?;
-    let e = der::unsigned(e)
-        .filter(|e| !e.is_empty())
-        .ok_or(malformed("RSA exponent is not positive"))?;
+    let mut fields = SliceReader::new(sequence).map_err(|_| malformed("bad RSA modulus"))?;
+    let n: IntRef<'_> = fields.decode().map_err(|_| malformed("bad RSA modulus"))?;
+    let e: IntRef<'_> = fields.decode().map_err(|_| malformed("bad RSA exponent"))?;
+    let positive = |value: &IntRef<'_>| -> Option<Vec<u8>> {
+        let bytes = value.as_bytes();
+        if bytes.first().is_none_or(|b| b & 0x80 != 0) {
+            return None;
+        }
+        let significant = &bytes[bytes.iter().take_while(|&&b| b == 0).count()..];
+        (!significant.is_empty()).then(|| significant.to_vec())
+    };
+    let n = positive(&n).ok_or(malformed("RSA modulus is not positive"))?;
+    let e = positive(&e).ok_or(malformed("RSA exponent is not positive"))?;
     // Go keeps the exponent in an int and refuses anything above 2^31 - 1 when verifying.
     if e.len() > 4 {
         return Err(malformed("RSA exponent too large"));
@@ -152,10 +190,10 @@ fn rsa_key(sequence: &[u8]) -> Result<PublicKey, KeyError> {
         return Err(malformed("RSA exponent too large"));
     }
     // Go's crypto/rsa refuses these at verification, for every signature.
-    if e < 2 || e % 2 == 0 {
+    if e < 2 || e.is_multiple_of(2) {
         return Err(KeyError::Unsupported("RSA exponent below 2 or even"));
     }
-    if n.last().is_some_and(|b| b % 2 == 0) {
+    if n.last().is_some_and(|b| b.is_multiple_of(2)) {
         return Err(KeyError::Unsupported("RSA modulus is even"));
     }
     let bits = n.len() * 8 - n[0].leading_zeros() as usize;
@@ -164,10 +202,7 @@ fn rsa_key(sequence: &[u8]) -> Result<PublicKey, KeyError> {
             "RSA modulus outside 1024 to 8192 bits",
         ));
     }
-    Ok(PublicKey::Rsa {
-        n: n.into(),
-        e: u64::from(e),
-    })
+    Ok(PublicKey::Rsa { n, e: u64::from(e) })
 }
 
 /// An uncompressed point (Go's `elliptic.Unmarshal` reads nothing else). Whether it is on the
@@ -179,4 +214,75 @@ fn point(key: &[u8], size: usize) -> Result<Vec<u8>, KeyError> {
         ));
     }
     Ok(key.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// DER TLV with a short or two-byte length.
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = alloc::vec![tag];
+        match content.len() {
+            len @ 0..0x80 => out.push(len as u8),
+            len @ 0x80..0x100 => out.extend_from_slice(&[0x81, len as u8]),
+            len => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    /// A 2,048-bit RSAPublicKey with exponent 65537.
+    fn rsa_sequence() -> Vec<u8> {
+        let mut n = alloc::vec![0x00, 0xc1];
+        n.extend_from_slice(&[0x55; 254]);
+        n.push(0x01);
+        let mut rsa = tlv(0x02, &n);
+        rsa.extend_from_slice(&tlv(0x02, &[0x01, 0x00, 0x01]));
+        tlv(0x30, &rsa)
+    }
+
+    fn rsa_spki(params: &[u8], inner_extra: &[u8], outer_extra: &[u8]) -> Vec<u8> {
+        let mut key = rsa_sequence();
+        key.extend_from_slice(inner_extra);
+        let mut bits = alloc::vec![0];
+        bits.extend_from_slice(&key);
+        let mut algorithm = tlv(0x06, OID_RSA.as_bytes());
+        algorithm.extend_from_slice(params);
+        let mut info = tlv(0x30, &algorithm);
+        info.extend_from_slice(&tlv(0x03, &bits));
+        info.extend_from_slice(outer_extra);
+        tlv(0x30, &info)
+    }
+
+    #[test]
+    fn go_leniencies_and_strictness_around_the_der() {
+        let null = [0x05, 0x00];
+        let key = from_pkix(&rsa_spki(&null, &[], &[])).unwrap();
+        assert!(matches!(&key, PublicKey::Rsa { n, e: 65537 } if n.len() == 256));
+        // Go ignores what follows the RSA SEQUENCE inside the BIT STRING, and elements after
+        // the BIT STRING inside the SubjectPublicKeyInfo ...
+        assert_eq!(
+            from_pkix(&rsa_spki(&null, &[0x05, 0x00], &[])),
+            Ok(key.clone())
+        );
+        assert_eq!(from_pkix(&rsa_spki(&null, &[], &[0x05, 0x00])), Ok(key));
+        // ... but not data after the whole, RSA parameters other than NULL, or a non-minimal
+        // length.
+        let mut trailing = rsa_spki(&null, &[], &[]);
+        trailing.push(0);
+        assert!(from_pkix(&trailing).is_err());
+        assert!(from_pkix(&rsa_spki(&[], &[], &[])).is_err());
+        assert!(from_pkix(&rsa_spki(&[0x04, 0x00], &[], &[])).is_err());
+        let spki = rsa_spki(&null, &[], &[]);
+        let mut long_form = alloc::vec![0x30, 0x83, 0x00];
+        long_form.extend_from_slice(&spki[2..]);
+        assert!(from_pkix(&long_form).is_err());
+        // PKCS #1 alone: nothing may follow it.
+        let pkcs1 = rsa_sequence();
+        assert!(from_pkcs1(&pkcs1).is_ok(), "{:?}", from_pkcs1(&pkcs1));
+        let mut after = pkcs1.clone();
+        after.push(0);
+        assert!(from_pkcs1(&after).is_err());
+    }
 }

@@ -2,7 +2,6 @@
 //! signatures, OpenPGP simple signing, and the one interface to the cryptography.
 
 pub(crate) mod crypto;
-pub(crate) mod der;
 pub(crate) mod evidence;
 pub(crate) mod key_problem;
 pub(crate) mod keys;

@@ -3,8 +3,8 @@
 //! SHA-256): every key loads or the signature is refused; the first key that verifies wins.
 
 use super::crypto::{SignatureBytes, VerifyingKey, ecdsa_der};
-use super::der;
 use super::keys::{KeyError, PublicKey};
+use crate::go::asn1 as der;
 use alloc::borrow::Cow;
 
 /// The annotation holding the base64 signature.

@@ -54,7 +54,7 @@ impl Key {
             ),
             PublicKey::Rsa { n, e } => (
                 Kind::Rsa,
-                crate::signature::der::unsigned_sequence(&[n, &e.to_be_bytes()]),
+                super::unsigned_sequence(&[n, &e.to_be_bytes()]),
                 &[
                     (
                         Hash::Sha1,

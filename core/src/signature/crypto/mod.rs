@@ -172,7 +172,36 @@ fn rsa_acceptable(n: &[u8], e: u64) -> Result<usize, KeyError> {
 
 /// DER `SEQUENCE { r, s }` of two big-endian unsigned integers (leading zeros allowed).
 pub(crate) fn ecdsa_der(r: &[u8], s: &[u8]) -> Vec<u8> {
-    super::der::unsigned_sequence(&[r, s])
+    unsigned_sequence(&[r, s])
+}
+
+/// Encodes `SEQUENCE { INTEGER... }` of big-endian unsigned values (leading zeros allowed).
+pub(crate) fn unsigned_sequence(values: &[&[u8]]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for value in values {
+        let start = value.iter().position(|&b| b != 0).unwrap_or(value.len());
+        let value = &value[start..];
+        let pad = value.first().is_none_or(|&b| b & 0x80 != 0);
+        body.push(0x02);
+        push_len(&mut body, value.len() + usize::from(pad));
+        if pad {
+            body.push(0);
+        }
+        body.extend_from_slice(value);
+    }
+    let mut out = Vec::with_capacity(body.len() + 4);
+    out.push(0x30);
+    push_len(&mut out, body.len());
+    out.extend_from_slice(&body);
+    out
+}
+
+fn push_len(out: &mut Vec<u8>, len: usize) {
+    match len {
+        0..0x80 => out.push(len as u8),
+        0x80..0x100 => out.extend_from_slice(&[0x81, len as u8]),
+        _ => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
+    }
 }
 
 /// Both backends' answers for one verification (`None` where a backend refuses the key), for
@@ -197,4 +226,13 @@ pub(crate) fn cross_check(
         None => k.verify(message, signature),
     });
     (lc, rc)
+}
+
+#[cfg(test)]
+mod encoding_tests {
+    #[test]
+    fn unsigned_integers_are_encoded_minimally() {
+        let der = super::unsigned_sequence(&[&[0, 0, 0x80], &[1], &[]]);
+        assert_eq!(der, [0x30, 0x0a, 2, 2, 0, 0x80, 2, 1, 1, 2, 1, 0]);
+    }
 }

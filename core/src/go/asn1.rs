@@ -1,21 +1,16 @@
-//! Just enough DER to read public keys and ECDSA signatures, with the strictness of Go's
-//! `encoding/asn1` and `cryptobyte`: definite, minimal lengths; minimal INTEGER encodings.
-
-use alloc::vec::Vec;
+//! Go's `encoding/asn1` as sigstore's ECDSA verifier uses it to tell an ASN.1 signature from
+//! IEEE P1363 `r || s` (a leniency parity needs, so it is hand-written): definite, minimal
+//! lengths; minimal INTEGER encodings; trailing data after the first element tolerated.
 
 /// Universal tags used here.
 pub(crate) const INTEGER: u8 = 0x02;
-pub(crate) const BIT_STRING: u8 = 0x03;
-pub(crate) const NULL: u8 = 0x05;
-pub(crate) const OID: u8 = 0x06;
 pub(crate) const SEQUENCE: u8 = 0x30;
 
-/// One TLV element: its tag, its content, and the whole encoding.
+/// One TLV element: its tag and its content.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Element<'a> {
     pub(crate) tag: u8,
     pub(crate) content: &'a [u8],
-    pub(crate) full: &'a [u8],
 }
 
 /// Reads the first element of `input`; the rest follows it.
@@ -51,16 +46,8 @@ pub(crate) fn element(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
     if rest.len() < len {
         return None;
     }
-    let header = input.len() - rest.len();
     let (content, after) = rest.split_at(len);
-    Some((
-        Element {
-            tag,
-            content,
-            full: &input[..header + len],
-        },
-        after,
-    ))
+    Some((Element { tag, content }, after))
 }
 
 /// Reads an element that must have `tag`.
@@ -78,45 +65,6 @@ pub(crate) fn integer(input: &[u8]) -> Option<(&[u8], &[u8])> {
         [0x00, next, ..] if next & 0x80 == 0 => None,
         [0xff, next, ..] if next & 0x80 != 0 => None,
         _ => Some((content, rest)),
-    }
-}
-
-/// The magnitude of a non-negative minimal INTEGER content (its sign byte dropped), or `None`
-/// when it is negative.
-pub(crate) fn unsigned(content: &[u8]) -> Option<&[u8]> {
-    match content {
-        [first, ..] if first & 0x80 != 0 => None,
-        [0x00, rest @ ..] => Some(rest),
-        _ => Some(content),
-    }
-}
-
-/// Encodes `SEQUENCE { INTEGER... }` of big-endian unsigned values (leading zeros allowed).
-pub(crate) fn unsigned_sequence(values: &[&[u8]]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for value in values {
-        let start = value.iter().position(|&b| b != 0).unwrap_or(value.len());
-        let value = &value[start..];
-        let pad = value.first().is_none_or(|&b| b & 0x80 != 0);
-        body.push(INTEGER);
-        push_len(&mut body, value.len() + usize::from(pad));
-        if pad {
-            body.push(0);
-        }
-        body.extend_from_slice(value);
-    }
-    let mut out = Vec::with_capacity(body.len() + 4);
-    out.push(SEQUENCE);
-    push_len(&mut out, body.len());
-    out.extend_from_slice(&body);
-    out
-}
-
-fn push_len(out: &mut Vec<u8>, len: usize) {
-    match len {
-        0..0x80 => out.push(len as u8),
-        0x80..0x100 => out.extend_from_slice(&[0x81, len as u8]),
-        _ => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
     }
 }
 
@@ -141,17 +89,5 @@ mod tests {
         assert!(integer(&[0x02, 0x02, 0x00, 0x01]).is_none());
         assert!(integer(&[0x02, 0x02, 0xff, 0x80]).is_none());
         assert_eq!(integer(&[0x02, 0x02, 0x00, 0x80]).unwrap().0, [0x00, 0x80]);
-        assert_eq!(unsigned(&[0x00, 0x80]), Some(&[0x80][..]));
-        assert_eq!(unsigned(&[0x80]), None);
-    }
-
-    #[test]
-    fn encoding_round_trips() {
-        let der = unsigned_sequence(&[&[0, 0, 0x80], &[1], &[]]);
-        assert_eq!(der, [0x30, 0x0a, 2, 2, 0, 0x80, 2, 1, 1, 2, 1, 0]);
-        let (content, rest) = expect(&der, SEQUENCE).unwrap();
-        assert!(rest.is_empty());
-        let (first, _) = integer(content).unwrap();
-        assert_eq!(unsigned(first), Some(&[0x80][..]));
     }
 }
