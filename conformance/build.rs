@@ -1,6 +1,7 @@
-//! Whether the shared vectors are there decides how their tests are built: present, they run
-//! in every tier; absent, they are visibly ignored (`cfg(vouch_no_shared)`) and say why, except
-//! with `CI=true`, where a missing ../shared is a build failure, never a silent pass.
+// Whether the shared vectors are there decides how the tests that read them are built:
+// present, they run in every tier; absent, they are visibly ignored (`cfg(vouch_no_shared)`)
+// and say why, except with `CI=true`, where a missing ../shared is a build failure, never a
+// silent pass. The CLI's build script includes this file: one rule for both crates.
 
 use std::path::PathBuf;
 

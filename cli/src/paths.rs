@@ -138,13 +138,13 @@ fn resolve_existing(path: &str) -> io::Result<String> {
             format!("{} is not valid UTF-8", resolved.display()),
         )
     })?;
-    Ok(go_clean(resolved))
+    Ok(vouch::clean_path(resolved))
 }
 
 /// Go's `filepath.Abs`: a relative path is joined to the working directory, then cleaned.
 fn go_abs(path: &str) -> io::Result<String> {
     if path.starts_with('/') {
-        return Ok(go_clean(path));
+        return Ok(vouch::clean_path(path));
     }
     Ok(go_join(&go_getwd()?, path))
 }
@@ -174,37 +174,9 @@ fn go_getwd() -> io::Result<String> {
 pub(crate) fn go_join(a: &str, b: &str) -> String {
     match (a.is_empty(), b.is_empty()) {
         (true, true) => String::new(),
-        (true, false) => go_clean(b),
-        (false, true) => go_clean(a),
-        (false, false) => go_clean(&format!("{a}/{b}")),
-    }
-}
-
-/// Go's `path.Clean` (`filepath.Clean` on Unix): the shortest lexically equivalent path.
-pub(crate) fn go_clean(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            _ => parts.push(part),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
+        (true, false) => vouch::clean_path(b),
+        (false, true) => vouch::clean_path(a),
+        (false, false) => vouch::clean_path(&format!("{a}/{b}")),
     }
 }
 
@@ -225,7 +197,7 @@ mod tests {
             ("/a/b/../../..", "/"),
             ("./", "."),
         ] {
-            assert_eq!(go_clean(input), clean, "{input:?}");
+            assert_eq!(vouch::clean_path(input), clean, "{input:?}");
         }
         assert_eq!(go_join("", "x"), "x");
         assert_eq!(go_join("/a/", "../b"), "/b");

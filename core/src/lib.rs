@@ -111,6 +111,7 @@ pub use eval::{
     CompileOptions, Decision, Evaluator, Evidence, Headline, Reason, RequirementOutcome, Scope,
     SignatureOutcome, SignatureVerdict, Verdict,
 };
+pub use go::path::clean_path;
 pub use image::{
     DockerImage, DockerImageError, Image, ImageError, ImageNamespaces, Namespace, Namespaces,
     Transport,

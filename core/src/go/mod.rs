@@ -6,6 +6,7 @@
 pub(crate) mod asn1;
 pub(crate) mod base64;
 pub(crate) mod json;
+pub(crate) mod path;
 pub(crate) mod utf8;
 
 pub(crate) use base64::{base64_std, base64_url};

@@ -6,7 +6,8 @@ use core::fmt;
 
 use super::docker::{DockerImage, DockerImageError, Namespace, Namespaces};
 use super::storage::{self, StorageImage};
-use super::transport::{Transport, clean_path};
+use super::transport::Transport;
+use crate::go::path::clean_path;
 use crate::reference::{Digest, DigestAlgorithm, Reference};
 
 /// An image as a transport names it: what policy lookup and identity matching need.

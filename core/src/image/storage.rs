@@ -9,7 +9,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::transport::{clean_path, is_image_id};
+use super::transport::is_image_id;
+use crate::go::path::clean_path;
 use crate::reference::{Digest, Reference};
 
 /// The graph driver assumed when a reference names none.

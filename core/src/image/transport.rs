@@ -3,6 +3,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::go::path::clean_path;
 use crate::reference::Digest;
 
 /// A transport that containers/image (Debian's 5.34.2 build) registers. Policy scopes under
@@ -110,34 +111,6 @@ fn validate_path_scope(scope: &str) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// Go's `path.Clean` (which `filepath.Clean` is on Unix): the shortest equivalent path.
-pub(crate) fn clean_path(path: &str) -> String {
-    if path.is_empty() {
-        return String::from(".");
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|last| *last != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            other => parts.push(other),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => alloc::format!("/{joined}"),
-        (false, true) => String::from("."),
-        (false, false) => joined,
-    }
 }
 
 /// containers-storage scopes: `[driver@/graph/root]name[@digest-or-id]` and shorter forms.

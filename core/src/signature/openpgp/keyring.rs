@@ -345,6 +345,13 @@ fn signed_by(signer: &KeyPacket, sig: &Sig, digest: &Option<Vec<u8>>) -> bool {
             .is_some_and(|d| signer.verify(sig, d).is_ok())
 }
 
+/// The components a signature is tried against: the one it follows first, then the others in
+/// order. gpg's repair moves a misplaced self-signature to the component it verifies over.
+fn repair_order(own: Option<usize>, count: usize) -> impl Iterator<Item = usize> {
+    own.into_iter()
+        .chain((0..count).filter(move |&i| Some(i) != own))
+}
+
 /// Appends `sig` unless the very same signature is there already.
 fn merge_sig(into: &mut Vec<Sig>, sig: Sig) {
     if !into.iter().any(|have| have.same_as(&sig)) {
@@ -519,15 +526,11 @@ impl Builder {
                 kind::SUBKEY_BINDING | kind::SUBKEY_REVOCATION
                     if sig.issuer_ids.contains(&primary.key_id()) =>
                 {
-                    // Its own subkey first, then the others (gpg's repair).
                     let own = match section {
                         Section::Subkey(at) => Some(at),
                         _ => None,
                     };
-                    let order = own
-                        .into_iter()
-                        .chain((0..subkeys.len()).filter(|&i| Some(i) != own));
-                    for at in order {
+                    for at in repair_order(own, subkeys.len()) {
                         if check(&sig, sig.subkey_digest(&primary.body, &subkeys[at].body)) {
                             let (bindings, revocations) = &mut bound[at];
                             if sig.kind == kind::SUBKEY_BINDING {
@@ -540,17 +543,12 @@ impl Builder {
                     }
                 }
                 k if sig::is_certification(k) || k == UID_REVOCATION => {
-                    // The user ID it follows first, then the others: gpg's repair moves a
-                    // misplaced self-signature to the user ID it verifies over.
                     let own = match section {
                         Section::UserId(at) => Some(at),
                         _ => None,
                     };
-                    let order = own
-                        .into_iter()
-                        .chain((0..users.len()).filter(|&i| Some(i) != own));
                     let mut placed = false;
-                    for at in order {
+                    for at in repair_order(own, users.len()) {
                         if check(&sig, sig.user_id_digest(&primary.body, &users[at])) {
                             merge_sig(&mut certified[at], sig.clone());
                             placed = true;
