@@ -16,7 +16,7 @@ SHARED="${VOUCH_SHARED:-$ROOT/../shared}"
 CBINDGEN_VERSION=0.29.0
 CARGO_FUZZ_VERSION=0.12.0
 MSRV="$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)"
-FUZZ_SECONDS="${VOUCH_FUZZ_SECONDS:-20}"
+FUZZ_SECONDS="${VOUCH_FUZZ_SECONDS:-10}"
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' wasm/Cargo.toml)"
 WASMTIME_PY_VERSION=39.0.0
 TYPESCRIPT_VERSION=5.6.3
