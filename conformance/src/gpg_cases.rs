@@ -724,6 +724,16 @@ fn requirement(
 /// as malformed for one of these reasons counts; any other difference fails the test.
 #[must_use]
 pub fn damaged_framing(label: &str, ours: &Value) -> bool {
+    ours["requirements"][0]["signatures"]
+        .as_array()
+        .is_some_and(|signatures| signatures.iter().any(|s| framing_refusal(label, s)))
+}
+
+/// Whether vouch refused this signature (an entry of a decision's `signatures`) as malformed
+/// for one of the documented framing reasons of [`damaged_framing`], in a case whose label
+/// says it was damaged on purpose (cut short or with a flipped byte).
+#[must_use]
+pub fn framing_refusal(label: &str, signature: &Value) -> bool {
     const DAMAGED_FRAMING: [&str; 5] = [
         "armor",
         "fewer bytes than its length field says",
@@ -732,15 +742,9 @@ pub fn damaged_framing(label: &str, ours: &Value) -> bool {
         "unexpected trailing data",
     ];
     let damaged = label.contains(":Truncate") || label.contains(":Flip");
-    let refused_for_framing = ours["requirements"][0]["signatures"]
-        .as_array()
-        .is_some_and(|signatures| {
-            signatures.iter().any(|s| {
-                s["reason"] == "malformed_signature"
-                    && s["message"]
-                        .as_str()
-                        .is_some_and(|m| DAMAGED_FRAMING.iter().any(|d| m.contains(d)))
-            })
-        });
-    damaged && refused_for_framing
+    damaged
+        && signature["reason"] == "malformed_signature"
+        && signature["message"]
+            .as_str()
+            .is_some_and(|m| DAMAGED_FRAMING.iter().any(|d| m.contains(d)))
 }

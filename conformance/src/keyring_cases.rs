@@ -35,6 +35,7 @@ use serde_json::{Value, json};
 use crate::evaluations::b64;
 use crate::generate::Rng;
 use crate::gpg_cases::Gpg;
+use crate::oracle;
 use crate::sigstore_cases::sha256_digest;
 
 // ---------------------------------------------------------------------------------------------
@@ -2373,72 +2374,18 @@ pub fn cases(pool: &Pool, keyrings: &[Keyring], now: &str) -> Vec<Case> {
     out
 }
 
-/// The class of a decision's reason that both sides can be compared on.
+/// The class of a decision's reason that both sides can be compared on
+/// ([`oracle::vouch_reason_class`]; one signature per case here).
 #[must_use]
 pub fn vouch_class(decision: &Value) -> String {
-    if decision["allowed"] == true {
-        return "accepted".into();
-    }
-    let mut reason = decision["reason"].as_str().unwrap_or("").to_string();
-    if (reason == "no_signature_accepted" || reason.is_empty())
-        && let Some(r) = decision["requirements"][0]["signatures"][0]["reason"].as_str()
-    {
-        reason = r.to_string();
-    }
-    match reason.as_str() {
-        "key_unusable" => "key_unusable",
-        "untrusted_key" => "unknown_key",
-        "no_public_keys" => "no_keys",
-        "signature_invalid" => "bad_signature",
-        "signature_expired" => "signature_time",
-        "malformed_signature" => "malformed",
-        "key_file_missing" => "key_file",
-        other => return format!("other:{other}"),
-    }
-    .into()
+    oracle::vouch_reason_class(decision).join("+")
 }
 
-/// The gpgme error code in an `Invalid GPG signature: gpgme.Signature{... Status:gpgme.Error{err:0x...}` text.
-fn gpgme_status(error: &str) -> Option<u32> {
-    let at = error.find("Status:gpgme.Error{err:0x")? + "Status:gpgme.Error{err:0x".len();
-    let hex: String = error[at..]
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect();
-    u32::from_str_radix(&hex, 16).ok().map(|code| code & 0xffff)
-}
-
-/// The class of the oracle's answer (containers/image's error text).
+/// The class of the oracle's answer (containers/image's error text), as
+/// [`oracle::oracle_reason_class`].
 #[must_use]
 pub fn oracle_class(answer: &Value) -> String {
-    if answer["allowed"] == true {
-        return "accepted".into();
-    }
-    let error = answer["error"].as_str().unwrap_or("");
-    if error.contains("No public keys imported") {
-        return "no_keys".into();
-    }
-    if let Some(code) = gpgme_status(error) {
-        return match code {
-            // Certificate revoked, Key expired, Wrong key usage, Bad public key (a subkey
-            // bound by a revocation alone).
-            94 | 153 | 125 | 6 => "key_unusable".into(),
-            // No public key.
-            9 => "unknown_key".into(),
-            // Bad signature.
-            8 => "bad_signature".into(),
-            // Signature expired, Time conflict.
-            154 | 39 => "signature_time".into(),
-            other => format!("gpgme:{other}"),
-        };
-    }
-    if error.contains("Signature by key") && error.contains("is not accepted") {
-        return "unknown_key".into();
-    }
-    if error.contains("no such file or directory") {
-        return "key_file".into();
-    }
-    format!("other:{error}")
+    oracle::oracle_reason_class(answer).join("+")
 }
 
 /// A finer class for reports: which gpgme status, or which vouch message, within
@@ -2446,7 +2393,7 @@ pub fn oracle_class(answer: &Value) -> String {
 #[must_use]
 pub fn oracle_detail(answer: &Value) -> String {
     let error = answer["error"].as_str().unwrap_or("");
-    match gpgme_status(error) {
+    match oracle::gpgme_status(error) {
         Some(94) => "revoked".into(),
         Some(153) => "expired".into(),
         Some(125) => "usage".into(),

@@ -103,3 +103,500 @@ pub fn disagreement(label: &str, ours: &Value, theirs: &Value) -> String {
         ours["allowed"], ours["reason"], ours["requirements"], theirs["allowed"], theirs["error"],
     )
 }
+
+/// Where containers/image lists every rejected signature (`multierr.Format`).
+const NONE_ACCEPTED: &str = "None of the signatures were accepted, reasons: ";
+
+/// gpgme's errors (`gpgme_strerror`) when gpg finds no signature to report on: a message it
+/// cannot read at all (gpgme's `Verify` fails before any signature status).
+const GPGME_MALFORMED: [&str; 6] = [
+    "No data",
+    "Bad data",
+    "Invalid packet",
+    "Invalid armor",
+    "Unknown packet",
+    "Unknown compression algorithm",
+];
+
+/// The gpgme error code in an `Invalid GPG signature: gpgme.Signature{... Status:gpgme.Error{err:0x...}` text.
+#[must_use]
+pub fn gpgme_status(error: &str) -> Option<u32> {
+    let at = error.find("Status:gpgme.Error{err:0x")? + "Status:gpgme.Error{err:0x".len();
+    let hex: String = error[at..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    u32::from_str_radix(&hex, 16).ok().map(|code| code & 0xffff)
+}
+
+/// The class of one of vouch's reason codes (a signature's or a requirement's), in the
+/// vocabulary [`oracle_error_class`] gives containers/image's errors.
+#[must_use]
+pub fn vouch_code_class(code: &str) -> String {
+    match code {
+        "accepted" => "accepted",
+        "rejected_by_policy" => "rejected_by_policy",
+        "signed_base_layer_unimplemented" => "signed_base_layer",
+        "no_signature" => "no_signature",
+        "key_type_unimplemented" => "key_type",
+        "key_file_missing" => "key_file",
+        "invalid_key" => "invalid_key",
+        "no_public_keys" => "no_keys",
+        "verification_unavailable" => "unavailable",
+        "time_required" => "time_required",
+        "malformed_signature" => "malformed",
+        "untrusted_key" => "unknown_key",
+        "key_unusable" => "key_unusable",
+        "signature_expired" => "signature_time",
+        "signature_invalid" => "bad_signature",
+        "invalid_payload" => "payload",
+        "manifest_not_referenced" => "manifest_not_referenced",
+        "manifest_unreadable" => "manifest_unreadable",
+        "digest_mismatch" => "digest",
+        "identity_mismatch" => "identity",
+        other => return format!("other:{other}"),
+    }
+    .into()
+}
+
+/// The class of every rejection behind vouch's decision: `["accepted"]` when allowed,
+/// `["policy"]` when the policy was refused, `["reference"]` when the transport refused the
+/// reference; otherwise, for the requirement that denied, the class of each rejected
+/// signature in signature order (skipped ones left out), or the requirement's own reason
+/// when no signature was rejected (`no_signature`, `rejected_by_policy`, ...).
+#[must_use]
+pub fn vouch_reason_class(decision: &Value) -> Vec<String> {
+    if decision["allowed"] == true {
+        return vec!["accepted".into()];
+    }
+    if !decision["policy_error"].as_str().unwrap_or("").is_empty() {
+        return vec!["policy".into()];
+    }
+    let kind = decision["error_kind"].as_str().unwrap_or("");
+    if kind == "invalid_request" {
+        return vec!["request".into()];
+    }
+    if kind != "requirement" && decision["scope"].is_null() {
+        return vec!["reference".into()];
+    }
+    let requirements = decision["requirements"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    let Some(denied) = requirements.iter().find(|r| r["verdict"] == "denied") else {
+        return vec![format!(
+            "other:{}",
+            decision["reason"].as_str().unwrap_or("")
+        )];
+    };
+    let rejected: Vec<String> = denied["signatures"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter(|s| s["verdict"] == "rejected")
+        .map(|s| vouch_code_class(s["reason"].as_str().unwrap_or("")))
+        .collect();
+    if rejected.is_empty() {
+        vec![vouch_code_class(denied["reason"].as_str().unwrap_or(""))]
+    } else {
+        rejected
+    }
+}
+
+/// The class of one containers/image rejection (one signature's, or a requirement's), from
+/// its error text (containers/image 5.34.2 with gpgme and sigstore 1.9).
+#[must_use]
+pub fn oracle_error_class(error: &str) -> String {
+    let has = |needle: &str| error.contains(needle);
+    let class = if has("is rejected by policy") || has("are rejected by policy") {
+        // prReject: "Running image … is rejected by policy." (and, per signature, "Any
+        // signatures for image … are rejected by policy.").
+        "rejected_by_policy"
+    } else if has("signedBaseLayer not implemented") {
+        "signed_base_layer"
+    } else if error.starts_with("A signature was required, but no signature exists") {
+        "no_signature"
+    } else if has("\"keyType\" value") {
+        // `Unimplemented "keyType" value …`, `Unknown "keyType" value …`.
+        "key_type"
+    } else if has("No public keys imported") {
+        "no_keys"
+    } else if has("Manifest does not match provided manifest digest") {
+        "manifest_not_referenced"
+    } else if error.starts_with("Signature for identity ") && has(" is not accepted") {
+        "identity"
+    } else if error.starts_with("Signature for digest ") && has(" does not match") {
+        "digest"
+    } else if error.starts_with("Signature by key ") && has(" is not accepted") {
+        // A trusted key's subkey, as gpgme reports it.
+        "unknown_key"
+    } else if let Some(code) = gpgme_status(error) {
+        return match code {
+            // Certificate revoked, Key expired, Wrong key usage, Bad public key (a subkey
+            // bound by a revocation alone).
+            94 | 153 | 125 | 6 => "key_unusable".into(),
+            // No public key.
+            9 => "unknown_key".into(),
+            // Bad signature.
+            8 => "bad_signature".into(),
+            // Signature expired, Time conflict.
+            154 | 39 => "signature_time".into(),
+            // gpg could not check the signature at all (its ERRSIG): General error (the digest
+            // was not computed: the one-pass packets announce another hash), Unsupported
+            // public key algorithm, Unsupported digest algorithm, Bad signature class, No data.
+            1 | 4 | 5 | 32 | 58 => "malformed".into(),
+            other => format!("gpgme:{other}"),
+        };
+    } else if has("Unexpected GPG signature count")
+        || has("The input is not a signature")
+        || GPGME_MALFORMED.contains(&error)
+    {
+        "malformed"
+    } else if has("cryptographic signature verification failed")
+        || has("invalid signature when validating ASN.1 encoded signature")
+    {
+        // sigstore's verifiers: "crypto/rsa: verification error", "failed to verify
+        // signature", "invalid signature when validating ASN.1 encoded signature", all
+        // wrapped by containers/image.
+        "bad_signature"
+    } else if error.starts_with("base64 decoding: ")
+        || (error.starts_with("missing ") && has(" annotation"))
+    {
+        "malformed"
+    } else if error.starts_with("parsing public key ")
+        || error.starts_with("parsing Rekor public key ")
+        || (error.starts_with("Rekor public key ") && has("is not using ECDSA"))
+        || has("produced no public keys")
+        || has("error loading Fulcio CA certificates")
+        || has("error loading PKI CA Roots certificates")
+    {
+        "invalid_key"
+    } else if has("no such file or directory") || has("is a directory") {
+        // os.ReadFile of a key file (keyPath, keyPaths, rekorPublicKeyPath, caPath, ...).
+        "key_file"
+    } else if has("JSON object expected")
+        || has("Unknown key \"")
+        || has("Duplicate key \"")
+        || has("missing in a JSON object")
+        || has("Key string literal expected")
+        || has("Unexpected data after JSON object")
+        || has("Unrecognized signature type")
+        || has("optional.timestamp is not")
+        || has("invalid docker-manifest-digest value")
+        || has("invalid character")
+        || has("unexpected end of JSON input")
+        || has("cannot unmarshal")
+    {
+        // The payload's strict parse (signature/internal/json.go, simple.go,
+        // sigstore_payload.go) and Go's encoding/json under it.
+        "payload"
+    } else {
+        return format!("other:{error}");
+    };
+    class.into()
+}
+
+/// The class of every rejection behind the oracle's answer, as [`vouch_reason_class`]: one
+/// class per rejected signature when containers/image lists them ("None of the signatures
+/// were accepted, reasons: a; b"), else the class of its single error.
+#[must_use]
+pub fn oracle_reason_class(answer: &Value) -> Vec<String> {
+    if answer["allowed"] == true {
+        return vec!["accepted".into()];
+    }
+    if !answer["policy_error"].as_str().unwrap_or("").is_empty() {
+        return vec!["policy".into()];
+    }
+    if !answer["reference_error"].as_str().unwrap_or("").is_empty() {
+        return vec!["reference".into()];
+    }
+    let error = answer["error"].as_str().unwrap_or("");
+    match error.strip_prefix(NONE_ACCEPTED) {
+        // multierr.Format joins the rejections with "; ", which none of them contains.
+        Some(list) => list.split("; ").map(oracle_error_class).collect(),
+        None => vec![oracle_error_class(error)],
+    }
+}
+
+/// Whether the two sides' reason classes differ as multisets: the classes only vouch gives,
+/// and the classes only containers/image gives (both empty when they agree).
+#[must_use]
+pub fn class_difference(ours: &[String], theirs: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut only_theirs: Vec<String> = theirs.to_vec();
+    let mut only_ours = Vec::new();
+    for class in ours {
+        match only_theirs.iter().position(|c| c == class) {
+            Some(at) => {
+                only_theirs.remove(at);
+            }
+            None => only_ours.push(class.clone()),
+        }
+    }
+    (only_ours, only_theirs)
+}
+
+/// Whether class disagreements fail the differential suites (`VOUCH_CLASS_STRICT=1`);
+/// without it they are only reported.
+#[must_use]
+pub fn class_strict() -> bool {
+    std::env::var("VOUCH_CLASS_STRICT").is_ok_and(|v| v == "1")
+}
+
+/// The reason-class comparison of a differential suite: disagreements grouped by (classes
+/// only vouch gives, classes only containers/image gives), with the first examples of each.
+#[derive(Debug, Default)]
+pub struct ClassReport {
+    /// Decisions compared (both sides denied).
+    pub compared: usize,
+    /// (vouch's class, c/image's class) of the signatures that differ → (count of decisions,
+    /// first examples). When the sides name as many differing rejections, they are paired in
+    /// signature order (`a, b` / `c, d` pairs a with c and b with d); otherwise each side's
+    /// differing classes are joined with `+`.
+    pub groups: std::collections::BTreeMap<(String, String), (usize, Vec<String>)>,
+    /// Disagreements that are documented differences, grouped as `groups`.
+    pub documented: std::collections::BTreeMap<(String, String), (usize, Vec<String>)>,
+    /// How many rejections c/image gave of each class, over the decisions compared.
+    pub tally: std::collections::BTreeMap<String, usize>,
+}
+
+impl ClassReport {
+    /// How many examples each group keeps.
+    const EXAMPLES: usize = 3;
+
+    /// Compares the classes of one case where both sides denied (a difference in `allowed` is
+    /// the suites' own business); returns whether they disagree.
+    pub fn record(&mut self, label: &str, ours: &Value, theirs: &Value) -> bool {
+        self.record_with(label, ours, theirs, &|_| false)
+    }
+
+    /// [`Self::record`], where a disagreement counts as documented (reported apart, never
+    /// failing) when every signature only vouch's side explains differently satisfies
+    /// `documented` (given that signature's entry of the decision's `signatures`).
+    pub fn record_with(
+        &mut self,
+        label: &str,
+        ours: &Value,
+        theirs: &Value,
+        documented: &dyn Fn(&Value) -> bool,
+    ) -> bool {
+        if ours["allowed"] == true || theirs["allowed"] == true {
+            return false;
+        }
+        self.compared += 1;
+        let (our_classes, their_classes) = (vouch_reason_class(ours), oracle_reason_class(theirs));
+        for class in &their_classes {
+            let class = if class.starts_with("other:") {
+                "other"
+            } else {
+                class
+            };
+            *self.tally.entry(class.to_string()).or_default() += 1;
+        }
+        let (only_ours, only_theirs) = class_difference(&our_classes, &their_classes);
+        if only_ours.is_empty() && only_theirs.is_empty() {
+            return false;
+        }
+        let shorten = |class: &String| match class.strip_prefix("other:") {
+            Some(text) => format!("other:{}", text.chars().take(60).collect::<String>()),
+            None => class.clone(),
+        };
+        // One (vouch, c/image) pair per differing signature when both sides name as many;
+        // the two lists otherwise.
+        let key = if only_ours.len() == only_theirs.len() {
+            let mut pairs: Vec<(String, String)> = only_ours
+                .iter()
+                .map(shorten)
+                .zip(only_theirs.iter().map(shorten))
+                .collect();
+            pairs.sort();
+            pairs.dedup();
+            (
+                pairs
+                    .iter()
+                    .map(|p| p.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                pairs
+                    .iter()
+                    .map(|p| p.1.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        } else {
+            (
+                only_ours.iter().map(shorten).collect::<Vec<_>>().join("+"),
+                only_theirs
+                    .iter()
+                    .map(shorten)
+                    .collect::<Vec<_>>()
+                    .join("+"),
+            )
+        };
+        // The signatures whose class only vouch gives.
+        let mut unmatched = their_classes.clone();
+        let differing: Vec<&Value> = denied_signatures(ours)
+            .into_iter()
+            .filter(|s| {
+                let class = vouch_code_class(s["reason"].as_str().unwrap_or(""));
+                match unmatched.iter().position(|c| *c == class) {
+                    Some(at) => {
+                        unmatched.remove(at);
+                        false
+                    }
+                    None => true,
+                }
+            })
+            .collect();
+        let is_documented = !differing.is_empty() && differing.iter().all(|s| documented(s));
+        let groups = if is_documented {
+            &mut self.documented
+        } else {
+            &mut self.groups
+        };
+        let entry = groups.entry(key).or_default();
+        entry.0 += 1;
+        if entry.1.len() < Self::EXAMPLES {
+            entry.1.push(class_example(
+                label,
+                ours,
+                theirs,
+                &our_classes,
+                &their_classes,
+            ));
+        }
+        if let Some(path) = std::env::var_os("VOUCH_CLASS_DUMP") {
+            use std::io::Write as _;
+            let line = serde_json::json!({"label": label, "vouch": ours, "cimage": theirs,
+                "vouch_classes": our_classes, "cimage_classes": their_classes,
+                "documented": is_documented});
+            if let Ok(mut file) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
+                let _ = writeln!(file, "{line}");
+            }
+        }
+        !is_documented
+    }
+
+    /// How many compared decisions disagree on the class.
+    #[must_use]
+    pub fn disagreements(&self) -> usize {
+        self.groups.values().map(|(n, _)| n).sum()
+    }
+
+    /// Prints the summary under `suite`'s name: counts per group, with examples.
+    pub fn print(&self, suite: &str, cases: usize) {
+        let mut groups: Vec<_> = self.groups.iter().collect();
+        groups.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+        let mut text = format!(
+            "{suite} reason classes: {cases} cases, {} denied by both, {} class disagreements{}; \
+             c/image's rejections by class: {:?}",
+            self.compared,
+            self.disagreements(),
+            if class_strict() {
+                ""
+            } else {
+                " (reported only; VOUCH_CLASS_STRICT=1 fails on them)"
+            },
+            self.tally
+        );
+        for ((ours, theirs), (n, examples)) in &groups {
+            text.push_str(&format!("\n  {n} x vouch [{ours}] / c/image [{theirs}]"));
+            for example in examples {
+                text.push_str(&format!("\n    {example}"));
+            }
+        }
+        let documented: usize = self.documented.values().map(|(n, _)| n).sum();
+        if documented > 0 {
+            text.push_str(&format!(
+                "\n  and {documented} documented differences (never failing):"
+            ));
+            let mut groups: Vec<_> = self.documented.iter().collect();
+            groups.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+            for ((ours, theirs), (n, examples)) in &groups {
+                text.push_str(&format!(
+                    "\n  {n} x documented: vouch [{ours}] / c/image [{theirs}]"
+                ));
+                for example in examples.iter().take(1) {
+                    text.push_str(&format!("\n    {example}"));
+                }
+            }
+        }
+        eprintln!("{text}");
+    }
+
+    /// Fails under `VOUCH_CLASS_STRICT=1` when any class disagrees; otherwise does nothing.
+    ///
+    /// # Panics
+    /// In strict mode, when a class disagrees.
+    pub fn assert_strict(&self) {
+        assert!(
+            !class_strict() || self.groups.is_empty(),
+            "{} reason-class disagreements with containers/image (VOUCH_CLASS_STRICT=1; the summary above groups them)",
+            self.disagreements()
+        );
+    }
+}
+
+/// The rejected signatures of the requirement that denied, in signature order.
+fn denied_signatures(decision: &Value) -> Vec<&Value> {
+    decision["requirements"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["verdict"] == "denied"))
+        .and_then(|r| r["signatures"].as_array())
+        .map_or_else(Vec::new, |s| {
+            s.iter().filter(|s| s["verdict"] == "rejected").collect()
+        })
+}
+
+/// One example of a class disagreement: the label, each side's classes, vouch's reasons and
+/// messages (the denying requirement's and its rejected signatures'), and c/image's error.
+fn class_example(
+    label: &str,
+    ours: &Value,
+    theirs: &Value,
+    our: &[String],
+    their: &[String],
+) -> String {
+    let requirements = ours["requirements"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    let mut why = Vec::new();
+    if let Some(denied) = requirements.iter().find(|r| r["verdict"] == "denied") {
+        why.push(format!(
+            "{} ({})",
+            denied["reason"].as_str().unwrap_or(""),
+            denied["message"].as_str().unwrap_or("")
+        ));
+        for s in denied["signatures"]
+            .as_array()
+            .map_or(&[][..], Vec::as_slice)
+        {
+            if s["verdict"] == "rejected" {
+                why.push(format!(
+                    "#{} {} ({})",
+                    s["index"],
+                    s["reason"].as_str().unwrap_or(""),
+                    s["message"].as_str().unwrap_or("")
+                ));
+            }
+        }
+    } else {
+        why.push(format!(
+            "{} ({})",
+            ours["reason"].as_str().unwrap_or(""),
+            ours["error"].as_str().unwrap_or("")
+        ));
+    }
+    let error: String = theirs["error"]
+        .as_str()
+        .unwrap_or("")
+        .chars()
+        .take(400)
+        .collect();
+    format!(
+        "{label}\n      vouch {our:?}: {}\n      c/image {their:?}: {error}",
+        why.join("; ")
+    )
+}

@@ -112,7 +112,8 @@ fn evaluations_agree_with_containers_image() {
     std::fs::remove_dir_all(&base).ok();
     let mut failures = Vec::new();
     let mut tally = std::collections::BTreeMap::<String, [usize; 5]>::new();
-    for (case, theirs) in cases.iter().zip(&answers) {
+    let mut classes = oracle::ClassReport::default();
+    for (n, (case, theirs)) in cases.iter().zip(&answers).enumerate() {
         let line = decide(&case.vouch.to_string());
         let ours: Value = serde_json::from_str(&line).expect("decision JSON");
         let transport = case.vouch["transport"]
@@ -130,6 +131,13 @@ fn evaluations_agree_with_containers_image() {
                 .as_str()
                 .is_some_and(|s| !s.is_empty()),
         );
+        if theirs.get("oracle_error").is_none() {
+            let label = format!(
+                "#{n} {} {transport}:{} request={}",
+                case.family, case.vouch["reference"], case.vouch
+            );
+            classes.record(&label, &ours, theirs);
+        }
         if let Some(why) = compare(case, &ours, theirs) {
             failures.push(format!(
                 "{why}\n  request: {}\n  vouch: {line}\n  c/image: {theirs}",
@@ -143,6 +151,7 @@ fn evaluations_agree_with_containers_image() {
     for (key, [n, allowed, refused, scoped, rejected]) in &tally {
         eprintln!("  {key}: {n}, {allowed}, {refused}, {scoped}, {rejected}");
     }
+    classes.print("evaluation differential", cases.len());
     for failure in failures.iter().take(20) {
         eprintln!("{failure}\n");
     }
@@ -174,4 +183,5 @@ fn evaluations_agree_with_containers_image() {
     }
     let allowed: usize = tally.values().map(|t| t[1]).sum();
     assert!(allowed >= 300, "only {allowed} allowed decisions");
+    classes.assert_strict();
 }

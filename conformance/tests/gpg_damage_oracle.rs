@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 use vouch_conformance::evaluations::b64;
-use vouch_conformance::gpg_cases::{Gpg, GpgKey, damaged_framing, keys};
+use vouch_conformance::gpg_cases::{Gpg, GpgKey, damaged_framing, framing_refusal, keys};
 use vouch_conformance::oracle;
 use vouch_conformance::sigstore_cases::sha256_digest;
 
@@ -229,6 +229,7 @@ fn damaged_and_reframed_messages_agree_with_containers_image_gpgme() {
     let answers = oracle::ask_parallel(&oracle, &oracle_requests, 2);
     let (mut documented, mut allowed, mut reframed_allowed) = (0, 0, 0);
     let mut disagreements = Vec::new();
+    let mut classes = oracle::ClassReport::default();
     for (((vouch, _), theirs), label) in requests.iter().zip(&answers).zip(&labels) {
         assert!(theirs.get("oracle_error").is_none(), "{theirs}");
         let line = serde_json::to_vec(vouch).expect("request");
@@ -239,6 +240,8 @@ fn damaged_and_reframed_messages_agree_with_containers_image_gpgme() {
                 reframed_allowed += 1;
             }
         }
+        // vouch refusing documented framing damage where gpg read on (and refused later).
+        classes.record_with(label, &ours, theirs, &|s| framing_refusal(label, s));
         if oracle::differs(&ours, theirs) {
             if ours["allowed"] == false && damaged_framing(label, &ours) {
                 documented += 1;
@@ -252,6 +255,7 @@ fn damaged_and_reframed_messages_agree_with_containers_image_gpgme() {
         labels.len(),
         disagreements.len()
     );
+    classes.print("signedBy damage differential", labels.len());
     // The sweep must reach both verdicts, and the re-framed set must hold accepted forms.
     assert!(
         allowed > 20 && reframed_allowed >= 6,
@@ -263,4 +267,5 @@ fn damaged_and_reframed_messages_agree_with_containers_image_gpgme() {
         disagreements.len(),
         disagreements.join("\n")
     );
+    classes.assert_strict();
 }

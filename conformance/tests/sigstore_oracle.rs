@@ -26,6 +26,7 @@ fn sigstore_signed_with_keys_agrees_with_containers_image() {
     let requests: Vec<Value> = cases.iter().map(|c| c.oracle.clone()).collect();
     let answers = oracle::ask(&oracle, &requests);
     let mut disagreements = Vec::new();
+    let mut classes = oracle::ClassReport::default();
     let mut allowed = 0;
     let mut by_identity: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (case, theirs) in cases.iter().zip(&answers) {
@@ -39,6 +40,7 @@ fn sigstore_signed_with_keys_agrees_with_containers_image() {
             allowed += 1;
             entry.1 += 1;
         }
+        classes.record(&case.label, &ours, theirs);
         if oracle::differs(&ours, theirs) {
             disagreements.push(format!(
                 "{}\n  request: {}",
@@ -53,6 +55,7 @@ fn sigstore_signed_with_keys_agrees_with_containers_image() {
         cases.len(),
         disagreements.len()
     );
+    classes.print("sigstoreSigned differential", cases.len());
     // About a fifth are accepted; far fewer would mean the generator broke.
     assert!(
         allowed > CASES / 8,
@@ -63,4 +66,5 @@ fn sigstore_signed_with_keys_agrees_with_containers_image() {
         "{}",
         disagreements[..disagreements.len().min(10)].join("\n")
     );
+    classes.assert_strict();
 }
