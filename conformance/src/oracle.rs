@@ -526,6 +526,19 @@ impl ClassReport {
         eprintln!("{text}");
     }
 
+    /// Fails on any class disagreement: for the suites whose classes already agree on every
+    /// case, so that they stay that way.
+    ///
+    /// # Panics
+    /// On a disagreement.
+    pub fn assert_agree(&self) {
+        assert!(
+            self.groups.is_empty(),
+            "{} reason-class disagreements with containers/image (the summary above groups them)",
+            self.disagreements()
+        );
+    }
+
     /// Fails under `VOUCH_CLASS_STRICT=1` when any class disagrees; otherwise does nothing.
     ///
     /// # Panics

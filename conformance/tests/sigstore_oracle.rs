@@ -66,5 +66,6 @@ fn sigstore_signed_with_keys_agrees_with_containers_image() {
         "{}",
         disagreements[..disagreements.len().min(10)].join("\n")
     );
-    classes.assert_strict();
+    // The reason classes agree on every case: held to that.
+    classes.assert_agree();
 }

@@ -40,7 +40,7 @@ pub(super) fn check_simple(
         validity.check(now).map_err(pgp_reason)?;
         return claims.clone();
     }
-    let verified = keyring.verify_untimed(blob).map_err(pgp_reason)?;
+    let verified = keyring.verify_at(blob, now).map_err(pgp_reason)?;
     let claims = payload::parse(&verified.content, payload::Format::SimpleSigning)
         .map(alloc::sync::Arc::new)
         .map_err(Reason::InvalidPayload);

@@ -148,17 +148,24 @@ impl KeyPacket {
         super::packet::be(&self.fingerprint[12..])
     }
 
+    /// Whether `sig` was made with this key's algorithm (RSA's sign-only variant counts as
+    /// RSA); `Err` says what it was made with.
+    pub(super) fn same_algorithm(&self, sig: &Sig) -> Result<(), String> {
+        let family = |a: u8| if a == 3 { 1 } else { a };
+        if family(sig.key_algorithm) == family(self.algorithm) {
+            return Ok(());
+        }
+        Err(format!(
+            "made with {}, but the key is {}",
+            algorithm_name(sig.key_algorithm),
+            algorithm_name(self.algorithm)
+        ))
+    }
+
     /// Verifies `sig` over `digest` (computed by the caller from the signature's hash
     /// algorithm). `Err` says why not.
     pub(super) fn verify(&self, sig: &Sig, digest: &[u8]) -> Result<(), String> {
-        let family = |a: u8| if a == 3 { 1 } else { a };
-        if family(sig.key_algorithm) != family(self.algorithm) {
-            return Err(format!(
-                "made with {}, but the key is {}",
-                algorithm_name(sig.key_algorithm),
-                algorithm_name(self.algorithm)
-            ));
-        }
+        self.same_algorithm(sig)?;
         let weak = || format!("{} is too weak a hash for this key", hash_name(sig.hash));
         let hash = crypto_hash(sig.hash)
             .ok_or_else(|| format!("{} signatures are not accepted", hash_name(sig.hash)))?;

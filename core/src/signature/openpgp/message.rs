@@ -18,6 +18,8 @@ pub(super) struct Message {
     /// (or by signature packets, in PGP 2's signature-first form), and without any, gpg's
     /// historical defaults; for a cleartext message, its `Hash:` headers, or MD5 without one.
     pub(super) hashed_with: Vec<u8>,
+    /// How many one-pass signature packets the message has, at any depth.
+    one_pass: usize,
 }
 
 /// What gpg hashes the literal data with when nothing before it names an algorithm:
@@ -55,6 +57,7 @@ pub(super) fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
             } else {
                 cleartext.hashes
             },
+            one_pass: 0,
         });
     }
     let binary;
@@ -68,14 +71,21 @@ pub(super) fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
         content: Vec::new(),
         signatures: Vec::new(),
         hashed_with: Vec::new(),
+        one_pass: 0,
     };
     let mut literals = 0;
     let mut packets = 0;
     read_packets(bytes, 0, &mut message, &mut literals, &mut packets)?;
-    if literals != 1 {
+    // Signature packets alone are a detached signature: gpgme checks it over no data at all
+    // (so it names an unknown key, or does not verify), as vouch does.
+    let detached = literals == 0 && message.one_pass == 0 && !message.signatures.is_empty();
+    if literals != 1 && !detached {
         return Err(PgpError::Malformed(format!(
             "{literals} literal data packets; exactly one is required"
         )));
+    }
+    if detached {
+        message.hashed_with = message.signatures.iter().map(|s| s.hash).collect();
     }
     Ok(message)
 }
@@ -148,6 +158,7 @@ fn read_packets(
     }
     // (A sequence without signatures, such as a compressed packet's whose signature follows
     // it, is not held to this: gpg reads that form.)
+    message.one_pass += one_pass;
     if signatures > 0 && one_pass > 0 && one_pass != signatures {
         return Err(PgpError::Malformed(format!(
             "{one_pass} one-pass signature packets for {signatures} signatures"

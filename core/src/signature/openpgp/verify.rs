@@ -116,7 +116,16 @@ impl Keyring {
     /// signature, the signer, the cryptography and the key's standing. What is left to check
     /// against the time is in [`Verified::validity`]; the checks run in gpgme's order, so
     /// `verify_untimed` then [`Validity::check`] decides exactly as one pass would.
+    #[cfg(test)]
     pub(crate) fn verify_untimed(&self, blob: &[u8]) -> Result<Verified, PgpError> {
+        self.verify_at(blob, None)
+    }
+
+    /// [`Keyring::verify_untimed`], except that a signer created after `now` is refused before
+    /// the cryptography, as gpg refuses a key it did not import. A verified signature is the
+    /// same with any `now` ([`Validity::check`] repeats the check), so this never changes
+    /// what a cache of verified signatures holds.
+    pub(crate) fn verify_at(&self, blob: &[u8], now: Option<i64>) -> Result<Verified, PgpError> {
         if blob.len() > MAX_MESSAGE {
             return Err(PgpError::Malformed(format!(
                 "{} bytes is more than {MAX_MESSAGE}",
@@ -146,26 +155,37 @@ impl Keyring {
             }));
         }
         let primary = subkey.map_or(&trusted.primary, |s| &s.key);
-        if !message.hashed_with.contains(&signature.hash) {
-            // gpg never computed this digest over the data, so the signature cannot verify.
-            return Err(PgpError::Bad(format!(
-                "the signature is over a {} digest, which the message did not announce before its data",
-                hash_name(signature.hash)
-            )));
+        if now.is_some_and(|now| i64::from(trusted.primary.created.max(primary.created)) > now) {
+            return Err(PgpError::Untrusted(Untrusted::CreatedLater {
+                key: trusted.fingerprint_hex.clone(),
+            }));
         }
+        // gpg's checks before the cryptography, in its order: the algorithms (a signature whose
+        // key algorithm is not the key's, or whose digest gpg does not verify, is one it cannot
+        // check), then the time (a signature older than its key is a time conflict).
+        primary
+            .same_algorithm(signature)
+            .map_err(PgpError::Malformed)?;
         let digest = signature.document_digest(&message.content).ok_or_else(|| {
-            PgpError::Bad(format!(
+            PgpError::Malformed(format!(
                 "{} signatures are not accepted",
                 hash_name(signature.hash)
             ))
         })?;
-        primary.verify(signature, &digest).map_err(PgpError::Bad)?;
-        let key_created = i64::from(trusted.primary.created);
         // gpg takes a signature without a creation time as made at 0, before its key.
         let created = i64::from(signature.created.unwrap_or(0));
         if created < i64::from(primary.created) {
             return Err(PgpError::SignatureExpired);
         }
+        if !message.hashed_with.contains(&signature.hash) {
+            // gpg never computed this digest over the data: it cannot check the signature.
+            return Err(PgpError::Malformed(format!(
+                "the signature is over a {} digest, which the message did not announce before its data",
+                hash_name(signature.hash)
+            )));
+        }
+        primary.verify(signature, &digest).map_err(PgpError::Bad)?;
+        let key_created = i64::from(trusted.primary.created);
         let signature_expires = signature
             .expires_after
             .filter(|&after| after > 0)
