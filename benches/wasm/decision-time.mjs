@@ -6,9 +6,11 @@
 //
 //   node benches/wasm/decision-time.mjs wasm/dist/vouch.wasm REQUESTS.jsonl [ROUNDS]
 import { readFileSync } from 'node:fs';
+import { time as timeWith } from './timing.mjs';
 
 const [wasmPath, requestsPath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 11);
+const time = (f) => Math.round(timeWith(f, rounds));
 const { exports } = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasmPath)), {});
 const enc = new TextEncoder();
 
@@ -28,20 +30,6 @@ function call(entry, bytes, ...handle) {
   return out;
 }
 
-function time(f) {
-  let start = process.hrtime.bigint();
-  f();
-  const once = Number(process.hrtime.bigint() - start) || 1;
-  const calls = Math.max(1, Math.min(100000, Math.floor(20e6 / once)));
-  const samples = [];
-  for (let r = 0; r < rounds; r++) {
-    start = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) f();
-    samples.push(Number(process.hrtime.bigint() - start) / calls);
-  }
-  samples.sort((a, b) => a - b);
-  return Math.round(samples[Math.floor(samples.length / 2)]);
-}
 
 const policyFields = new Set(['policy', 'policy_text', 'policy_base64', 'files']);
 const lines = readFileSync(requestsPath, 'utf8').split('\n').filter((l) => l !== '');

@@ -6,9 +6,11 @@
 //
 //   node benches/wasm/verify-compare.mjs BENCH.wasm REQUESTS.jsonl [ROUNDS]
 import { readFileSync } from 'node:fs';
+import { time as timeWith } from './timing.mjs';
 
 const [wasmPath, requestsPath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 11);
+const time = (f) => timeWith(f, rounds);
 const { exports } = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasmPath)), {});
 const enc = new TextEncoder();
 
@@ -21,20 +23,6 @@ function handle(entry, text) {
   return h;
 }
 
-function time(f) {
-  let start = process.hrtime.bigint();
-  f();
-  const once = Number(process.hrtime.bigint() - start) || 1;
-  const calls = Math.max(1, Math.min(100000, Math.floor(20e6 / once)));
-  const samples = [];
-  for (let r = 0; r < rounds; r++) {
-    start = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) f();
-    samples.push(Number(process.hrtime.bigint() - start) / calls);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
 
 const cases = readFileSync(requestsPath, 'utf8').split('\n').filter((l) => l.includes('sigstoreSigned'));
 const pairs = cases.map((line) => {
