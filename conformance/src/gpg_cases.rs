@@ -78,11 +78,24 @@ impl Gpg {
     /// # Panics
     /// When gpg fails.
     pub fn run(&self, args: &[&str], input: &[u8]) -> Vec<u8> {
+        self.invoke(&["--batch"], args, input)
+    }
+
+    /// Runs gpg without `--batch` (it refuses some commands in batch mode, `--gen-revoke`
+    /// among them), answering its questions from `answers`; returns stdout.
+    ///
+    /// # Panics
+    /// When gpg fails.
+    pub fn run_interactive(&self, args: &[&str], answers: &[u8]) -> Vec<u8> {
+        self.invoke(&["--command-fd", "0"], args, answers)
+    }
+
+    fn invoke(&self, mode: &[&str], args: &[&str], input: &[u8]) -> Vec<u8> {
         let mut child = Command::new("gpg")
             .arg("--homedir")
             .arg(&self.home)
+            .args(mode)
             .args([
-                "--batch",
                 "--yes",
                 "--quiet",
                 "--no-tty",

@@ -26,8 +26,6 @@
 //! between vouch's `now` and the oracle's clock never matter.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
 
 use base64ct::{Base64, Encoding as _};
 use serde_json::{Value, json};
@@ -462,44 +460,6 @@ pub struct Pool {
     pub images: BTreeMap<&'static str, Vec<Image>>,
 }
 
-/// Runs gpg in `gpg`'s home without `--batch` (gpg refuses `--gen-revoke` in batch mode),
-/// answering its questions from `answers`.
-fn interactive(gpg: &Gpg, args: &[&str], answers: &[u8]) -> Vec<u8> {
-    let mut child = Command::new("gpg")
-        .arg("--homedir")
-        .arg(gpg.home())
-        .args([
-            "--yes",
-            "--quiet",
-            "--no-tty",
-            "--pinentry-mode",
-            "loopback",
-            "--passphrase",
-            "",
-            "--command-fd",
-            "0",
-        ])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gpg runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(answers)
-        .expect("answers");
-    let output = child.wait_with_output().expect("gpg output");
-    assert!(
-        output.status.success(),
-        "gpg {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
 const T2020_01: &str = "20200101T000000!";
 const T2020_02: &str = "20200201T000000!";
 const T2020_03: &str = "20200301T000000!";
@@ -736,8 +696,7 @@ pub fn pool(gpg: &Gpg) -> Pool {
     let mut revocation_texts = BTreeMap::new();
     let mut revocs_d = BTreeMap::new();
     for key in [&a, &b, &c, &e, &u] {
-        let text = interactive(
-            gpg,
+        let text = gpg.run_interactive(
             &[
                 "--faked-system-time",
                 T2020_06,
@@ -771,8 +730,7 @@ pub fn pool(gpg: &Gpg) -> Pool {
         format!("addrevoker\n{}\ny\nsave\n", b.fingerprint).as_bytes(),
     );
     d.states.push(export(&d.fingerprint));
-    let designated = split(&dearmor(&interactive(
-        gpg,
+    let designated = split(&dearmor(&gpg.run_interactive(
         &[
             "--faked-system-time",
             T2020_07,
@@ -871,8 +829,7 @@ pub fn pool(gpg: &Gpg) -> Pool {
         b"",
     );
     m.states.push(export(&m.fingerprint));
-    interactive(
-        gpg,
+    gpg.run_interactive(
         &[
             "--faked-system-time",
             T2020_09,

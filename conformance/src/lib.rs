@@ -52,3 +52,27 @@ pub fn vector_json(relative: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// The current time as RFC 3339 (UTC), from `date`: the differential tests decide at the time
+/// the oracle's gpgme sees, the real clock.
+///
+/// # Panics
+/// When `date` cannot be run.
+pub fn now_rfc3339() -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .expect("date");
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_string()
+}
+
+/// A generator seed: `$var` when set (to explore other draws), else `default` (what CI uses).
+pub fn seed(var: &str, default: u64) -> u64 {
+    std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}

@@ -6,7 +6,6 @@
 //! cache.
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use serde_json::Value;
 use vouch_conformance::cached::decide;
@@ -23,19 +22,9 @@ fn signed_by_agrees_with_containers_image_gpgme() {
     let oracle = oracle::oracle_534().expect("the oracle");
     let gpg = Gpg::scratch("gpg");
     let keys = keys(&gpg);
-    let now = Command::new("date")
-        .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
-        .output()
-        .expect("date");
-    let now = String::from_utf8(now.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_string();
+    let now = vouch_conformance::now_rfc3339();
     // VOUCH_GPG_SEED explores other draws; CI uses the fixed one.
-    let seed = std::env::var("VOUCH_GPG_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x6e75_7067);
+    let seed = vouch_conformance::seed("VOUCH_GPG_SEED", 0x6e75_7067);
     let mut rng = Rng::new(seed);
     let cases = cases(&mut rng, &gpg, &keys, IMAGES, POLICIES_PER_IMAGE, &now);
     drop(gpg);

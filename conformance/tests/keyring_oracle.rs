@@ -6,7 +6,6 @@
 //! every case is decided with and without the verification cache.
 
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::time::Instant;
 
 use base64ct::Encoding as _;
@@ -30,19 +29,9 @@ fn keyring_import_agrees_with_containers_image_gpgme() {
     let pool = pool(&gpg);
     drop(gpg);
     let made = started.elapsed();
-    let now = Command::new("date")
-        .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
-        .output()
-        .expect("date");
-    let now = String::from_utf8(now.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_string();
+    let now = vouch_conformance::now_rfc3339();
     // VOUCH_KEYRING_SEED explores other draws; CI uses the fixed one.
-    let seed = std::env::var("VOUCH_KEYRING_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x6b65_7972);
+    let seed = vouch_conformance::seed("VOUCH_KEYRING_SEED", 0x6b65_7972);
     let rings = keyrings(&pool, seed, KEYRINGS);
     let cases = cases(&pool, &rings, &now);
     let requests: Vec<Value> = cases.iter().map(|c| c.oracle.clone()).collect();

@@ -210,23 +210,20 @@ impl Standing {
             chosen.push(sig);
         }
         // Otherwise the user ID certified last that carries the value (ties: the earlier).
-        if flags == 0 {
-            let mut date = 0;
+        let latest_with = |value: fn(&SelfSig) -> u32| {
+            let mut found = (0, 0);
             for sig in &chosen {
-                if sig.flags != 0 && sig.created > date {
-                    flags = sig.flags;
-                    date = sig.created;
+                if value(sig) != 0 && sig.created > found.0 {
+                    found = (sig.created, value(sig));
                 }
             }
+            found.1
+        };
+        if flags == 0 {
+            flags = latest_with(|s| u32::from(s.flags)) as u16;
         }
         if expires_after == 0 {
-            let mut date = 0;
-            for sig in &chosen {
-                if sig.key_expires_after != 0 && sig.created > date {
-                    expires_after = sig.key_expires_after;
-                    date = sig.created;
-                }
-            }
+            expires_after = latest_with(|s| s.key_expires_after);
         }
         Ok(Usage {
             expires: if expires_after == 0 {
