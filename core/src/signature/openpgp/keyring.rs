@@ -188,18 +188,21 @@ impl Standing {
     /// Expiry and usage at `now`. `Err(NeedTime)` when a self-signature that could decide
     /// them expires and no time is given.
     pub(super) fn at(&self, now: Option<i64>) -> Result<Usage, PgpError> {
-        let mut unexpired = Vec::with_capacity(self.direct.len());
+        // One pass over the signatures and no allocation: this runs on every decision.
+        let mut direct: Option<&SelfSig> = None;
         for sig in &self.direct {
-            if !sig.expired(now).ok_or(PgpError::NeedTime)? {
-                unexpired.push(sig);
+            if !sig.expired(now).ok_or(PgpError::NeedTime)?
+                && direct.is_none_or(|d| sig.created >= d.created)
+            {
+                direct = Some(sig);
             }
         }
-        let direct = newest(unexpired.into_iter());
-        // Flags and a non-zero expiry from the direct-key signature speak first.
-        let mut flags = direct.map_or(0, |d| d.flags);
-        let mut expires_after = direct.map_or(0, |d| d.key_expires_after);
-        // Each user ID's chosen self-signature, unless it is a revocation or has expired.
-        let mut chosen = Vec::with_capacity(self.users.len());
+        // Flags and a non-zero expiry from the direct-key signature speak first; otherwise the
+        // user ID certified last that carries the value (ties: the earlier), among the user IDs
+        // whose newest self-signature is neither a revocation nor expired.
+        let (mut flags, mut flags_date) = (direct.map_or(0, |d| d.flags), 0);
+        let (mut expires_after, mut expiry_date) = (direct.map_or(0, |d| d.key_expires_after), 0);
+        let (direct_flags, direct_expiry) = (flags != 0, expires_after != 0);
         for sigs in &self.users {
             let Some(sig) = newest(sigs.iter()) else {
                 continue;
@@ -207,23 +210,12 @@ impl Standing {
             if sig.revocation || sig.expired(now).ok_or(PgpError::NeedTime)? {
                 continue;
             }
-            chosen.push(sig);
-        }
-        // Otherwise the user ID certified last that carries the value (ties: the earlier).
-        let latest_with = |value: fn(&SelfSig) -> u32| {
-            let mut found = (0, 0);
-            for sig in &chosen {
-                if value(sig) != 0 && sig.created > found.0 {
-                    found = (sig.created, value(sig));
-                }
+            if !direct_flags && sig.flags != 0 && sig.created > flags_date {
+                (flags, flags_date) = (sig.flags, sig.created);
             }
-            found.1
-        };
-        if flags == 0 {
-            flags = latest_with(|s| u32::from(s.flags)) as u16;
-        }
-        if expires_after == 0 {
-            expires_after = latest_with(|s| s.key_expires_after);
+            if !direct_expiry && sig.key_expires_after != 0 && sig.created > expiry_date {
+                (expires_after, expiry_date) = (sig.key_expires_after, sig.created);
+            }
         }
         Ok(Usage {
             expires: if expires_after == 0 {
