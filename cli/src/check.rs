@@ -88,11 +88,14 @@ pub(crate) fn command(args: &CheckArgs) -> Result<u8, Failure> {
         }
     };
     // The files the policy names, read from where it names them. One that does not exist is
-    // left out, and the core then answers as containers/image does for a missing file; one
-    // that exists but cannot be read stops the command.
+    // left out and one that cannot be read is recorded as unreadable; the core then answers
+    // as containers/image does when it meets either (every signature checked against it is
+    // refused, and the reason says which).
     for path in policy.files_needed() {
-        if let Some(bytes) = paths::read_if_exists("the policy's file", path)? {
-            request.files.insert(path.to_string(), bytes);
+        match paths::read_policy_file(path) {
+            paths::Found::Read(bytes) => request.files.insert(path, bytes),
+            paths::Found::Unreadable(why) => request.files.insert_unreadable(path, why),
+            paths::Found::Missing => {}
         }
     }
 

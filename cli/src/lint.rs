@@ -17,8 +17,10 @@ pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {
         let mut files = Files::new();
         if let Ok(policy) = vouch::Policy::parse(&document) {
             for needed in policy.files_needed() {
-                if let Ok(bytes) = std::fs::read(needed) {
-                    files.insert(needed.to_string(), bytes);
+                match crate::paths::read_policy_file(needed) {
+                    crate::paths::Found::Read(bytes) => files.insert(needed, bytes),
+                    crate::paths::Found::Unreadable(why) => files.insert_unreadable(needed, why),
+                    crate::paths::Found::Missing => {}
                 }
             }
         }

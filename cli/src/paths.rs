@@ -12,12 +12,30 @@ pub(crate) fn read(what: &str, path: &str) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|error| unreadable(what, path, &error))
 }
 
-/// Reads `path`, or `None` when it does not exist; any other error is a failure.
-pub(crate) fn read_if_exists(what: &str, path: &str) -> Result<Option<Vec<u8>>, Failure> {
+/// What reading a file the policy names found.
+pub(crate) enum Found {
+    Read(Vec<u8>),
+    /// It exists but cannot be read: the system's words.
+    Unreadable(String),
+    Missing,
+}
+
+/// Reads a file the policy names (a key, a certificate), as containers/image reads it when it
+/// evaluates: a file that does not exist and one that cannot be read are told apart.
+pub(crate) fn read_policy_file(path: &str) -> Found {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(unreadable(what, path, &error)),
+        Ok(bytes) => Found::Read(bytes),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Found::Missing,
+        Err(error) => Found::Unreadable(io_words(&error)),
+    }
+}
+
+/// An I/O error as a person reads it, without Rust's "(os error 13)".
+pub(crate) fn io_words(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_lowercase(),
+        None => text,
     }
 }
 
@@ -253,9 +271,13 @@ mod tests {
         };
         assert!(error.to_string().contains("is unreadable"), "{error}");
         assert!(matches!(
-            read_if_exists("the key file", &format!("{dir_text}/none")),
-            Ok(None)
+            read_policy_file(&format!("{dir_text}/none")),
+            Found::Missing
         ));
+        let Found::Unreadable(why) = read_policy_file(&dir_text) else {
+            panic!("a directory was read as a key file")
+        };
+        assert_eq!(why, "is a directory");
         let Err(Failure::Io(error)) = read("the policy", &format!("{dir_text}/none")) else {
             panic!("a missing file was read")
         };

@@ -529,16 +529,22 @@ fn unreadable_inputs_fail_with_the_os_error() {
         err.contains("cannot resolve the path \"no/such/dir\""),
         "{err}"
     );
-    // A key file that is a directory is not "missing".
+    // A key file that is a directory is not "missing": the image is refused, as
+    // containers/image refuses it when it cannot read the key, and the reason says so.
+    let (status, out, _) = tree.run(&["check", "dir:real/other"]);
+    assert_eq!(status, 3, "{out}");
+    assert!(out.contains("does not exist"), "{out}");
     std::fs::create_dir_all(tree.dir.join("keys/missing.gpg")).unwrap();
-    let (status, _, err) = tree.run(&["check", "dir:real/other"]);
-    assert_eq!(status, 1);
+    let (status, out, err) = tree.run(&["check", "dir:real/other"]);
+    assert_eq!(status, 3, "{out}{err}");
     assert!(
-        err.contains(&format!(
-            "the policy's file {root}/keys/missing.gpg is unreadable: Is a directory"
+        out.contains(&format!(
+            "key file \"{root}/keys/missing.gpg\" named by the policy cannot be read: is a directory"
         )),
-        "{err}"
+        "{out}"
     );
+    let (_, json, _) = tree.run(&["check", "dir:real/other", "--output", "json"]);
+    assert!(json.contains("\"key_file_unreadable\""), "{json}");
 }
 
 #[test]

@@ -108,8 +108,8 @@ pub mod fuzzing {
 pub use build::{BUILD, BuildInfo, CryptoBackend};
 pub use error::Error;
 pub use eval::{
-    CompileOptions, Decision, Evaluator, Evidence, Headline, Reason, RequirementOutcome, Scope,
-    SignatureOutcome, SignatureVerdict, Verdict,
+    CompileOptions, CompileProblem, Decision, Evaluator, Evidence, Headline, Reason,
+    RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict, Verdict,
 };
 pub use go::path::clean_path;
 pub use image::{
@@ -117,15 +117,17 @@ pub use image::{
     Transport,
 };
 pub use policy::{
-    Files, Fulcio, KeySource, KeyType, MAX_POLICY_BYTES, PathOrData, Pki, Policy, PolicyError,
-    PolicyErrorKind, Problem, Remapped, Requirement, Severity, SignedBy, SignedIdentity,
-    SigstoreSigned, SigstoreTrust, lint_policy,
+    FileLookup, Files, Fulcio, KeySource, KeyType, MAX_POLICY_BYTES, PathOrData, Pki, Policy,
+    PolicyError, PolicyErrorKind, Problem, Remapped, Requirement, Severity, SignedBy,
+    SignedIdentity, SigstoreSigned, SigstoreTrust, lint_policy,
 };
 pub use reference::{
     AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,
     NAME_TOTAL_LENGTH_MAX, PatternError, Reference, ReferenceError,
 };
 pub use signature::evidence::{SIGSTORE_SIGNATURE_MIME, Signature};
-pub use signature::key_problem::{KeyProblem, Untrusted};
+pub use signature::key_problem::{KeyProblem, UnsupportedKey, Untrusted};
+pub use signature::keys::KeyError;
+pub use signature::problem::{MalformedSignature, OpenPgpProblem, PayloadError};
 pub use signature::stored::{MAX_STORED_SIGNATURE, StoredSignatureError};
 pub use time::UnixTime;

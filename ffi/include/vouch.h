@@ -129,7 +129,8 @@ vouch_status vouch_evaluator_new(const uint8_t *policy,
 /**
  * Writes what compiling found, as JSON:
  * `{"accepted": bool, "error_kind", "error", "policy_error", "policy_error_location",
- * "files_needed": [...], "files_missing": [...]}` (see `docs/reference.md`).
+ * "files_needed": [...], "files_missing": [...], "files_unreadable": [...], "problems": [...]}`
+ * (see `docs/decisions.md`).
  *
  * # Safety
  * `evaluator` must come from `vouch_evaluator_new` and not be freed; `out` must have

@@ -158,7 +158,8 @@ pub unsafe extern "C" fn vouch_evaluator_new(
 
 /// Writes what compiling found, as JSON:
 /// `{"accepted": bool, "error_kind", "error", "policy_error", "policy_error_location",
-/// "files_needed": [...], "files_missing": [...]}` (see `docs/reference.md`).
+/// "files_needed": [...], "files_missing": [...], "files_unreadable": [...], "problems": [...]}`
+/// (see `docs/decisions.md`).
 ///
 /// # Safety
 /// `evaluator` must come from `vouch_evaluator_new` and not be freed; `out` must have

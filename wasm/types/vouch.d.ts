@@ -1,5 +1,6 @@
 // The JSON contract of vouch (docs/interchange.md) as TypeScript types.
-// Generated from the Rust serde types by ts-rs; do not edit. Regenerate with
+// Generated: the requests from the request schema (core/src/json/schema.rs), the
+// answers from the Rust serde types by ts-rs; do not edit. Regenerate with
 // cargo run -q -p vouch-wasm --features ts --bin ts-types > wasm/types/vouch.d.ts
 
 export type EvaluateRequest = { 
@@ -23,6 +24,10 @@ policy_base64?: string,
  * The files the policy names, by path as written in the policy, base64.
  */
 files?: { [key in string]: string }, 
+/**
+ * Files the policy names that exist but could not be read, by path as written in the policy: why, for a person ("permission denied").
+ */
+files_unreadable?: { [key in string]: string }, 
 /**
  * The transport (`docker`, `oci`, ...).
  */
@@ -60,7 +65,11 @@ policy_base64?: string,
 /**
  * The files the policy names, by path as written in the policy, base64.
  */
-files?: { [key in string]: string }, };
+files?: { [key in string]: string }, 
+/**
+ * Files the policy names that exist but could not be read, by path as written in the policy: why, for a person ("permission denied").
+ */
+files_unreadable?: { [key in string]: string }, };
 
 export type ImageHalf = { 
 /**
@@ -88,11 +97,13 @@ signatures?: Array<RequestSignature>,
  */
 now?: string, };
 
-export type RequestSignature = { "kind": "simple", 
+export type RequestSignature = /* containers-signature(5) simple signing: an OpenPGP message. */ { 
+kind: "simple", 
 /**
  * The message, base64.
  */
-blob: string, } | { "kind": "sigstore", 
+blob: string, } | /* A cosign signature: payload and annotations. */ { 
+kind: "sigstore", 
 /**
  * The attachment's MIME type (default: cosign's simple-signing type).
  */

@@ -69,7 +69,7 @@ impl Entry {
 fn claims_weight(claims: &Claims) -> usize {
     match claims {
         Ok(payload) => payload.docker_reference.len(),
-        Err(Reason::InvalidPayload(why)) => why.len(),
+        Err(Reason::InvalidPayload(why)) => core::mem::size_of_val(why),
         Err(_) => 0,
     }
 }

@@ -57,7 +57,7 @@ impl<'a> ManifestDigest<'a> {
     pub(super) fn matches(&self, expected: &Digest) -> Result<bool, Reason> {
         match self.digest.get_or_init(|| manifest_digest(self.manifest)) {
             Ok(digest) => Ok(digest == expected),
-            Err(e) => Err(Reason::ManifestUnreadable(alloc::format!("{e}"))),
+            Err(e) => Err(Reason::ManifestUnreadable(e.clone())),
         }
     }
 }

@@ -7,7 +7,8 @@ use alloc::vec::Vec;
 use super::cache::{self, Id};
 use super::decision::Reason;
 use crate::policy::{
-    Files, KeySource, KeyType, Requirement, SignedIdentity, SigstoreTrust, requirement_paths,
+    FileLookup, Files, KeySource, KeyType, Requirement, SignedIdentity, SigstoreTrust,
+    requirement_paths,
 };
 use crate::signature::keys;
 #[cfg(feature = "openpgp")]
@@ -50,12 +51,9 @@ pub(crate) enum SigstoreCheck {
     Keys(Result<Loaded<Vec<CosignKey>>, Reason>),
     /// Trust that needs Fulcio, PKI or Rekor verification, which this build does not do yet:
     /// the material (certificates or keys, then Rekor keys) is still read first, as upstream
-    /// reads it, and then every signature is refused.
-    Unavailable {
-        /// The first file of the material that was not provided.
-        missing: Option<String>,
-        format: &'static str,
-    },
+    /// reads it, and then every signature is refused: why (the first file that could not be
+    /// read, or that the verification is unavailable).
+    Unavailable(Reason),
 }
 
 impl Compiled {
@@ -79,31 +77,46 @@ pub(super) struct List {
 }
 
 /// The key files or inline keys of a source, in order: a label (the path, or `keyData`,
-/// `keyDatas[i]`) and the bytes, `None` when the file was not provided.
+/// `keyDatas[i]`) and what the caller found there.
 pub(super) fn key_entries<'a>(
     source: &'a KeySource,
     files: &'a Files,
-) -> Vec<(String, Option<&'a [u8]>)> {
-    let file = |path: &String| (path.clone(), files.get(path).map(Vec::as_slice));
+) -> Vec<(String, FileLookup<'a>)> {
+    let file = |path: &String| (path.clone(), files.lookup(path));
     match source {
         KeySource::Path(path) => alloc::vec![file(path)],
         KeySource::Paths(paths) => paths.iter().map(file).collect(),
-        KeySource::Data(data) => alloc::vec![("keyData".into(), Some(data.as_slice()))],
+        KeySource::Data(data) => alloc::vec![("keyData".into(), FileLookup::Read(data))],
         KeySource::Datas(datas) => datas
             .iter()
             .enumerate()
-            .map(|(i, data)| (alloc::format!("keyDatas[{i}]"), Some(data.as_slice())))
+            .map(|(i, data)| (alloc::format!("keyDatas[{i}]"), FileLookup::Read(data)))
             .collect(),
     }
 }
 
-/// The first path of `entries` that was not provided (upstream stops at the first file it
-/// cannot read).
-pub(super) fn first_missing(entries: &[(String, Option<&[u8]>)]) -> Option<String> {
+/// The bytes of one file, or why every signature is refused without them.
+pub(super) fn file_bytes<'a>(label: &str, found: FileLookup<'a>) -> Result<&'a [u8], Reason> {
+    match found {
+        FileLookup::Read(bytes) => Ok(bytes),
+        FileLookup::Unreadable(why) => Err(Reason::KeyFileUnreadable {
+            path: label.into(),
+            why: why.into(),
+        }),
+        FileLookup::Missing => Err(Reason::KeyFileMissing(label.into())),
+        // A lookup only ever gives the three above.
+        #[allow(unreachable_patterns)]
+        _ => Err(Reason::KeyFileMissing(label.into())),
+    }
+}
+
+/// The bytes of every entry, in order, or why the first that cannot be read refuses every
+/// signature (upstream stops at the first file it cannot read).
+pub(super) fn all_bytes<'a>(entries: &[(String, FileLookup<'a>)]) -> Result<Vec<&'a [u8]>, Reason> {
     entries
         .iter()
-        .find(|(_, bytes)| bytes.is_none())
-        .map(|(label, _)| label.clone())
+        .map(|(label, found)| file_bytes(label, *found))
+        .collect()
 }
 
 /// Every key of a `sigstoreSigned` requirement, in order; the first that is missing or does
@@ -115,16 +128,14 @@ pub(super) fn cosign_keys(
     let entries = key_entries(source, files);
     let mut out = Vec::with_capacity(entries.len());
     let mut blobs = Vec::with_capacity(entries.len());
-    for (source, bytes) in entries {
-        let Some(bytes) = bytes else {
-            return Err(Reason::KeyFileMissing(source));
-        };
+    for (source, found) in entries {
+        let bytes = file_bytes(&source, found)?;
         blobs.push(bytes);
         let key = keys::from_pem(bytes)
             .and_then(|key| CosignKey::new(&key))
             .map_err(|problem| Reason::InvalidKey {
                 source: source.clone(),
-                problem: alloc::format!("{problem}"),
+                problem,
             })?;
         out.push(key);
     }
@@ -145,11 +156,7 @@ pub(super) fn gpg_keys(
     if key_type != KeyType::GpgKeys {
         return Err(Reason::KeyTypeUnimplemented(key_type));
     }
-    let entries = key_entries(source, files);
-    if let Some(path) = first_missing(&entries) {
-        return Err(Reason::KeyFileMissing(path));
-    }
-    let blobs: Vec<&[u8]> = entries.iter().filter_map(|(_, bytes)| *bytes).collect();
+    let blobs = all_bytes(&key_entries(source, files))?;
     Ok(Loaded {
         keys: import_keyring(&blobs)?,
         material: cache::material_id(b"signedBy GPGKeys", &blobs),
@@ -197,14 +204,13 @@ pub(super) fn compile_requirement(requirement: &Requirement, files: &Files) -> C
                 SigstoreTrust::Fulcio(_) => "sigstore with Fulcio",
                 SigstoreTrust::Pki(_) => "sigstore with PKI certificates",
             };
+            let unreadable = paths
+                .into_iter()
+                .find_map(|path| file_bytes(path, files.lookup(path)).err());
             Compiled::SigstoreSigned {
-                trust: SigstoreCheck::Unavailable {
-                    missing: paths
-                        .into_iter()
-                        .find(|path| !files.contains_key(*path))
-                        .map(String::from),
-                    format,
-                },
+                trust: SigstoreCheck::Unavailable(
+                    unreadable.unwrap_or(Reason::VerificationUnavailable { format }),
+                ),
                 identity,
             }
         }

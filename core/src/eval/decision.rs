@@ -5,8 +5,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::manifest::ManifestError;
 use crate::policy::KeyType;
 use crate::signature::key_problem::{KeyProblem, Untrusted};
+use crate::signature::keys::KeyError;
+use crate::signature::problem::{MalformedSignature, PayloadError};
 
 /// The verdict on an image, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,8 +153,15 @@ pub enum Reason {
     },
     /// `signedBy` with a `keyType` containers/image does not implement.
     KeyTypeUnimplemented(KeyType),
-    /// A key or certificate file the requirement names was not provided.
+    /// A key or certificate file the requirement names was not provided (its path).
     KeyFileMissing(String),
+    /// A key or certificate file the requirement names exists but could not be read.
+    KeyFileUnreadable {
+        /// Its path.
+        path: String,
+        /// Why, for a person (the system's words).
+        why: String,
+    },
     /// This build cannot verify signatures of this format, so none is accepted.
     VerificationUnavailable {
         /// The signature format.
@@ -172,25 +182,25 @@ pub enum Reason {
         /// The key's path, or `keyData`/`keyDatas[i]`.
         source: String,
         /// What is wrong with it.
-        problem: String,
+        problem: KeyError,
     },
     /// The signature is not in a form that can be verified (missing annotation, bad base64,
     /// not an OpenPGP message, ...).
-    MalformedSignature(String),
+    MalformedSignature(MalformedSignature),
     /// The signature does not verify with any trusted key.
     SignatureInvalid {
         /// How many keys were tried.
         keys: usize,
     },
     /// The signature verified, but its payload is not a valid payload of its format.
-    InvalidPayload(String),
+    InvalidPayload(PayloadError),
     /// The image reference names a manifest digest that the manifest does not have.
     ManifestNotReferenced {
         /// The digest in the reference.
         digest: String,
     },
     /// The manifest's digest cannot be computed (a schema 1 manifest with broken signatures).
-    ManifestUnreadable(String),
+    ManifestUnreadable(ManifestError),
     /// The signature is for another manifest.
     DigestMismatch {
         /// The digest the signature claims.
@@ -224,6 +234,7 @@ impl Reason {
             Self::NoSignatureAccepted { .. } => "no_signature_accepted",
             Self::KeyTypeUnimplemented(_) => "key_type_unimplemented",
             Self::KeyFileMissing(_) => "key_file_missing",
+            Self::KeyFileUnreadable { .. } => "key_file_unreadable",
             Self::VerificationUnavailable { .. } => "verification_unavailable",
             Self::NotSimpleSigning => "not_simple_signing",
             Self::NotSigstore => "not_sigstore",
@@ -259,6 +270,7 @@ impl Reason {
             Self::MalformedSignature(_) => 50,
             Self::VerificationUnavailable { .. } => 40,
             Self::KeyFileMissing(_)
+            | Self::KeyFileUnreadable { .. }
             | Self::KeyTypeUnimplemented(_)
             | Self::InvalidKey { .. }
             | Self::NoPublicKeys => 30,
@@ -303,6 +315,10 @@ impl fmt::Display for Reason {
             Self::KeyFileMissing(path) => write!(
                 f,
                 "key file {path:?} named by the policy was not provided (it does not exist)"
+            ),
+            Self::KeyFileUnreadable { path, why } => write!(
+                f,
+                "key file {path:?} named by the policy cannot be read: {why}"
             ),
             Self::VerificationUnavailable { format } => write!(
                 f,

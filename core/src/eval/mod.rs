@@ -7,6 +7,7 @@ mod cache;
 mod claims;
 mod compile;
 mod decision;
+mod report;
 mod requirement;
 mod signed_by;
 mod sigstore_signed;
@@ -18,6 +19,7 @@ pub use decision::{
     Decision, Headline, Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict,
     Verdict,
 };
+pub use report::CompileProblem;
 
 use crate::image::{Image, Transport, TransportIndex};
 use crate::policy::{Files, Policy, Requirement};
@@ -98,10 +100,11 @@ pub struct Evaluator {
 }
 
 impl Evaluator {
-    /// Compiles a parsed policy with the bytes of the files it names. Compiling never fails:
-    /// a missing file makes the requirements that need it reject signatures at evaluation,
-    /// exactly when containers/image would meet the problem; [`lint_policy`](super::lint_policy) lists
-    /// such problems up front.
+    /// Compiles a parsed policy with the files it names. Compiling never fails: a file that is
+    /// missing, unreadable or not a usable key makes the requirements that need it refuse
+    /// signatures at evaluation, exactly when containers/image would meet the problem;
+    /// [`Evaluator::problems`] lists them up front, and [`lint_policy`](super::lint_policy)
+    /// reports them with their place in the document.
     pub fn compile(policy: &Policy, files: &Files, options: &CompileOptions) -> Self {
         let compile_list = |transport: Option<&str>, scope: &str, list: &[Requirement]| List {
             transport: transport.map(String::from),

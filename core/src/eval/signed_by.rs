@@ -55,9 +55,9 @@ pub(super) fn check_simple(
 pub(super) fn pgp_reason(e: openpgp::PgpError) -> Reason {
     use openpgp::PgpError;
     match e {
-        PgpError::Malformed(_) | PgpError::SignatureCount(_) => {
-            Reason::MalformedSignature(alloc::format!("{e}"))
-        }
+        PgpError::Malformed(problem) => Reason::MalformedSignature(
+            crate::signature::problem::MalformedSignature::OpenPgp(problem),
+        ),
         PgpError::Untrusted(why) => Reason::UntrustedKey(why),
         PgpError::Bad(_) => Reason::SignatureInvalid { keys: 1 },
         PgpError::KeyUnusable(why) => Reason::KeyUnusable(why),

@@ -7,6 +7,7 @@ use super::cache::{Claims, Entry, VerificationCache};
 use super::compile::{Loaded, SigstoreCheck};
 use super::decision::Reason;
 use crate::signature::payload;
+use crate::signature::problem::MalformedSignature;
 use crate::signature::sigstore::SIGNATURE_ANNOTATION;
 
 /// The cryptographic part of one cosign signature against a `sigstoreSigned` requirement, in
@@ -20,18 +21,13 @@ pub(super) fn check_sigstore(
 ) -> Claims {
     let Loaded { keys, material } = match trust {
         SigstoreCheck::Keys(keys) => keys.as_ref().map_err(Clone::clone)?,
-        SigstoreCheck::Unavailable { missing, format } => {
-            return Err(match missing {
-                Some(path) => Reason::KeyFileMissing(path.clone()),
-                None => Reason::VerificationUnavailable { format },
-            });
-        }
+        SigstoreCheck::Unavailable(reason) => return Err(reason.clone()),
     };
-    let encoded = annotations.get(SIGNATURE_ANNOTATION).ok_or_else(|| {
-        Reason::MalformedSignature(alloc::format!(
-            "missing the {SIGNATURE_ANNOTATION} annotation"
-        ))
-    })?;
+    let encoded = annotations
+        .get(SIGNATURE_ANNOTATION)
+        .ok_or(Reason::MalformedSignature(
+            MalformedSignature::MissingAnnotation,
+        ))?;
     let id = cache.id(material, payload, encoded.as_bytes());
     if let Some(entry) = cache.get(id.as_ref())
         && let Entry::Sigstore(claims) = &*entry
@@ -39,9 +35,7 @@ pub(super) fn check_sigstore(
         return claims.clone();
     }
     let signature = crate::go::base64_std(encoded).map_err(|offset| {
-        Reason::MalformedSignature(alloc::format!(
-            "the {SIGNATURE_ANNOTATION} annotation is not base64 (at byte {offset})"
-        ))
+        Reason::MalformedSignature(MalformedSignature::AnnotationNotBase64 { offset })
     })?;
     if !keys.iter().any(|key| key.verify(payload, &signature)) {
         return Err(Reason::SignatureInvalid { keys: keys.len() });

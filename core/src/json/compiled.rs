@@ -1,7 +1,7 @@
 //! The policy half of a request compiled once ([`CompiledPolicy`]), for embedders that decide
 //! many images against one node policy, with its compile report.
 
-use alloc::string::String;
+use alloc::string::{String, ToString as _};
 use alloc::vec::Vec;
 #[cfg(feature = "ts")]
 #[allow(unused_imports)] // the ts-rs derive expands to `format!` and `.to_string()`.
@@ -14,7 +14,7 @@ use super::decide::evaluate_with;
 use super::request::{Part, read_part};
 
 use crate::eval::{CompileOptions, Evaluator};
-use crate::policy::{Policy, PolicyError};
+use crate::policy::{FileLookup, Policy, PolicyError};
 
 /// What compiling a policy found, as the C library and the wasm package report it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -35,6 +35,31 @@ pub struct CompileReport {
     pub files_needed: Vec<String>,
     /// The named files that were not given (each behaves as a file that does not exist).
     pub files_missing: Vec<String>,
+    /// The named files given as unreadable (`files_unreadable` in the request).
+    pub files_unreadable: Vec<String>,
+    /// Every requirement that will refuse every signature it checks (a key file missing,
+    /// unreadable or not a usable key, a keyring without keys, a verification this build does
+    /// not do), in policy order.
+    pub problems: Vec<CompileProblemAnswer>,
+}
+
+/// A requirement that refuses every signature, found when the policy was compiled
+/// ([`Evaluator::problems`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CompileProblemAnswer {
+    /// The policy entry: the transport, `null` for the global default.
+    pub transport: Option<String>,
+    /// The scope within the transport (`""` for its default entry and the global default).
+    pub scope: String,
+    /// The requirement's 0-based position in the entry.
+    pub requirement: usize,
+    /// The requirement's type.
+    pub requirement_type: String,
+    /// The stable reason code every signature it checks is refused with.
+    pub reason: String,
+    /// The reason for a person.
+    pub message: String,
 }
 
 /// A policy and its files, read and compiled once, then used for many requests: the form the
@@ -75,6 +100,8 @@ impl CompiledPolicy {
                     policy_error_location: None,
                     files_needed: Vec::new(),
                     files_missing: Vec::new(),
+                    files_unreadable: Vec::new(),
+                    problems: Vec::new(),
                 };
                 return Self {
                     state: Compiled::Unreadable(error),
@@ -91,11 +118,28 @@ impl CompiledPolicy {
                     .collect();
                 let files_missing = needed
                     .iter()
-                    .filter(|path| !half.files.contains_key(path.as_str()))
+                    .filter(|path| !half.files.contains(path.as_str()))
+                    .cloned()
+                    .collect();
+                let files_unreadable = needed
+                    .iter()
+                    .filter(|path| matches!(half.files.lookup(path), FileLookup::Unreadable(_)))
                     .cloned()
                     .collect();
                 let evaluator =
                     Evaluator::compile(&policy, &half.files, &CompileOptions::default());
+                let problems = evaluator
+                    .problems()
+                    .iter()
+                    .map(|p| CompileProblemAnswer {
+                        transport: p.scope.transport.map(String::from),
+                        scope: p.scope.scope.into(),
+                        requirement: p.requirement,
+                        requirement_type: p.requirement_type.into(),
+                        reason: p.reason.code().into(),
+                        message: p.reason.to_string(),
+                    })
+                    .collect();
                 Self {
                     state: Compiled::Ready(alloc::boxed::Box::new(evaluator)),
                     report: CompileReport {
@@ -106,6 +150,8 @@ impl CompiledPolicy {
                         policy_error_location: None,
                         files_needed: needed,
                         files_missing,
+                        files_unreadable,
+                        problems,
                     },
                 }
             }
@@ -120,6 +166,8 @@ impl CompiledPolicy {
                         policy_error_location: answer.policy_error_location,
                         files_needed: Vec::new(),
                         files_missing: Vec::new(),
+                        files_unreadable: Vec::new(),
+                        problems: Vec::new(),
                     },
                     state: Compiled::Rejected(error),
                 }
@@ -136,7 +184,7 @@ impl CompiledPolicy {
     pub fn report_json(&self) -> String {
         serde_json::to_string(&self.report).unwrap_or_else(|_| {
             String::from(
-                r#"{"accepted":false,"error_kind":"internal","error":"internal error: the report could not be written","policy_error":"","policy_error_location":null,"files_needed":[],"files_missing":[]}"#,
+                r#"{"accepted":false,"error_kind":"internal","error":"internal error: the report could not be written","policy_error":"","policy_error_location":null,"files_needed":[],"files_missing":[],"files_unreadable":[],"problems":[]}"#,
             )
         })
     }

@@ -160,6 +160,54 @@ mod tests {
         assert_eq!(report.files_missing, ["/b"]);
         let json: serde_json::Value = serde_json::from_str(&compiled.report_json()).unwrap();
         assert_eq!(json["files_missing"][0], "/b");
+        assert_eq!(json["problems"][0]["reason"], "key_file_missing");
+    }
+
+    /// An unreadable file is told apart from a missing one and from a malformed one, in the
+    /// compile report and in every decision, and is never also given as readable.
+    #[test]
+    fn unreadable_missing_and_malformed_files_are_reported_apart() {
+        let policy = r#"{"default":[{"type":"reject"}],"transports":{"docker":{
+            "a.io":[{"type":"sigstoreSigned","keyPaths":["/bad.pub","/gone.pub"]}],
+            "b.io":[{"type":"sigstoreSigned","keyPath":"/locked.pub"}],
+            "c.io":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"/gone.pub"}]}}}"#;
+        let half = alloc::format!(
+            r#"{{"policy":{policy},"files":{{"/bad.pub":"bm90IGEga2V5"}},"files_unreadable":{{"/locked.pub":"permission denied"}}}}"#
+        );
+        let compiled = CompiledPolicy::compile(half.as_bytes());
+        let report = compiled.report();
+        assert!(report.accepted, "{report:?}");
+        assert_eq!(report.files_missing, ["/gone.pub"]);
+        assert_eq!(report.files_unreadable, ["/locked.pub"]);
+        let reasons: alloc::vec::Vec<(&str, &str)> = report
+            .problems
+            .iter()
+            .map(|p| (p.scope.as_str(), p.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("a.io", "invalid_key"),
+                ("b.io", "key_file_unreadable"),
+                ("c.io", "key_file_missing")
+            ]
+        );
+        let signed = r#""signatures":[{"kind":"sigstore","payload":"e30=","annotations":{"dev.cosignproject.cosign/signature":"AA=="}}]"#;
+        let answer = compiled.evaluate_answer(
+            alloc::format!(r#"{{"transport":"docker","reference":"b.io/x",{signed}}}"#).as_bytes(),
+        );
+        assert!(!answer.allowed);
+        assert_eq!(answer.reason, "key_file_unreadable");
+        assert!(
+            answer.error.contains("cannot be read: permission denied"),
+            "{}",
+            answer.error
+        );
+        let twice = CompiledPolicy::compile(
+            br#"{"policy":{"default":[]},"files":{"/k":""},"files_unreadable":{"/k":"x"}}"#,
+        );
+        assert!(!twice.report().accepted);
+        assert!(twice.report().error.contains("also in files"));
     }
 
     #[test]

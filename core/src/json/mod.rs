@@ -10,23 +10,20 @@ mod compiled;
 mod decide;
 mod reference;
 mod request;
+mod schema;
 #[cfg(feature = "ts")]
 mod typescript;
 #[cfg(feature = "ts")]
-pub use typescript::{
-    EvaluateRequestShape, ImageHalfShape, PolicyHalfShape, SignatureShape, typescript_declarations,
-};
+pub use typescript::typescript_declarations;
 
 pub use answer::{
     DecisionAnswer, ImageAnswer, PolicyErrorLocation, RequirementAnswer, ScopeAnswer,
     SignatureAnswer, decision_json,
 };
-pub use compiled::{CompileReport, CompiledPolicy};
+pub use compiled::{CompileProblemAnswer, CompileReport, CompiledPolicy};
 pub use decide::{evaluate_answer, evaluate_line, evaluate_parsed, evaluate_with};
-pub use request::{
-    EvaluateRequest, IMAGE_FIELDS, MAX_EVALUATE_REQUEST, MAX_SIGNATURES, POLICY_FIELDS,
-    evaluate_request,
-};
+pub use request::{EvaluateRequest, MAX_EVALUATE_REQUEST, MAX_SIGNATURES, evaluate_request};
+pub use schema::{IMAGE_FIELDS, POLICY_FIELDS};
 
 pub use reference::{
     MAX_REFERENCE_INPUT, ReferenceAnswer, ReferenceRequest, reference_answer, reference_line,

@@ -1,12 +1,14 @@
 //! The evaluation request ("Evaluate an image against a policy", interchange.md), read with
 //! the same Go-compatible JSON reader as policies, strictly: unknown or repeated fields are an
-//! error. The `policy` value's bytes, exactly as they stand in the request, are the policy
+//! error. Which fields exist, which half each belongs to and which are required come from the
+//! one schema (`schema`). The `policy` value's bytes, exactly as they stand in the request, are the policy
 //! document, so the policy's own strictness errors are reported as policy errors.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::schema::{FieldType, Half, POLICY_DOCUMENT, REQUEST, SIGNATURE_KINDS, request_field};
 use crate::go::json::{self as gojson, Member, Node, Value};
 use crate::policy::Files;
 use crate::signature::evidence::{SIGSTORE_SIGNATURE_MIME, Signature};
@@ -57,28 +59,15 @@ pub(super) enum Part {
 }
 
 impl Part {
-    /// Whether `field` belongs to this part; fields of neither half are unknown.
-    fn holds(self, field: &str) -> bool {
-        let policy_half = matches!(field, "policy" | "policy_text" | "policy_base64" | "files");
+    /// Whether a field of `half` belongs to this part.
+    fn holds(self, half: Half) -> bool {
         match self {
             Self::Whole => true,
-            Self::Policy => policy_half,
-            Self::Image => !policy_half,
+            Self::Policy => half == Half::Policy,
+            Self::Image => half == Half::Image,
         }
     }
 }
-
-/// The fields of the policy half of a request (see [`CompiledPolicy`]).
-pub const POLICY_FIELDS: &[&str] = &["policy", "policy_text", "policy_base64", "files"];
-/// The fields of the image half of a request (see [`CompiledPolicy`]).
-pub const IMAGE_FIELDS: &[&str] = &[
-    "id",
-    "transport",
-    "reference",
-    "manifest",
-    "signatures",
-    "now",
-];
 
 pub(super) fn read_part(
     input: &[u8],
@@ -158,10 +147,13 @@ fn no_duplicates(members: &[Member], what: &str) -> Result<(), String> {
 
 fn read_request(input: &[u8], members: &[Member], part: Part) -> Result<EvaluateRequest, String> {
     no_duplicates(members, "request")?;
-    if let Some(misplaced) = members.iter().find(|m| {
-        (POLICY_FIELDS.contains(&m.key.as_str()) || IMAGE_FIELDS.contains(&m.key.as_str()))
-            && !part.holds(&m.key)
-    }) {
+    if let Some(unknown) = members.iter().find(|m| request_field(&m.key).is_none()) {
+        return Err(alloc::format!("unknown request field {:?}", unknown.key));
+    }
+    if let Some(misplaced) = members
+        .iter()
+        .find(|m| request_field(&m.key).is_some_and(|f| !part.holds(f.half)))
+    {
         return Err(match part {
             Part::Image => alloc::format!(
                 "field {:?} belongs to the compiled policy, not to a request evaluated with it",
@@ -176,7 +168,7 @@ fn read_request(input: &[u8], members: &[Member], part: Part) -> Result<Evaluate
     let mut request = EvaluateRequest {
         id: None,
         policy: Vec::new(),
-        files: BTreeMap::new(),
+        files: Files::new(),
         transport: String::new(),
         reference: String::new(),
         manifest: Vec::new(),
@@ -184,90 +176,136 @@ fn read_request(input: &[u8], members: &[Member], part: Part) -> Result<Evaluate
         now: None,
     };
     let mut policies = 0;
-    let (mut transport, mut reference) = (false, false);
     for member in members {
-        let node = &member.value;
-        match member.key.as_str() {
-            "id" => request.id = Some(string(node, "id")?),
-            "policy" => {
+        let Some(spec) = request_field(&member.key) else {
+            return Err(alloc::format!("unknown request field {:?}", member.key));
+        };
+        let value = read_value(input, &member.value, spec.ty, spec.name)?;
+        match (spec.name, value) {
+            ("id", Read::Text(id)) => request.id = Some(id),
+            ("policy" | "policy_base64", Read::Bytes(document)) => {
                 policies += 1;
-                request.policy = input
-                    .get(node.start..node.end)
-                    .ok_or("policy: internal offset error")?
-                    .to_vec();
+                request.policy = document;
             }
-            "policy_text" => {
+            ("policy_text", Read::Text(document)) => {
                 policies += 1;
-                request.policy = string(node, "policy_text")?.into_bytes();
+                request.policy = document.into_bytes();
             }
-            "policy_base64" => {
-                policies += 1;
-                request.policy = base64(node, "policy_base64")?;
-            }
-            "files" => {
-                let files = object(node, "files")?;
-                no_duplicates(files, "files")?;
-                for file in files {
-                    let bytes = base64(&file.value, &alloc::format!("files[{:?}]", file.key))?;
-                    request.files.insert(file.key.clone(), bytes);
+            ("files", Read::Files(files)) => request.files.extend(files),
+            ("files_unreadable", Read::Strings(files)) => {
+                for (path, why) in files {
+                    if request.files.contains(&path) {
+                        return Err(alloc::format!(
+                            "files_unreadable[{path:?}]: the file is also in files"
+                        ));
+                    }
+                    request.files.insert_unreadable(path, why);
                 }
             }
-            "transport" => {
-                transport = true;
-                request.transport = string(node, "transport")?;
+            ("transport", Read::Text(transport)) => request.transport = transport,
+            ("reference", Read::Text(reference)) => request.reference = reference,
+            ("manifest", Read::Bytes(manifest)) => request.manifest = manifest,
+            ("signatures", Read::Signatures(signatures)) => request.signatures = signatures,
+            ("now", Read::Time(now)) => request.now = Some(now),
+            (name, _) => {
+                return Err(alloc::format!(
+                    "{name}: internal error: the schema and the reader disagree"
+                ));
             }
-            "reference" => {
-                reference = true;
-                request.reference = string(node, "reference")?;
-            }
-            "manifest" => request.manifest = base64(node, "manifest")?,
-            "signatures" => {
-                let Value::Array(items) = &node.value else {
-                    return Err(String::from("signatures must be an array"));
-                };
-                if items.len() > MAX_SIGNATURES {
-                    return Err(alloc::format!(
-                        "{} signatures; at most {MAX_SIGNATURES} are read",
-                        items.len()
-                    ));
-                }
-                for (i, item) in items.iter().enumerate() {
-                    request.signatures.push(read_signature(item, i)?);
-                }
-            }
-            "now" => {
-                let text = string(node, "now")?;
-                request.now = Some(
-                    crate::UnixTime::parse_rfc3339(&text)
-                        .ok_or_else(|| alloc::format!("now: {text:?} is not an RFC 3339 time"))?,
-                );
-            }
-            other => return Err(alloc::format!("unknown request field {other:?}")),
         }
     }
+    let documents = POLICY_DOCUMENT.join(", ");
     match policies {
         0 if part == Part::Image => {}
-        0 => {
-            return Err(String::from(
-                "one of policy, policy_text, policy_base64 is required",
-            ));
-        }
+        0 => return Err(alloc::format!("one of {documents} is required")),
         1 => {}
-        _ => {
-            return Err(String::from(
-                "give only one of policy, policy_text, policy_base64",
-            ));
-        }
+        _ => return Err(alloc::format!("give only one of {documents}")),
     }
-    if part != Part::Policy {
-        if !transport {
-            return Err(String::from("transport is required"));
-        }
-        if !reference {
-            return Err(String::from("reference is required"));
-        }
+    if let Some(absent) = REQUEST
+        .iter()
+        .find(|f| f.required && part.holds(f.half) && !members.iter().any(|m| m.key == f.name))
+    {
+        return Err(alloc::format!("{} is required", absent.name));
     }
     Ok(request)
+}
+
+/// A field's value, read as its schema type says.
+enum Read {
+    Text(String),
+    Bytes(Vec<u8>),
+    Time(crate::UnixTime),
+    Files(Vec<(String, Vec<u8>)>),
+    Strings(Vec<(String, String)>),
+    Signatures(Vec<Signature>),
+}
+
+fn read_value(input: &[u8], node: &Node, ty: FieldType, name: &str) -> Result<Read, String> {
+    Ok(match ty {
+        FieldType::String => Read::Text(string(node, name)?),
+        FieldType::Base64 => Read::Bytes(base64(node, name)?),
+        FieldType::Time => {
+            let text = string(node, name)?;
+            Read::Time(
+                crate::UnixTime::parse_rfc3339(&text)
+                    .ok_or_else(|| alloc::format!("{name}: {text:?} is not an RFC 3339 time"))?,
+            )
+        }
+        // The document's bytes exactly as they stand in the request.
+        FieldType::Document => Read::Bytes(
+            input
+                .get(node.start..node.end)
+                .ok_or_else(|| alloc::format!("{name}: internal offset error"))?
+                .to_vec(),
+        ),
+        FieldType::Base64Map => Read::Files(
+            entries(node, name)?
+                .iter()
+                .map(|m| {
+                    Ok((
+                        m.key.clone(),
+                        base64(&m.value, &alloc::format!("{name}[{:?}]", m.key))?,
+                    ))
+                })
+                .collect::<Result<_, String>>()?,
+        ),
+        FieldType::StringMap => Read::Strings(
+            entries(node, name)?
+                .iter()
+                .map(|m| {
+                    Ok((
+                        m.key.clone(),
+                        string(&m.value, &alloc::format!("{name}[{:?}]", m.key))?,
+                    ))
+                })
+                .collect::<Result<_, String>>()?,
+        ),
+        FieldType::Signatures => {
+            let Value::Array(items) = &node.value else {
+                return Err(alloc::format!("{name} must be an array"));
+            };
+            if items.len() > MAX_SIGNATURES {
+                return Err(alloc::format!(
+                    "{} signatures; at most {MAX_SIGNATURES} are read",
+                    items.len()
+                ));
+            }
+            Read::Signatures(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| read_signature(item, i))
+                    .collect::<Result<_, String>>()?,
+            )
+        }
+    })
+}
+
+/// An object's members, each key once.
+fn entries<'n>(node: &'n Node, name: &str) -> Result<&'n [Member], String> {
+    let members = object(node, name)?;
+    no_duplicates(members, name)?;
+    Ok(members)
 }
 
 fn read_signature(node: &Node, index: usize) -> Result<Signature, String> {
@@ -277,47 +315,71 @@ fn read_signature(node: &Node, index: usize) -> Result<Signature, String> {
     let field = |name: &str| members.iter().find(|m| m.key == name).map(|m| &m.value);
     let kind = field("kind").ok_or_else(|| alloc::format!("{what}.kind is required"))?;
     let kind = string(kind, &alloc::format!("{what}.kind"))?;
-    let allowed: &[&str] = match kind.as_str() {
-        "simple" => &["kind", "blob"],
-        "sigstore" => &["kind", "mime", "payload", "annotations"],
-        other => {
-            return Err(alloc::format!(
-                "{what}.kind {other:?} is not simple or sigstore"
-            ));
-        }
+    let Some(spec) = SIGNATURE_KINDS.iter().find(|k| k.kind == kind) else {
+        let kinds: Vec<&str> = SIGNATURE_KINDS.iter().map(|k| k.kind).collect();
+        return Err(alloc::format!(
+            "{what}.kind {kind:?} is not {}",
+            kinds.join(" or ")
+        ));
     };
-    if let Some(unknown) = members.iter().find(|m| !allowed.contains(&m.key.as_str())) {
+    if let Some(unknown) = members
+        .iter()
+        .find(|m| m.key != "kind" && !spec.fields.iter().any(|f| f.name == m.key))
+    {
         return Err(alloc::format!(
             "{what}: unknown field {:?} for kind {kind}",
             unknown.key
         ));
     }
-    if kind == "simple" {
-        let blob = field("blob").ok_or_else(|| alloc::format!("{what}.blob is required"))?;
-        return Ok(Signature::Simple {
-            blob: base64(blob, &alloc::format!("{what}.blob"))?,
-        });
+    if let Some(absent) = spec
+        .fields
+        .iter()
+        .find(|f| f.required && field(f.name).is_none())
+    {
+        return Err(alloc::format!("{what}.{} is required", absent.name));
     }
-    let payload = field("payload").ok_or_else(|| alloc::format!("{what}.payload is required"))?;
-    let mime = match field("mime") {
-        Some(node) => string(node, &alloc::format!("{what}.mime"))?,
-        None => String::from(SIGSTORE_SIGNATURE_MIME),
-    };
-    let mut annotations = BTreeMap::new();
-    if let Some(node) = field("annotations") {
-        let entries = object(node, &alloc::format!("{what}.annotations"))?;
-        no_duplicates(entries, &alloc::format!("{what}.annotations"))?;
-        for entry in entries {
-            let value = string(
-                &entry.value,
-                &alloc::format!("{what}.annotations[{:?}]", entry.key),
-            )?;
-            annotations.insert(entry.key.clone(), value);
+    // Each field read as the schema types it (signatures hold no policy document).
+    let mut values = Vec::with_capacity(spec.fields.len());
+    for f in spec.fields {
+        if let Some(node) = field(f.name) {
+            values.push((
+                f.name,
+                read_value(&[], node, f.ty, &alloc::format!("{what}.{}", f.name))?,
+            ));
         }
     }
-    Ok(Signature::Sigstore {
-        mime,
-        payload: base64(payload, &alloc::format!("{what}.payload"))?,
-        annotations,
-    })
+    let mut take = |name: &str| {
+        values
+            .iter()
+            .position(|(n, _)| *n == name)
+            .map(|at| values.swap_remove(at).1)
+    };
+    let internal = || alloc::format!("{what}: internal error: the schema and the reader disagree");
+    match spec.kind {
+        "simple" => match take("blob") {
+            Some(Read::Bytes(blob)) => Ok(Signature::Simple { blob }),
+            _ => Err(internal()),
+        },
+        "sigstore" => {
+            let mime = match take("mime") {
+                Some(Read::Text(mime)) => mime,
+                None => String::from(SIGSTORE_SIGNATURE_MIME),
+                Some(_) => return Err(internal()),
+            };
+            let annotations = match take("annotations") {
+                Some(Read::Strings(entries)) => entries.into_iter().collect(),
+                None => BTreeMap::new(),
+                Some(_) => return Err(internal()),
+            };
+            match take("payload") {
+                Some(Read::Bytes(payload)) => Ok(Signature::Sigstore {
+                    mime,
+                    payload,
+                    annotations,
+                }),
+                _ => Err(internal()),
+            }
+        }
+        _ => Err(internal()),
+    }
 }

@@ -1,117 +1,53 @@
-//! The request shapes of the JSON contract, for the TypeScript declarations only.
-//!
-//! Requests are read by the Go-compatible reader in `evaluate` (duplicate keys, policy bytes
-//! kept exactly), not by serde; these serde types describe the same fields so that ts-rs can
-//! declare them, and the tests below hold them to the reader: every documented request must
-//! deserialize into them strictly, and their field names must be the reader's.
+//! The TypeScript declarations of the JSON contract: the requests generated from the one
+//! request schema (`schema`), the answers from their serde types by ts-rs.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
-use alloc::vec::Vec;
-#[cfg(feature = "ts")]
-#[allow(unused_imports)] // the ts-rs derive expands to `format!` and `.to_string()`.
-use alloc::{format, string::ToString as _};
 
-use serde::Deserialize;
+use super::schema::{Field, Half, REQUEST, SIGNATURE_KINDS};
 
-/// A whole evaluation request (`docs/interchange.md`).
-#[derive(Debug, Deserialize, ts_rs::TS)]
-#[serde(deny_unknown_fields)]
-#[ts(rename = "EvaluateRequest")]
-pub struct EvaluateRequestShape {
-    /// Echoed in the decision.
-    #[ts(optional)]
-    pub id: Option<String>,
-    /// The policy document (give one of `policy`, `policy_text`, `policy_base64`).
-    #[ts(optional, type = "Record<string, unknown>")]
-    pub policy: Option<serde_json::Value>,
-    /// The policy document as text: keeps its bytes exactly (error positions, duplicate keys).
-    #[ts(optional)]
-    pub policy_text: Option<String>,
-    /// The policy document's bytes, base64.
-    #[ts(optional)]
-    pub policy_base64: Option<String>,
-    /// The files the policy names, by path as written in the policy, base64.
-    #[ts(optional)]
-    pub files: Option<BTreeMap<String, String>>,
-    /// The transport (`docker`, `oci`, ...).
-    pub transport: String,
-    /// The reference within the transport.
-    pub reference: String,
-    /// The manifest bytes, base64.
-    #[ts(optional)]
-    pub manifest: Option<String>,
-    /// The signatures, in the order the registry returned them.
-    #[ts(optional)]
-    pub signatures: Option<Vec<SignatureShape>>,
-    /// The time of the decision, RFC 3339.
-    #[ts(optional)]
-    pub now: Option<String>,
+/// One declaration, `type NAME = { fields }`, each field with its documentation.
+fn object_type(name: &str, lead: &[(&str, &str)], fields: &[&Field]) -> String {
+    let mut text = alloc::format!("type {name} = {{ ");
+    for (field, value) in lead {
+        text.push_str(&alloc::format!("\n{field}: {value}, "));
+    }
+    for field in fields {
+        text.push_str(&alloc::format!(
+            "\n/**\n * {}\n */\n{}{}: {}, ",
+            field.doc,
+            field.name,
+            if field.required { "" } else { "?" },
+            field.ty.typescript()
+        ));
+    }
+    text.push('}');
+    text
 }
 
-/// The policy half of a request: what a compiled evaluator is made from.
-#[derive(Debug, Deserialize, ts_rs::TS)]
-#[serde(deny_unknown_fields)]
-#[ts(rename = "PolicyHalf")]
-pub struct PolicyHalfShape {
-    /// The policy document (give one of `policy`, `policy_text`, `policy_base64`).
-    #[ts(optional, type = "Record<string, unknown>")]
-    pub policy: Option<serde_json::Value>,
-    /// The policy document as text: keeps its bytes exactly (error positions, duplicate keys).
-    #[ts(optional)]
-    pub policy_text: Option<String>,
-    /// The policy document's bytes, base64.
-    #[ts(optional)]
-    pub policy_base64: Option<String>,
-    /// The files the policy names, by path as written in the policy, base64.
-    #[ts(optional)]
-    pub files: Option<BTreeMap<String, String>>,
-}
-
-/// The image half of a request: what a compiled evaluator decides.
-#[derive(Debug, Deserialize, ts_rs::TS)]
-#[serde(deny_unknown_fields)]
-#[ts(rename = "ImageHalf")]
-pub struct ImageHalfShape {
-    /// Echoed in the decision.
-    #[ts(optional)]
-    pub id: Option<String>,
-    /// The transport (`docker`, `oci`, ...).
-    pub transport: String,
-    /// The reference within the transport.
-    pub reference: String,
-    /// The manifest bytes, base64.
-    #[ts(optional)]
-    pub manifest: Option<String>,
-    /// The signatures, in the order the registry returned them.
-    #[ts(optional)]
-    pub signatures: Option<Vec<SignatureShape>>,
-    /// The time of the decision, RFC 3339.
-    #[ts(optional)]
-    pub now: Option<String>,
-}
-
-/// One signature of a request.
-#[derive(Debug, Deserialize, ts_rs::TS)]
-#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
-#[ts(rename = "RequestSignature")]
-pub enum SignatureShape {
-    /// containers-signature(5) simple signing: an OpenPGP message.
-    Simple {
-        /// The message, base64.
-        blob: String,
-    },
-    /// A cosign signature: payload and annotations.
-    Sigstore {
-        /// The attachment's MIME type (default: cosign's simple-signing type).
-        #[ts(optional)]
-        mime: Option<String>,
-        /// The payload, base64.
-        payload: String,
-        /// The annotations (`dev.cosignproject.cosign/signature`, certificates, bundle).
-        #[ts(optional)]
-        annotations: Option<BTreeMap<String, String>>,
-    },
+/// The request types: the whole request, its two halves, and its signatures.
+fn request_declarations() -> [String; 4] {
+    let all: alloc::vec::Vec<&Field> = REQUEST.iter().collect();
+    let half =
+        |h: Half| -> alloc::vec::Vec<&Field> { REQUEST.iter().filter(|f| f.half == h).collect() };
+    let signatures: alloc::vec::Vec<String> = SIGNATURE_KINDS
+        .iter()
+        .map(|kind| {
+            let fields: alloc::vec::Vec<&Field> = kind.fields.iter().collect();
+            let kind_value = alloc::format!("\"{}\"", kind.kind);
+            let body = object_type("X", &[("kind", &kind_value)], &fields);
+            alloc::format!(
+                "/* {} */ {}",
+                kind.doc,
+                body.trim_start_matches("type X = ")
+            )
+        })
+        .collect();
+    [
+        object_type("EvaluateRequest", &[], &all),
+        object_type("PolicyHalf", &[], &half(Half::Policy)),
+        object_type("ImageHalf", &[], &half(Half::Image)),
+        alloc::format!("type RequestSignature = {};", signatures.join(" | ")),
+    ]
 }
 
 /// The TypeScript declarations of the contract, as `wasm/types/vouch.d.ts` holds them.
@@ -121,14 +57,16 @@ pub fn typescript_declarations() -> String {
     let cfg = Config::new().with_large_int("number");
     let mut out = String::from(
         "// The JSON contract of vouch (docs/interchange.md) as TypeScript types.\n\
-         // Generated from the Rust serde types by ts-rs; do not edit. Regenerate with\n\
+         // Generated: the requests from the request schema (core/src/json/schema.rs), the\n\
+         // answers from the Rust serde types by ts-rs; do not edit. Regenerate with\n\
          // cargo run -q -p vouch-wasm --features ts --bin ts-types > wasm/types/vouch.d.ts\n",
     );
+    let [whole, policy, image, signature] = request_declarations();
     for decl in [
-        EvaluateRequestShape::decl(&cfg),
-        PolicyHalfShape::decl(&cfg),
-        ImageHalfShape::decl(&cfg),
-        SignatureShape::decl(&cfg),
+        whole + ";",
+        policy + ";",
+        image + ";",
+        signature,
         super::DecisionAnswer::decl(&cfg),
         super::ScopeAnswer::decl(&cfg),
         super::ImageAnswer::decl(&cfg),
@@ -136,6 +74,7 @@ pub fn typescript_declarations() -> String {
         super::SignatureAnswer::decl(&cfg),
         super::PolicyErrorLocation::decl(&cfg),
         super::CompileReport::decl(&cfg),
+        super::CompileProblemAnswer::decl(&cfg),
         super::ReferenceRequest::decl(&cfg),
         super::ReferenceAnswer::decl(&cfg),
     ] {
@@ -150,54 +89,40 @@ pub fn typescript_declarations() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::{IMAGE_FIELDS, POLICY_FIELDS};
+    use crate::json::{IMAGE_FIELDS, POLICY_FIELDS, evaluate_request};
 
     #[test]
-    fn documented_requests_fit_the_shapes() {
+    fn documented_requests_are_read() {
         let lines = include_str!("../../../docs/examples/policy/requests.jsonl");
         for line in lines.lines() {
-            let request: EvaluateRequestShape =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            let request =
+                evaluate_request(line.as_bytes()).unwrap_or_else(|e| panic!("{e:?}: {line}"));
             assert!(!request.transport.is_empty());
         }
     }
 
     #[test]
-    fn shapes_name_the_readers_fields() {
-        let declared = |decl: String| -> Vec<String> {
-            let mut text = String::new();
-            let mut rest = decl.as_str();
-            while let Some(start) = rest.find("/**") {
-                text.push_str(&rest[..start]);
-                rest = &rest[start + rest[start..].find("*/").unwrap() + 2..];
-            }
-            text.push_str(rest);
-            let body = &text[text.find('{').unwrap() + 1..text.rfind('}').unwrap()];
-            body.lines()
-                .filter_map(|line| line.trim().split_once(':'))
+    fn declarations_name_every_field_of_each_half() {
+        let [whole, policy, image, signature] = request_declarations();
+        let names = |decl: &str| -> alloc::vec::Vec<String> {
+            decl.lines()
+                .filter_map(|line| line.split_once(": "))
+                .filter(|(name, _)| !name.starts_with(' ') && !name.starts_with('/'))
                 .map(|(name, _)| name.trim_end_matches('?').into())
                 .collect()
         };
-        let cfg = ts_rs::Config::new();
-        use ts_rs::TS;
-        let mut whole = declared(EvaluateRequestShape::decl(&cfg));
-        let mut expected: Vec<String> = POLICY_FIELDS
-            .iter()
-            .chain(IMAGE_FIELDS)
-            .map(|f| String::from(*f))
-            .collect();
-        whole.sort();
-        expected.sort();
-        assert_eq!(whole, expected);
-        let mut policy = declared(PolicyHalfShape::decl(&cfg));
-        policy.sort();
-        let mut want: Vec<String> = POLICY_FIELDS.iter().map(|f| String::from(*f)).collect();
-        want.sort();
-        assert_eq!(policy, want);
-        let mut image = declared(ImageHalfShape::decl(&cfg));
-        image.sort();
-        let mut want: Vec<String> = IMAGE_FIELDS.iter().map(|f| String::from(*f)).collect();
-        want.sort();
-        assert_eq!(image, want);
+        let sorted = |mut v: alloc::vec::Vec<String>| {
+            v.sort();
+            v
+        };
+        let want = |fields: &[&str]| sorted(fields.iter().map(|f| String::from(*f)).collect());
+        let mut both = POLICY_FIELDS.to_vec();
+        both.extend(IMAGE_FIELDS);
+        assert_eq!(sorted(names(&whole)), want(&both));
+        assert_eq!(sorted(names(&policy)), want(POLICY_FIELDS));
+        assert_eq!(sorted(names(&image)), want(IMAGE_FIELDS));
+        assert!(image.contains("transport: string"), "{image}");
+        assert!(signature.contains("kind: \"sigstore\""), "{signature}");
+        assert!(signature.contains("blob: string"), "{signature}");
     }
 }

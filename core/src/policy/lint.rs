@@ -315,15 +315,16 @@ impl Linter<'_> {
     }
 
     fn file(&mut self, file: &str, path: &str, offset: usize) {
-        if !self.files.contains_key(file) {
-            self.warn(
-                alloc::format!(
-                    "file {file:?} does not exist: every signature checked against it is rejected"
-                ),
-                path,
-                offset,
-            );
-        }
+        let problem = match self.files.lookup(file) {
+            super::files::FileLookup::Missing => alloc::format!(
+                "file {file:?} does not exist: every signature checked against it is rejected"
+            ),
+            super::files::FileLookup::Unreadable(why) => alloc::format!(
+                "file {file:?} cannot be read ({why}): every signature checked against it is rejected"
+            ),
+            _ => return,
+        };
+        self.warn(problem, path, offset);
     }
 }
 

@@ -10,8 +10,8 @@ mod model;
 mod parse;
 
 pub use error::{PolicyError, PolicyErrorKind};
-pub use files::Files;
 pub(crate) use files::requirement_paths;
+pub use files::{FileLookup, Files};
 pub use identity::Remapped;
 pub use lint::{Problem, Severity, lint_policy};
 pub use model::{

@@ -36,7 +36,7 @@ pub enum KeyProblem {
         /// The key's fingerprint.
         key: String,
         /// Which algorithm or parameters.
-        why: String,
+        why: UnsupportedKey,
     },
     /// A subkey that no valid binding signature ties to its key (gpg: "bad public key").
     Unbound {
@@ -61,6 +61,61 @@ impl fmt::Display for KeyProblem {
                 f,
                 "subkey {subkey} of key {key} has no valid binding signature (gpg: bad public key)"
             ),
+        }
+    }
+}
+
+/// An OpenPGP key gpg imports but vouch does not verify with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnsupportedKey {
+    /// A public-key algorithm vouch does not verify with (its OpenPGP number: DSA, Elgamal, ...).
+    Algorithm(u8),
+    /// An RSA key of a size or exponent vouch does not verify with.
+    Rsa {
+        /// The modulus size in bits.
+        bits: usize,
+        /// What is wrong with it.
+        problem: crate::signature::keys::KeyError,
+    },
+    /// An ECDSA or EdDSA key whose point is not on its curve.
+    OffCurve,
+    /// An ECDSA or EdDSA key on a curve vouch does not support.
+    Curve {
+        /// The public-key algorithm.
+        algorithm: u8,
+        /// The curve OID's DER content bytes.
+        oid: alloc::vec::Vec<u8>,
+    },
+}
+
+impl fmt::Display for UnsupportedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::signature::crypto::{RSA_MAX_BITS, RSA_MIN_BITS};
+        use crate::signature::problem::algorithm_name;
+        match self {
+            Self::Algorithm(algorithm) => write!(
+                f,
+                "{} keys are not supported by vouch",
+                algorithm_name(*algorithm)
+            ),
+            Self::Rsa { bits, problem } => write!(
+                f,
+                "an RSA key of {bits} bits: {problem} (vouch verifies {RSA_MIN_BITS}–{RSA_MAX_BITS} \
+                 bits, odd exponents from 3 to 2^33 − 1)"
+            ),
+            Self::OffCurve => f.write_str("the key's point is not on its curve"),
+            Self::Curve { algorithm, oid } => {
+                write!(
+                    f,
+                    "{} on a curve vouch does not support (OID bytes ",
+                    algorithm_name(*algorithm)
+                )?;
+                for byte in oid {
+                    write!(f, "{byte:02x}")?;
+                }
+                f.write_str(")")
+            }
         }
     }
 }

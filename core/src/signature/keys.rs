@@ -26,16 +26,17 @@ pub(crate) enum PublicKey {
     Ed25519([u8; 32]),
 }
 
-/// Why key bytes are not a public key vouch can use.
+/// Why key bytes are not a public key vouch can use (`invalid_key`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum KeyError {
+#[non_exhaustive]
+pub enum KeyError {
     /// No PEM block decodes (Go: "PEM decoding failed").
     NoPem,
-    /// The first block is not a public key.
+    /// The first block is not a public key (the block's type).
     PemType(String),
-    /// The DER does not parse as Go parses it.
+    /// The DER does not parse as Go parses it (what is wrong, for a person).
     Malformed(&'static str),
-    /// A key Go would load, of an algorithm or size vouch does not verify with.
+    /// A key Go would load, of an algorithm or size vouch does not verify with (which).
     Unsupported(&'static str),
 }
 

@@ -4,9 +4,9 @@
 //! `optional` object whose `creator` must be a string and `timestamp` an integer.
 
 use alloc::collections::BTreeSet;
-use alloc::format;
 use alloc::string::String;
 
+use super::problem::PayloadError;
 use crate::go::json::{self as gojson, Member, Node, Value};
 use crate::reference::Digest;
 
@@ -39,9 +39,6 @@ pub(crate) struct Payload {
     pub(crate) docker_reference: String,
 }
 
-/// Why a payload is refused: a message in containers/image's terms.
-pub(crate) type PayloadError = String;
-
 /// Parses `bytes` as a payload of `format`.
 ///
 /// Payloads as signers write them are read by [`plain`] without building a tree. Whenever that
@@ -59,7 +56,10 @@ pub(crate) fn parse(bytes: &[u8], format: Format) -> Result<Payload, PayloadErro
 /// with containers/image's paranoid field rules, in its order, so that the first error reported
 /// is the one containers/image reports.
 fn parse_tree(bytes: &[u8], format: Format) -> Result<Payload, PayloadError> {
-    let root = gojson::parse(bytes).map_err(|e| e.message)?;
+    let root = gojson::parse(bytes).map_err(|e| PayloadError::Syntax {
+        message: e.message,
+        offset: e.offset,
+    })?;
     let mut critical = None;
     let mut optional = None;
     exact_object(&root, &mut |key, value| {
@@ -71,7 +71,7 @@ fn parse_tree(bytes: &[u8], format: Format) -> Result<Payload, PayloadError> {
         true
     })?;
     let (Some(critical), Some(optional)) = (critical, optional) else {
-        return Err("missing member".into());
+        return Err(PayloadError::MissingMember);
     };
     // cosign writes "optional": null when there are no annotations; simple signing requires
     // an object.
@@ -89,11 +89,11 @@ fn parse_tree(bytes: &[u8], format: Format) -> Result<Payload, PayloadError> {
         true
     })?;
     let (Some(kind), Some(image), Some(identity)) = (kind, image, identity) else {
-        return Err("missing member".into());
+        return Err(PayloadError::MissingMember);
     };
     let kind = go_str(kind)?;
     if kind != format.type_string() {
-        return Err(format!("Unrecognized signature type {kind}"));
+        return Err(PayloadError::UnrecognizedType(kind.into()));
     }
     let mut digest = None;
     exact_object(image, &mut |key, value| {
@@ -101,15 +101,15 @@ fn parse_tree(bytes: &[u8], format: Format) -> Result<Payload, PayloadError> {
             .then(|| digest = Some(value))
             .is_some()
     })?;
-    let digest = go_str(digest.ok_or("missing member")?)?;
-    let manifest_digest = Digest::parse(digest).map_err(|e| format!("{e}"))?;
+    let digest = go_str(digest.ok_or(PayloadError::MissingMember)?)?;
+    let manifest_digest = Digest::parse(digest).map_err(PayloadError::InvalidDigest)?;
     let mut reference = None;
     exact_object(identity, &mut |key, value| {
         (key == "docker-reference")
             .then(|| reference = Some(value))
             .is_some()
     })?;
-    let docker_reference = go_string(reference.ok_or("missing member")?)?;
+    let docker_reference = go_string(reference.ok_or(PayloadError::MissingMember)?)?;
     Ok(Payload {
         manifest_digest,
         docker_reference,
@@ -123,10 +123,7 @@ fn exact_object<'n>(
     field: &mut dyn FnMut(&str, &'n Node) -> bool,
 ) -> Result<(), PayloadError> {
     let Value::Object(members) = &node.value else {
-        return Err(format!(
-            "JSON object expected, got {}",
-            node.value.go_kind()
-        ));
+        return Err(PayloadError::ObjectExpected(node.value.go_kind()));
     };
     // Duplicates: a linear look back for the usual handful of members (no allocation), a set
     // for large objects.
@@ -138,10 +135,10 @@ fn exact_object<'n>(
             !seen.insert(key.as_str())
         };
         if repeated {
-            return Err(format!("Duplicate key {key:?}"));
+            return Err(PayloadError::DuplicateKey(key.clone()));
         }
         if !field(key, value) {
-            return Err(format!("Unknown key {key:?}"));
+            return Err(PayloadError::UnknownKey(key.clone()));
         }
         // Values whose fields are read later are checked then; others here.
     }
@@ -175,10 +172,7 @@ fn go_str(node: &Node) -> Result<&str, PayloadError> {
     match &node.value {
         Value::String(s) => Ok(s),
         Value::Null => Ok(""),
-        other => Err(format!(
-            "json: cannot unmarshal {} into Go value of type string",
-            other.go_kind()
-        )),
+        other => Err(PayloadError::NotAString(other.go_kind())),
     }
 }
 
@@ -188,14 +182,11 @@ fn timestamp(node: &Node) -> Result<(), PayloadError> {
         Value::Null => 0.0,
         Value::Number(text) => go_float(text)?,
         other => {
-            return Err(format!(
-                "json: cannot unmarshal {} into Go value of type float64",
-                other.go_kind()
-            ));
+            return Err(PayloadError::NotANumber(other.go_kind()));
         }
     };
     if !integral(value) {
-        return Err("Field optional.timestamp is not is not an integer".into());
+        return Err(PayloadError::TimestampNotInteger);
     }
     Ok(())
 }
@@ -220,9 +211,7 @@ fn go_any(node: &Node) -> Result<(), PayloadError> {
 fn go_float(text: &str) -> Result<f64, PayloadError> {
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(value),
-        _ => Err(format!(
-            "json: cannot unmarshal number {text} into Go value of type float64"
-        )),
+        _ => Err(PayloadError::NumberOutOfRange(text.into())),
     }
 }
 
@@ -455,6 +444,7 @@ pub(crate) fn plain_agrees(bytes: &[u8], format: Format) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
     use alloc::string::ToString;
     use alloc::vec;
     use alloc::vec::Vec;

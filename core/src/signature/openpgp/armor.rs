@@ -8,9 +8,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::PgpError;
+use crate::signature::problem::OpenPgpProblem;
 
-fn armor_error(what: &str) -> PgpError {
-    PgpError::Malformed(format!("armor: {what}"))
+fn armor_error(what: &'static str) -> PgpError {
+    PgpError::Malformed(OpenPgpProblem::Armor(what))
 }
 
 /// A line without its line ending and trailing blanks (spaces, tabs, carriage returns).
@@ -83,9 +84,7 @@ pub(super) fn dearmor(armour: &[u8]) -> Result<Block, PgpError> {
             .iter()
             .find(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
         {
-            return Err(armor_error(&format!(
-                "a byte {bad:#04x} that is not base64"
-            )));
+            return Err(PgpError::Malformed(OpenPgpProblem::ArmorByte(*bad)));
         }
         // The characters were checked above: they are ASCII.
         base64.extend(line.iter().map(|&b| char::from(b)));
@@ -279,7 +278,10 @@ mod tests {
             let Err(PgpError::Malformed(why)) = dearmor(bad.as_bytes()) else {
                 panic!("{bad:?} was read")
             };
-            assert!(why.starts_with("armor: "), "{why}");
+            assert!(
+                matches!(why, OpenPgpProblem::Armor(_) | OpenPgpProblem::ArmorByte(_)),
+                "{why}"
+            );
         }
     }
 

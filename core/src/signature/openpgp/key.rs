@@ -10,9 +10,11 @@ use sha1::Digest as _;
 
 use super::PgpError;
 use super::packet::Reader;
-use super::sig::{Sig, crypto_hash, hash_name};
+use super::sig::{Sig, crypto_hash};
 use crate::signature::crypto::{self, SignatureBytes, VerifyingKey};
-use crate::signature::keys::PublicKey;
+use crate::signature::key_problem::UnsupportedKey;
+use crate::signature::keys::{KeyError, PublicKey};
+use crate::signature::problem::{OpenPgpProblem, algorithm_name, hash_name};
 
 /// A public key or subkey packet, read.
 #[derive(Clone, Debug)]
@@ -32,28 +34,14 @@ pub(super) enum Material {
     /// ECDSA, with the curve's size in bytes (32 for P-256, 48 for P-384).
     Ecdsa(VerifyingKey, usize),
     Ed25519(VerifyingKey),
-    /// An algorithm or parameters vouch does not verify with (the text says which).
-    Unsupported(String),
+    /// An algorithm or parameters vouch does not verify with.
+    Unsupported(UnsupportedKey),
 }
 
 /// Curve OIDs (the DER content bytes) of RFC 6637 and RFC 4880bis.
 const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
 const ED25519: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x0f, 0x01];
-
-/// An algorithm's name, for reasons.
-fn algorithm_name(algorithm: u8) -> String {
-    match algorithm {
-        1 | 3 => "RSA".into(),
-        2 => "RSA (encrypt-only)".into(),
-        16 | 20 => "Elgamal".into(),
-        17 => "DSA".into(),
-        18 => "ECDH".into(),
-        19 => "ECDSA".into(),
-        22 => "EdDSA".into(),
-        other => format!("public-key algorithm {other}"),
-    }
-}
 
 impl KeyPacket {
     /// Reads a public key or subkey packet. Only version 4 keys are read, as gpg 2.2 reads
@@ -72,14 +60,10 @@ impl KeyPacket {
         let mut r = Reader::new(body);
         let version = r.u8("the key version")?;
         if version != 4 {
-            return Err(PgpError::Malformed(format!(
-                "a version {version} key (gpg reads version 4 keys)"
-            )));
+            return Err(PgpError::Malformed(OpenPgpProblem::KeyVersion(version)));
         }
         if body.len() > usize::from(u16::MAX) {
-            return Err(PgpError::Malformed(String::from(
-                "a key packet over 64 KiB",
-            )));
+            return Err(PgpError::Malformed(OpenPgpProblem::KeyTooLarge));
         }
         let created = r.u32("the key's creation time")?;
         let algorithm = r.u8("the key's algorithm")?;
@@ -112,17 +96,13 @@ impl KeyPacket {
                             r.bytes(kdf_len, "the KDF parameters")?;
                         }
                         _ => {
-                            return Err(PgpError::Malformed(format!(
-                                "a secret {} key",
-                                algorithm_name(other)
+                            return Err(PgpError::Malformed(OpenPgpProblem::SecretKeyAlgorithm(
+                                other,
                             )));
                         }
                     }
                 }
-                Material::Unsupported(format!(
-                    "{} keys are not supported by vouch",
-                    algorithm_name(other)
-                ))
+                Material::Unsupported(UnsupportedKey::Algorithm(other))
             }
         };
         // A secret key's public part ends where its public fields end.
@@ -150,27 +130,32 @@ impl KeyPacket {
 
     /// Whether `sig` was made with this key's algorithm (RSA's sign-only variant counts as
     /// RSA); `Err` says what it was made with.
-    pub(super) fn same_algorithm(&self, sig: &Sig) -> Result<(), String> {
+    pub(super) fn same_algorithm(&self, sig: &Sig) -> Result<(), OpenPgpProblem> {
         let family = |a: u8| if a == 3 { 1 } else { a };
         if family(sig.key_algorithm) == family(self.algorithm) {
             return Ok(());
         }
-        Err(format!(
-            "made with {}, but the key is {}",
-            algorithm_name(sig.key_algorithm),
-            algorithm_name(self.algorithm)
-        ))
+        Err(OpenPgpProblem::AlgorithmMismatch {
+            signature: sig.key_algorithm,
+            key: self.algorithm,
+        })
     }
 
     /// Verifies `sig` over `digest` (computed by the caller from the signature's hash
     /// algorithm). `Err` says why not.
     pub(super) fn verify(&self, sig: &Sig, digest: &[u8]) -> Result<(), String> {
-        self.same_algorithm(sig)?;
+        self.same_algorithm(sig).map_err(|_| {
+            format!(
+                "made with {}, but the key is {}",
+                algorithm_name(sig.key_algorithm),
+                algorithm_name(self.algorithm)
+            )
+        })?;
         let weak = || format!("{} is too weak a hash for this key", hash_name(sig.hash));
         let hash = crypto_hash(sig.hash)
             .ok_or_else(|| format!("{} signatures are not accepted", hash_name(sig.hash)))?;
         let ok = match &self.material {
-            Material::Unsupported(what) => return Err(what.clone()),
+            Material::Unsupported(what) => return Err(format!("{what}")),
             Material::Rsa(key) => match sig.mpis.as_slice() {
                 // An MPI has no leading zeros: the value is padded back to the modulus
                 // length, and a longer one is refused.
@@ -223,16 +208,14 @@ fn significant(value: &[u8]) -> usize {
 /// An RSA key from its MPIs, if vouch verifies with it.
 fn rsa_key(n: &[u8], e: &[u8]) -> Material {
     let e_bytes = &e[e.len() - significant(e)..];
-    let unusable = |why: &str| {
-        Material::Unsupported(format!(
-            "an RSA key of {} bits: {why} (vouch verifies {}–{} bits, odd exponents from 3 to 2^33 − 1)",
-            significant(n) * 8,
-            crypto::RSA_MIN_BITS,
-            crypto::RSA_MAX_BITS
-        ))
+    let unusable = |problem| {
+        Material::Unsupported(UnsupportedKey::Rsa {
+            bits: significant(n) * 8,
+            problem,
+        })
     };
     if e_bytes.len() > 8 {
-        return unusable("the exponent is too large");
+        return unusable(KeyError::Unsupported("RSA exponent larger than 64 bits"));
     }
     let e = e_bytes
         .iter()
@@ -243,7 +226,7 @@ fn rsa_key(n: &[u8], e: &[u8]) -> Material {
     };
     match VerifyingKey::new(&key) {
         Ok(key) => Material::Rsa(key),
-        Err(why) => unusable(&format!("{why}")),
+        Err(why) => unusable(why),
     }
 }
 
@@ -261,7 +244,7 @@ fn scalars<const N: usize>(mpis: &[Vec<u8>]) -> Option<([u8; N], [u8; N])> {
 
 /// An ECDSA or EdDSA key from its curve and point.
 fn curve_key(algorithm: u8, oid: &[u8], point: &[u8]) -> Material {
-    let off_curve = || Material::Unsupported(String::from("the key's point is not on its curve"));
+    let off_curve = || Material::Unsupported(UnsupportedKey::OffCurve);
     let prepared = |key: PublicKey| VerifyingKey::new(&key).ok();
     match (algorithm, oid) {
         (19, P256 | P384) => {
@@ -285,11 +268,10 @@ fn curve_key(algorithm: u8, oid: &[u8], point: &[u8]) -> Material {
                 .map_or_else(off_curve, Material::Ed25519),
             _ => off_curve(),
         },
-        _ => Material::Unsupported(format!(
-            "{} on a curve vouch does not support (OID bytes {})",
-            algorithm_name(algorithm),
-            oid.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        )),
+        _ => Material::Unsupported(UnsupportedKey::Curve {
+            algorithm,
+            oid: oid.to_vec(),
+        }),
     }
 }
 

@@ -31,7 +31,7 @@ use super::key::{KeyPacket, Material};
 use super::packet::{Packets, tag};
 use super::sig::{self, Sig, kind};
 use super::{PgpError, armor, upper_hex};
-use crate::signature::key_problem::{KeyProblem, Untrusted};
+use crate::signature::key_problem::{KeyProblem, UnsupportedKey, Untrusted};
 
 /// The most keys one requirement's keyring holds.
 pub(crate) const MAX_KEYS: usize = 256;
@@ -107,7 +107,7 @@ pub(crate) struct Keyring {
     /// refuses them, since gpgme reports the subkey's fingerprint.
     subkeys: Vec<TrustedSubkey>,
     /// Keys that were not imported because vouch cannot verify with them, to say so.
-    unusable: Vec<([u8; 8], [u8; 20], String)>,
+    unusable: Vec<([u8; 8], [u8; 20], UnsupportedKey)>,
 }
 
 /// One valid self-signature, as much of it as decides the key's standing. Absent subpackets
@@ -253,7 +253,7 @@ struct MergedSubkey {
 #[derive(Default)]
 struct Builder {
     keys: Vec<Merged>,
-    unusable: Vec<([u8; 8], [u8; 20], String)>,
+    unusable: Vec<([u8; 8], [u8; 20], UnsupportedKey)>,
 }
 
 /// Imports every key in `blobs` (binary or armoured key files, in `keyPaths` order) as gpg

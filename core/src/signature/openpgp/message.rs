@@ -1,13 +1,12 @@
 //! Signed messages as gpg reads them: binary, compressed, armoured or cleartext, with exactly
 //! the packet structure gpg accepts and the digests it computes over the data.
 
-use alloc::format;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::packet::{self, Packets, tag};
 use super::sig::Sig;
 use super::{MAX_CONTENT, MAX_NESTING, MAX_PACKETS, PgpError, armor};
+use crate::signature::problem::OpenPgpProblem;
 
 /// A parsed message: its signed content and its signatures.
 pub(super) struct Message {
@@ -34,9 +33,8 @@ pub(super) fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
         for packet in Packets::new(&cleartext.signature) {
             let packet = packet?;
             if packet.tag != tag::SIGNATURE {
-                return Err(packet::invalid(&format!(
-                    "a packet of tag {} in a signature block",
-                    packet.tag
+                return Err(PgpError::Malformed(OpenPgpProblem::NotASignaturePacket(
+                    packet.tag,
                 )));
             }
             signatures.push(Sig::parse(&packet.body)?);
@@ -45,8 +43,8 @@ pub(super) fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
         // it is another armoured block (which vouch refuses outright).
         let after = &trimmed[cleartext.consumed..];
         if after.windows(14).any(|w| w == b"-----BEGIN PGP") {
-            return Err(PgpError::Malformed(String::from(
-                "armor: more than one armoured block",
+            return Err(PgpError::Malformed(OpenPgpProblem::Armor(
+                "more than one armoured block",
             )));
         }
         return Ok(Message {
@@ -80,9 +78,7 @@ pub(super) fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
     // (so it names an unknown key, or does not verify), as vouch does.
     let detached = literals == 0 && message.one_pass == 0 && !message.signatures.is_empty();
     if literals != 1 && !detached {
-        return Err(PgpError::Malformed(format!(
-            "{literals} literal data packets; exactly one is required"
-        )));
+        return Err(PgpError::Malformed(OpenPgpProblem::LiteralCount(literals)));
     }
     if detached {
         message.hashed_with = message.signatures.iter().map(|s| s.hash).collect();
@@ -98,9 +94,7 @@ fn read_packets(
     packets: &mut usize,
 ) -> Result<(), PgpError> {
     if depth > MAX_NESTING {
-        return Err(PgpError::Malformed(
-            "compressed packets nested too deeply".into(),
-        ));
+        return Err(PgpError::Malformed(OpenPgpProblem::CompressionTooDeep));
     }
     // This sequence's one-pass signature and signature packets: gpg hashes the literal data
     // with the algorithms announced before it here, and refuses a sequence whose one-pass
@@ -110,8 +104,8 @@ fn read_packets(
     for packet in Packets::new(bytes) {
         *packets += 1;
         if *packets > MAX_PACKETS {
-            return Err(PgpError::Malformed(format!(
-                "more than {MAX_PACKETS} packets"
+            return Err(PgpError::Malformed(OpenPgpProblem::TooManyPackets(
+                MAX_PACKETS,
             )));
         }
         let packet = packet?;
@@ -121,9 +115,7 @@ fn read_packets(
                 let (version, hash) = packet::one_pass(&packet.body)?;
                 // gpg knows only version 3 and stops reading at any other.
                 if version != 3 {
-                    return Err(PgpError::Malformed(format!(
-                        "one-pass signature packet of version {version}"
-                    )));
+                    return Err(PgpError::Malformed(OpenPgpProblem::OnePassVersion(version)));
                 }
                 one_pass += 1;
                 if hash != 0 {
@@ -150,9 +142,7 @@ fn read_packets(
                 read_packets(&inner, depth + 1, message, literals, packets)?;
             }
             other => {
-                return Err(PgpError::Malformed(format!(
-                    "unexpected packet of tag {other}"
-                )));
+                return Err(PgpError::Malformed(OpenPgpProblem::UnexpectedPacket(other)));
             }
         }
     }
@@ -160,9 +150,10 @@ fn read_packets(
     // it, is not held to this: gpg reads that form.)
     message.one_pass += one_pass;
     if signatures > 0 && one_pass > 0 && one_pass != signatures {
-        return Err(PgpError::Malformed(format!(
-            "{one_pass} one-pass signature packets for {signatures} signatures"
-        )));
+        return Err(PgpError::Malformed(OpenPgpProblem::OnePassCount {
+            one_pass,
+            signatures,
+        }));
     }
     Ok(())
 }

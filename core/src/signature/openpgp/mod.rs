@@ -43,14 +43,13 @@ const MAX_NESTING: usize = 4;
 use core::fmt;
 
 use crate::signature::key_problem::{KeyProblem, Untrusted};
+use crate::signature::problem::OpenPgpProblem;
 
 /// Why an OpenPGP signature is not accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum PgpError {
-    /// Not a message gpg would verify (the text says why).
-    Malformed(String),
-    /// Not exactly one signature.
-    SignatureCount(usize),
+    /// Not a message gpg would verify.
+    Malformed(OpenPgpProblem),
     /// Signed by a key that is not a trusted identity.
     Untrusted(Untrusted),
     /// The signature does not verify.
@@ -66,10 +65,7 @@ pub(crate) enum PgpError {
 impl fmt::Display for PgpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Malformed(what) => write!(f, "not a verifiable OpenPGP message: {what}"),
-            Self::SignatureCount(n) => {
-                write!(f, "the message has {n} signatures; exactly one is required")
-            }
+            Self::Malformed(problem) => fmt::Display::fmt(problem, f),
             Self::Untrusted(why) => fmt::Display::fmt(why, f),
             Self::Bad(why) => write!(f, "the OpenPGP signature does not verify: {why}"),
             Self::KeyUnusable(why) => fmt::Display::fmt(why, f),

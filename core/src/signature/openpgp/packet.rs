@@ -3,11 +3,10 @@
 //! compressed data). Every length is checked against what is left; nothing is read past it.
 
 use alloc::borrow::Cow;
-use alloc::format;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::PgpError;
+use crate::signature::problem::OpenPgpProblem;
 
 /// Packet tags vouch reads.
 pub(super) mod tag {
@@ -27,15 +26,13 @@ pub(super) mod tag {
 
 /// A malformed packet sequence: the words "invalid packet content" mark framing damage in
 /// reasons (the differential tests rely on them to tell framing from cryptography).
-pub(super) fn invalid(what: &str) -> PgpError {
-    PgpError::Malformed(format!("invalid packet content: {what}"))
+pub(super) fn invalid(what: &'static str) -> PgpError {
+    PgpError::Malformed(OpenPgpProblem::InvalidPacket(what))
 }
 
 /// The reason for a length field that runs past the data.
 pub(super) fn short() -> PgpError {
-    PgpError::Malformed(String::from(
-        "a packet holds fewer bytes than its length field says",
-    ))
+    PgpError::Malformed(OpenPgpProblem::Truncated)
 }
 
 /// One packet: its tag and its body (borrowed, or joined from partial-length chunks).
@@ -71,9 +68,7 @@ impl<'a> Packets<'a> {
     fn read(&mut self) -> Result<Packet<'a>, PgpError> {
         let ctb = self.take(1)?[0];
         if ctb & 0x80 == 0 {
-            return Err(invalid(&format!(
-                "a packet header byte {ctb:#04x} without its high bit"
-            )));
+            return Err(PgpError::Malformed(OpenPgpProblem::PacketHeader(ctb)));
         }
         if ctb & 0x40 == 0 {
             // Old format: the tag in bits 5–2, the length's size in bits 1–0.
@@ -94,9 +89,7 @@ impl<'a> Packets<'a> {
         }
         // Partial body lengths: chunks of 2^n bytes, ended by a definite length.
         if !matches!(tag, tag::LITERAL | tag::COMPRESSED) {
-            return Err(invalid(&format!(
-                "a partial body length in a packet of tag {tag}"
-            )));
+            return Err(PgpError::Malformed(OpenPgpProblem::PartialLength(tag)));
         }
         let mut body = Vec::new();
         while partial {
@@ -165,30 +158,30 @@ impl<'a> Reader<'a> {
         Self { rest: body }
     }
 
-    pub(super) fn bytes(&mut self, n: usize, what: &str) -> Result<&'a [u8], PgpError> {
+    pub(super) fn bytes(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], PgpError> {
         if self.rest.len() < n {
-            return Err(invalid(&format!("{what} runs past the end of its packet")));
+            return Err(PgpError::Malformed(OpenPgpProblem::FieldOverrun(what)));
         }
         let (head, tail) = self.rest.split_at(n);
         self.rest = tail;
         Ok(head)
     }
 
-    pub(super) fn u8(&mut self, what: &str) -> Result<u8, PgpError> {
+    pub(super) fn u8(&mut self, what: &'static str) -> Result<u8, PgpError> {
         Ok(self.bytes(1, what)?[0])
     }
 
-    pub(super) fn u16(&mut self, what: &str) -> Result<u16, PgpError> {
+    pub(super) fn u16(&mut self, what: &'static str) -> Result<u16, PgpError> {
         Ok(u16::from_be_bytes(be(self.bytes(2, what)?)))
     }
 
-    pub(super) fn u32(&mut self, what: &str) -> Result<u32, PgpError> {
+    pub(super) fn u32(&mut self, what: &'static str) -> Result<u32, PgpError> {
         Ok(u32::from_be_bytes(be(self.bytes(4, what)?)))
     }
 
     /// A multiprecision integer (RFC 4880 §3.2): a bit count, then its bytes. Leading zero
     /// bytes are dropped, as in every other reader of these numbers.
-    pub(super) fn mpi(&mut self, what: &str) -> Result<&'a [u8], PgpError> {
+    pub(super) fn mpi(&mut self, what: &'static str) -> Result<&'a [u8], PgpError> {
         let bits = usize::from(self.u16(what)?);
         let bytes = self.bytes(bits.div_ceil(8), what)?;
         let zeros = bytes.iter().take_while(|&&b| b == 0).count();
@@ -233,25 +226,25 @@ pub(super) fn decompress(body: &[u8], limit: usize) -> Result<Vec<u8>, PgpError>
         1 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, limit),
         2 => miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, limit),
         3 => {
-            return Err(PgpError::Malformed(String::from(
-                "BZip2-compressed messages are not supported",
-            )));
+            return Err(PgpError::Malformed(OpenPgpProblem::Bzip2));
         }
         other => {
-            return Err(invalid(&format!("compression algorithm {other}")));
+            return Err(PgpError::Malformed(OpenPgpProblem::CompressionAlgorithm(
+                other,
+            )));
         }
     };
     inflated.map_err(|e| {
         use miniz_oxide::inflate::TINFLStatus;
         PgpError::Malformed(match e.status {
-            TINFLStatus::HasMoreOutput => format!("decompresses to more than {limit} bytes"),
+            TINFLStatus::HasMoreOutput => OpenPgpProblem::DecompressesTooLarge(limit),
             TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
-                String::from("decompressing: incomplete deflate stream")
+                OpenPgpProblem::CorruptCompression("incomplete deflate stream")
             }
             TINFLStatus::Adler32Mismatch => {
-                String::from("decompressing: the zlib checksum does not match")
+                OpenPgpProblem::CorruptCompression("the zlib checksum does not match")
             }
-            _ => String::from("decompressing: corrupt deflate stream"),
+            _ => OpenPgpProblem::CorruptCompression("corrupt deflate stream"),
         })
     })
 }
@@ -335,7 +328,10 @@ mod tests {
         let Err(PgpError::Malformed(why)) = decompress(truncated, 100) else {
             panic!()
         };
-        assert!(why.contains("incomplete deflate stream"), "{why}");
+        assert_eq!(
+            why,
+            OpenPgpProblem::CorruptCompression("incomplete deflate stream")
+        );
         assert!(decompress(&[3, 0], 10).is_err());
         assert_eq!(decompress(&[0, 5], 10), Ok(alloc::vec![5]));
     }

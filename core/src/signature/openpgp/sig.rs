@@ -8,6 +8,7 @@ use sha1::Digest as _;
 
 use super::PgpError;
 use super::packet::{Reader, invalid};
+use crate::signature::problem::OpenPgpProblem;
 
 /// Signature types vouch uses (RFC 4880 §5.2.1).
 pub(super) mod kind {
@@ -112,9 +113,7 @@ impl Sig {
                 sig.hashed_tail = tail;
             }
             other => {
-                return Err(PgpError::Malformed(format!(
-                    "a version {other} signature (gpg verifies versions 3 and 4)"
-                )));
+                return Err(PgpError::Malformed(OpenPgpProblem::SignatureVersion(other)));
             }
         }
         // The left 16 bits of the digest: a quick check gpg does not hold signatures to.
@@ -159,7 +158,7 @@ impl Sig {
             let time = || -> Result<u32, PgpError> {
                 match data {
                     [a, b, c, d] => Ok(u32::from_be_bytes([*a, *b, *c, *d])),
-                    _ => Err(invalid(&format!("subpacket {kind} is not 4 bytes"))),
+                    _ => Err(PgpError::Malformed(OpenPgpProblem::SubpacketLength(kind))),
                 }
             };
             match kind {
@@ -324,22 +323,6 @@ pub(super) fn crypto_hash(algorithm: u8) -> Option<crate::signature::crypto::Has
         10 => Hash::Sha512,
         _ => return None,
     })
-}
-
-/// A hash algorithm's name, for reasons.
-pub(super) fn hash_name(algorithm: u8) -> alloc::string::String {
-    match algorithm {
-        1 => "MD5".into(),
-        2 => "SHA-1".into(),
-        3 => "RIPEMD-160".into(),
-        8 => "SHA-256".into(),
-        9 => "SHA-384".into(),
-        10 => "SHA-512".into(),
-        11 => "SHA-224".into(),
-        12 => "SHA3-256".into(),
-        14 => "SHA3-512".into(),
-        other => format!("hash algorithm {other}"),
-    }
 }
 
 #[cfg(test)]

@@ -1,16 +1,16 @@
 //! One signature decided as gpgme decides it: the message, its one signature, the signer
 //! among the trusted keys, the cryptography, the key's standing, then the times.
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::keyring::{Keyring, NEVER, Signer, Standing, Usage};
 use super::message::read_message;
-use super::sig::{hash_name, kind};
+use super::sig::kind;
 use super::upper_hex;
 use super::{MAX_MESSAGE, PgpError};
 use crate::signature::key_problem::{KeyProblem, Untrusted};
+use crate::signature::problem::OpenPgpProblem;
 
 /// A signature whose cryptography and key have been checked; the time is still to check.
 #[derive(Clone, Debug)]
@@ -127,19 +127,20 @@ impl Keyring {
     /// what a cache of verified signatures holds.
     pub(crate) fn verify_at(&self, blob: &[u8], now: Option<i64>) -> Result<Verified, PgpError> {
         if blob.len() > MAX_MESSAGE {
-            return Err(PgpError::Malformed(format!(
-                "{} bytes is more than {MAX_MESSAGE}",
-                blob.len()
-            )));
+            return Err(PgpError::Malformed(OpenPgpProblem::TooLarge {
+                bytes: blob.len(),
+                limit: MAX_MESSAGE,
+            }));
         }
         let message = read_message(blob)?;
         let [signature] = message.signatures.as_slice() else {
-            return Err(PgpError::SignatureCount(message.signatures.len()));
+            return Err(PgpError::Malformed(OpenPgpProblem::SignatureCount(
+                message.signatures.len(),
+            )));
         };
         if !matches!(signature.kind, kind::BINARY | kind::TEXT) {
-            return Err(PgpError::Malformed(format!(
-                "signature of type {:#04x}, not over a document",
-                signature.kind
+            return Err(PgpError::Malformed(OpenPgpProblem::SignatureType(
+                signature.kind,
             )));
         }
         let (trusted, subkey) = match self.signer(signature)? {
@@ -166,12 +167,11 @@ impl Keyring {
         primary
             .same_algorithm(signature)
             .map_err(PgpError::Malformed)?;
-        let digest = signature.document_digest(&message.content).ok_or_else(|| {
-            PgpError::Malformed(format!(
-                "{} signatures are not accepted",
-                hash_name(signature.hash)
-            ))
-        })?;
+        let digest = signature
+            .document_digest(&message.content)
+            .ok_or(PgpError::Malformed(OpenPgpProblem::HashAlgorithm(
+                signature.hash,
+            )))?;
         // gpg takes a signature without a creation time as made at 0, before its key.
         let created = i64::from(signature.created.unwrap_or(0));
         if created < i64::from(primary.created) {
@@ -179,9 +179,8 @@ impl Keyring {
         }
         if !message.hashed_with.contains(&signature.hash) {
             // gpg never computed this digest over the data: it cannot check the signature.
-            return Err(PgpError::Malformed(format!(
-                "the signature is over a {} digest, which the message did not announce before its data",
-                hash_name(signature.hash)
+            return Err(PgpError::Malformed(OpenPgpProblem::HashNotAnnounced(
+                signature.hash,
             )));
         }
         primary.verify(signature, &digest).map_err(PgpError::Bad)?;
