@@ -416,7 +416,11 @@ impl Builder {
                         }
                         tag::USER_ATTRIBUTE => key.section = Section::Other,
                         tag::SIGNATURE => {
-                            if let Ok(sig) = Sig::parse(&packet.body) {
+                            // A signature with an unknown critical subpacket never checks
+                            // out in gpg: it is as good as absent.
+                            if let Ok(sig) = Sig::parse(&packet.body)
+                                && !sig.unknown_critical
+                            {
                                 key.sigs.push((key.section, sig));
                             }
                         }
@@ -449,7 +453,10 @@ impl Builder {
             return true;
         };
         let key = &mut self.keys[at];
-        if !self_signed(&key.primary, &sig, sig.key_digest(&key.primary.body)) {
+        // An unknown critical subpacket fails the check as a bad signature does.
+        if sig.unknown_critical
+            || !self_signed(&key.primary, &sig, sig.key_digest(&key.primary.body))
+        {
             return false;
         }
         merge_sig(&mut key.revocations, sig);

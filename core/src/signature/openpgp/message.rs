@@ -19,6 +19,9 @@ pub(super) struct Message {
     pub(super) hashed_with: Vec<u8>,
     /// How many one-pass signature packets the message has, at any depth.
     one_pass: usize,
+    /// How many of the signatures stand in a packet sequence that begins with signatures and
+    /// holds no literal data of its own (`S C(L)`): gpg checks those as detached signatures.
+    detached: usize,
 }
 
 /// What gpg hashes the literal data with when nothing before it names an algorithm:
@@ -56,6 +59,7 @@ pub(super) fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
                 cleartext.hashes
             },
             one_pass: 0,
+            detached: 0,
         });
     }
     let binary;
@@ -70,6 +74,7 @@ pub(super) fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
         signatures: Vec::new(),
         hashed_with: Vec::new(),
         one_pass: 0,
+        detached: 0,
     };
     let mut literals = 0;
     let mut packets = 0;
@@ -80,7 +85,19 @@ pub(super) fn read_message(blob: &[u8]) -> Result<Message, PgpError> {
     if literals != 1 && !detached {
         return Err(PgpError::Malformed(OpenPgpProblem::LiteralCount(literals)));
     }
-    if detached {
+    // Signatures in a sequence of their own before compressed data (`S C(L)`): gpg tells
+    // whether a sequence has data per sequence, so it checks them as detached signatures
+    // over what gpgme gives on its standard input, which is nothing. The literal data inside
+    // is never what they sign: it is not the content (containers/image would take it as
+    // the signed payload when the signature is one over empty data; vouch does not).
+    let sequenced = message.detached > 0;
+    if sequenced && message.detached != message.signatures.len() {
+        return Err(PgpError::Malformed(OpenPgpProblem::SignatureCount(
+            message.signatures.len(),
+        )));
+    }
+    if detached || sequenced {
+        message.content.clear();
         message.hashed_with = message.signatures.iter().map(|s| s.hash).collect();
     }
     Ok(message)
@@ -101,6 +118,9 @@ fn read_packets(
     // packets and signatures do not pair up.
     let mut announced: Vec<u8> = Vec::new();
     let (mut one_pass, mut signatures) = (0usize, 0usize);
+    // Whether the sequence's first packet (markers and padding aside) is a signature, and
+    // whether it holds literal data itself.
+    let (mut first, mut own_literal) = (None, false);
     for packet in Packets::new(bytes) {
         *packets += 1;
         if *packets > MAX_PACKETS {
@@ -109,6 +129,9 @@ fn read_packets(
             )));
         }
         let packet = packet?;
+        if !matches!(packet.tag, tag::MARKER | tag::PADDING) {
+            first.get_or_insert(packet.tag);
+        }
         match packet.tag {
             tag::MARKER | tag::PADDING => {}
             tag::ONE_PASS_SIGNATURE => {
@@ -130,6 +153,7 @@ fn read_packets(
             }
             tag::LITERAL => {
                 *literals += 1;
+                own_literal = true;
                 message.content = packet::literal_content(&packet.body)?.to_vec();
                 message.hashed_with = if announced.is_empty() {
                     GPG_DEFAULT_HASHES.to_vec()
@@ -149,6 +173,9 @@ fn read_packets(
     // (A sequence without signatures, such as a compressed packet's whose signature follows
     // it, is not held to this: gpg reads that form.)
     message.one_pass += one_pass;
+    if first == Some(tag::SIGNATURE) && one_pass == 0 && !own_literal && *literals > 0 {
+        message.detached += signatures;
+    }
     if signatures > 0 && one_pass > 0 && one_pass != signatures {
         return Err(PgpError::Malformed(OpenPgpProblem::OnePassCount {
             one_pass,

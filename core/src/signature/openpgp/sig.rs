@@ -1,7 +1,6 @@
 //! Signature packets (RFC 4880 §5.2), version 3 and 4, and the digests they sign: over a
 //! document, over a key and a user ID, or over a key alone.
 
-use alloc::format;
 use alloc::vec::Vec;
 
 use sha1::Digest as _;
@@ -51,6 +50,10 @@ pub(super) struct Sig {
     pub(super) issuer_fingerprints: Vec<[u8; 20]>,
     /// The algorithm-specific signature values.
     pub(super) mpis: Vec<Vec<u8>>,
+    /// A critical subpacket of a type gpg does not know. gpg reads such a signature to its end
+    /// (so damaged framing after it is still damaged framing) and only refuses it as bad
+    /// once its key is found and its cryptography holds (`check_signature_end_simple`).
+    pub(super) unknown_critical: bool,
 }
 
 /// Subpacket types gpg understands; a critical subpacket of any other type makes the
@@ -78,6 +81,7 @@ impl Sig {
             issuer_ids: Vec::new(),
             issuer_fingerprints: Vec::new(),
             mpis: Vec::new(),
+            unknown_critical: false,
         };
         match version {
             2 | 3 => {
@@ -151,9 +155,7 @@ impl Sig {
             let critical = type_byte & 0x80 != 0;
             let kind = type_byte & 0x7f;
             if critical && !KNOWN_SUBPACKETS.contains(&kind) {
-                return Err(PgpError::Bad(format!(
-                    "a critical subpacket of unknown type {kind}"
-                )));
+                self.unknown_critical = true;
             }
             let time = || -> Result<u32, PgpError> {
                 match data {
@@ -361,10 +363,11 @@ mod tests {
             &sig.hashed_tail[..6 + hashed.len()],
             &body[..6 + hashed.len()]
         );
-        // A critical subpacket of an unknown type makes it unusable.
+        // A critical subpacket of an unknown type makes it unusable, once it is checked.
         let mut critical = body.clone();
         critical[7] = 0x80 | 100;
-        assert!(matches!(Sig::parse(&critical), Err(PgpError::Bad(_))));
+        assert!(Sig::parse(&critical).unwrap().unknown_critical);
+        assert!(!sig.unknown_critical);
         // Trailing bytes, and a subpacket running past its area, are refused.
         let mut long = body.clone();
         long.push(0);

@@ -5,7 +5,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::keyring::{Keyring, NEVER, Signer, Standing, Usage};
-use super::message::read_message;
+use super::message::{Message, read_message};
+use super::sig::Sig;
 use super::sig::kind;
 use super::upper_hex;
 use super::{MAX_MESSAGE, PgpError};
@@ -133,11 +134,36 @@ impl Keyring {
             }));
         }
         let message = read_message(blob)?;
-        let [signature] = message.signatures.as_slice() else {
-            return Err(PgpError::Malformed(OpenPgpProblem::SignatureCount(
-                message.signatures.len(),
-            )));
+        let signature = match message.signatures.as_slice() {
+            [signature] => signature,
+            signatures => {
+                // gpg checks the signatures in order and, in batch mode, exits at the first
+                // that is bad: gpgme then holds that one signature, and containers/image
+                // reports its status. Any other outcome lets gpg go on, and the count decides.
+                if let [first, ..] = signatures
+                    && let Err(bad @ PgpError::Bad(_)) = self.check(&message, first, now)
+                {
+                    return Err(bad);
+                }
+                return Err(PgpError::Malformed(OpenPgpProblem::SignatureCount(
+                    signatures.len(),
+                )));
+            }
         };
+        let validity = self.check(&message, signature, now)?;
+        Ok(Verified {
+            content: message.content,
+            validity,
+        })
+    }
+
+    /// One signature of `message`, checked as gpg checks it, in gpg's order.
+    fn check(
+        &self,
+        message: &Message,
+        signature: &Sig,
+        now: Option<i64>,
+    ) -> Result<Validity, PgpError> {
         if !matches!(signature.kind, kind::BINARY | kind::TEXT) {
             return Err(PgpError::Malformed(OpenPgpProblem::SignatureType(
                 signature.kind,
@@ -184,26 +210,28 @@ impl Keyring {
             )));
         }
         primary.verify(signature, &digest).map_err(PgpError::Bad)?;
+        if signature.unknown_critical {
+            return Err(PgpError::Bad(String::from(
+                "a critical subpacket of an unknown type",
+            )));
+        }
         let key_created = i64::from(trusted.primary.created);
         let signature_expires = signature
             .expires_after
             .filter(|&after| after > 0)
             .map(|after| created + i64::from(after));
-        Ok(Verified {
-            content: message.content,
-            validity: Validity {
-                fingerprint_hex: trusted.fingerprint_hex.clone(),
-                key_created,
-                standing: trusted.standing.clone(),
-                revoked: trusted.revoked,
-                signature_expires,
-                subkey: subkey.map(|s| SubkeyState {
-                    fingerprint_hex: upper_hex(&s.key.fingerprint),
-                    created: i64::from(s.key.created),
-                    usage: s.usage(),
-                    revoked: s.revoked,
-                }),
-            },
+        Ok(Validity {
+            fingerprint_hex: trusted.fingerprint_hex.clone(),
+            key_created,
+            standing: trusted.standing.clone(),
+            revoked: trusted.revoked,
+            signature_expires,
+            subkey: subkey.map(|s| SubkeyState {
+                fingerprint_hex: upper_hex(&s.key.fingerprint),
+                created: i64::from(s.key.created),
+                usage: s.usage(),
+                revoked: s.revoked,
+            }),
         })
     }
 }
