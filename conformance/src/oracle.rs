@@ -139,7 +139,7 @@ pub fn vouch_code_class(code: &str) -> String {
         "signed_base_layer_unimplemented" => "signed_base_layer",
         "no_signature" => "no_signature",
         "key_type_unimplemented" => "key_type",
-        "key_file_missing" => "key_file",
+        "key_file_missing" | "key_file_unreadable" => "key_file",
         "invalid_key" => "invalid_key",
         "no_public_keys" => "no_keys",
         "verification_unavailable" => "unavailable",
@@ -268,6 +268,7 @@ pub fn oracle_error_class(error: &str) -> String {
         || has("produced no public keys")
         || has("error loading Fulcio CA certificates")
         || has("error loading PKI CA Roots certificates")
+        || has("loading trusted intermediate certificates")
     {
         "invalid_key"
     } else if has("no such file or directory") || has("is a directory") {
@@ -332,13 +333,6 @@ pub fn class_difference(ours: &[String], theirs: &[String]) -> (Vec<String>, Vec
         }
     }
     (only_ours, only_theirs)
-}
-
-/// Whether class disagreements fail the differential suites (`VOUCH_CLASS_STRICT=1`);
-/// without it they are only reported.
-#[must_use]
-pub fn class_strict() -> bool {
-    std::env::var("VOUCH_CLASS_STRICT").is_ok_and(|v| v == "1")
 }
 
 /// The reason-class comparison of a differential suite: disagreements grouped by (classes
@@ -490,15 +484,10 @@ impl ClassReport {
         let mut groups: Vec<_> = self.groups.iter().collect();
         groups.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
         let mut text = format!(
-            "{suite} reason classes: {cases} cases, {} denied by both, {} class disagreements{}; \
+            "{suite} reason classes: {cases} cases, {} denied by both, {} class disagreements; \
              c/image's rejections by class: {:?}",
             self.compared,
             self.disagreements(),
-            if class_strict() {
-                ""
-            } else {
-                " (reported only; VOUCH_CLASS_STRICT=1 fails on them)"
-            },
             self.tally
         );
         for ((ours, theirs), (n, examples)) in &groups {
@@ -535,18 +524,6 @@ impl ClassReport {
         assert!(
             self.groups.is_empty(),
             "{} reason-class disagreements with containers/image (the summary above groups them)",
-            self.disagreements()
-        );
-    }
-
-    /// Fails under `VOUCH_CLASS_STRICT=1` when any class disagrees; otherwise does nothing.
-    ///
-    /// # Panics
-    /// In strict mode, when a class disagrees.
-    pub fn assert_strict(&self) {
-        assert!(
-            !class_strict() || self.groups.is_empty(),
-            "{} reason-class disagreements with containers/image (VOUCH_CLASS_STRICT=1; the summary above groups them)",
             self.disagreements()
         );
     }

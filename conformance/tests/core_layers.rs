@@ -14,8 +14,8 @@ const LAYERS: &[&[&str]] = &[
     &["reference"],
     // Images named through transports and the scope index; manifests and their digests.
     &["image", "manifest"],
-    // The policy document; signature envelopes and their verification. Trust material (the
-    // next issue) joins this layer as `trust`.
+    // The policy document; signature envelopes and their verification; trust material
+    // (certificates, and next CA pools, log keys and chains).
     &["policy", "signature", "trust"],
     // Compiling a policy and deciding images.
     &["eval"],

@@ -84,6 +84,7 @@ mod policy;
 mod reference;
 mod signature;
 mod time;
+mod trust;
 
 /// Entry points for the fuzz targets only (`cargo fuzz` builds with `--cfg fuzzing`).
 #[cfg(fuzzing)]
@@ -108,8 +109,8 @@ pub mod fuzzing {
 pub use build::{BUILD, BuildInfo, CryptoBackend};
 pub use error::Error;
 pub use eval::{
-    CompileOptions, CompileProblem, Decision, Evaluator, Evidence, Headline, Reason,
-    RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict, Verdict,
+    CompileOptions, CompileProblem, Decision, Evaluator, Evidence, Headline, MaterialProblem,
+    Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict, Verdict,
 };
 pub use go::path::clean_path;
 pub use image::{
@@ -131,3 +132,4 @@ pub use signature::keys::KeyError;
 pub use signature::problem::{MalformedSignature, OpenPgpProblem, PayloadError};
 pub use signature::stored::{MAX_STORED_SIGNATURE, StoredSignatureError};
 pub use time::UnixTime;
+pub use trust::certificate::CertificateError;

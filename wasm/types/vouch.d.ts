@@ -274,7 +274,43 @@ files_needed: Array<string>,
 /**
  * The named files that were not given (each behaves as a file that does not exist).
  */
-files_missing: Array<string>, };
+files_missing: Array<string>, 
+/**
+ * The named files given as unreadable (`files_unreadable` in the request).
+ */
+files_unreadable: Array<string>, 
+/**
+ * Every requirement that will refuse every signature it checks (a key file missing,
+ * unreadable or not a usable key, a keyring without keys, a verification this build does
+ * not do), in policy order.
+ */
+problems: Array<CompileProblemAnswer>, };
+
+export type CompileProblemAnswer = { 
+/**
+ * The policy entry: the transport, `null` for the global default.
+ */
+transport: string | null, 
+/**
+ * The scope within the transport (`""` for its default entry and the global default).
+ */
+scope: string, 
+/**
+ * The requirement's 0-based position in the entry.
+ */
+requirement: number, 
+/**
+ * The requirement's type.
+ */
+requirement_type: string, 
+/**
+ * The stable reason code every signature it checks is refused with.
+ */
+reason: string, 
+/**
+ * The reason for a person.
+ */
+message: string, };
 
 export type ReferenceRequest = { 
 /**

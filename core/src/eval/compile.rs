@@ -6,11 +6,7 @@ use alloc::vec::Vec;
 
 use super::cache::{self, Id};
 use super::decision::Reason;
-use crate::policy::{
-    FileLookup, Files, KeySource, KeyType, Requirement, SignedIdentity, SigstoreTrust,
-    requirement_paths,
-};
-use crate::signature::keys;
+use crate::policy::{FileLookup, Files, KeySource, KeyType, Requirement, SignedIdentity};
 #[cfg(feature = "openpgp")]
 use crate::signature::openpgp::{self, Keyring};
 use crate::signature::sigstore::CosignKey;
@@ -82,15 +78,26 @@ pub(super) fn key_entries<'a>(
     source: &'a KeySource,
     files: &'a Files,
 ) -> Vec<(String, FileLookup<'a>)> {
+    labelled_entries(source, files, "key")
+}
+
+/// [`key_entries`] for a source whose inline fields are `{prefix}Data` and `{prefix}Datas`.
+pub(super) fn labelled_entries<'a>(
+    source: &'a KeySource,
+    files: &'a Files,
+    prefix: &str,
+) -> Vec<(String, FileLookup<'a>)> {
     let file = |path: &String| (path.clone(), files.lookup(path));
     match source {
         KeySource::Path(path) => alloc::vec![file(path)],
         KeySource::Paths(paths) => paths.iter().map(file).collect(),
-        KeySource::Data(data) => alloc::vec![("keyData".into(), FileLookup::Read(data))],
+        KeySource::Data(data) => {
+            alloc::vec![(alloc::format!("{prefix}Data"), FileLookup::Read(data))]
+        }
         KeySource::Datas(datas) => datas
             .iter()
             .enumerate()
-            .map(|(i, data)| (alloc::format!("keyDatas[{i}]"), FileLookup::Read(data)))
+            .map(|(i, data)| (alloc::format!("{prefix}Datas[{i}]"), FileLookup::Read(data)))
             .collect(),
     }
 }
@@ -117,32 +124,6 @@ pub(super) fn all_bytes<'a>(entries: &[(String, FileLookup<'a>)]) -> Result<Vec<
         .iter()
         .map(|(label, found)| file_bytes(label, *found))
         .collect()
-}
-
-/// Every key of a `sigstoreSigned` requirement, in order; the first that is missing or does
-/// not load decides (containers/image loads all keys before verifying with any).
-pub(super) fn cosign_keys(
-    source: &KeySource,
-    files: &Files,
-) -> Result<Loaded<Vec<CosignKey>>, Reason> {
-    let entries = key_entries(source, files);
-    let mut out = Vec::with_capacity(entries.len());
-    let mut blobs = Vec::with_capacity(entries.len());
-    for (source, found) in entries {
-        let bytes = file_bytes(&source, found)?;
-        blobs.push(bytes);
-        let key = keys::from_pem(bytes)
-            .and_then(|key| CosignKey::new(&key))
-            .map_err(|problem| Reason::InvalidKey {
-                source: source.clone(),
-                problem,
-            })?;
-        out.push(key);
-    }
-    Ok(Loaded {
-        keys: out,
-        material: cache::material_id(b"sigstoreSigned keys", &blobs),
-    })
 }
 
 /// The keyring of a `signedBy` requirement, imported as gpgme imports it: every file must
@@ -188,31 +169,9 @@ pub(super) fn compile_requirement(requirement: &Requirement, files: &Files) -> C
             keys: gpg_keys(signed_by.key_type, &signed_by.keys, files),
             identity: signed_by.signed_identity.clone(),
         },
-        Requirement::SigstoreSigned(sigstore) => {
-            let identity = sigstore.signed_identity.clone();
-            if let (SigstoreTrust::Keys(keys), None) = (&sigstore.trust, &sigstore.rekor) {
-                return Compiled::SigstoreSigned {
-                    trust: SigstoreCheck::Keys(cosign_keys(keys, files)),
-                    identity,
-                };
-            }
-            // Certificates or keys, then Rekor keys, in the order upstream reads them.
-            let mut paths = Vec::new();
-            requirement_paths(requirement, &mut paths);
-            let format = match &sigstore.trust {
-                SigstoreTrust::Keys(_) => "sigstore with Rekor",
-                SigstoreTrust::Fulcio(_) => "sigstore with Fulcio",
-                SigstoreTrust::Pki(_) => "sigstore with PKI certificates",
-            };
-            let unreadable = paths
-                .into_iter()
-                .find_map(|path| file_bytes(path, files.lookup(path)).err());
-            Compiled::SigstoreSigned {
-                trust: SigstoreCheck::Unavailable(
-                    unreadable.unwrap_or(Reason::VerificationUnavailable { format }),
-                ),
-                identity,
-            }
-        }
+        Requirement::SigstoreSigned(sigstore) => Compiled::SigstoreSigned {
+            trust: super::material::sigstore_trust(sigstore, files),
+            identity: sigstore.signed_identity.clone(),
+        },
     }
 }

@@ -5,10 +5,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use super::material::MaterialProblem;
 use crate::manifest::ManifestError;
 use crate::policy::KeyType;
 use crate::signature::key_problem::{KeyProblem, Untrusted};
-use crate::signature::keys::KeyError;
 use crate::signature::problem::{MalformedSignature, PayloadError};
 
 /// The verdict on an image, and why.
@@ -182,7 +182,7 @@ pub enum Reason {
         /// The key's path, or `keyData`/`keyDatas[i]`.
         source: String,
         /// What is wrong with it.
-        problem: KeyError,
+        problem: MaterialProblem,
     },
     /// The signature is not in a form that can be verified (missing annotation, bad base64,
     /// not an OpenPGP message, ...).

@@ -7,6 +7,7 @@ mod cache;
 mod claims;
 mod compile;
 mod decision;
+mod material;
 mod report;
 mod requirement;
 mod signed_by;
@@ -19,6 +20,7 @@ pub use decision::{
     Decision, Headline, Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict,
     Verdict,
 };
+pub use material::MaterialProblem;
 pub use report::CompileProblem;
 
 use crate::image::{Image, Transport, TransportIndex};

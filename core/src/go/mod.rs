@@ -1,12 +1,13 @@
 //! Go standard-library behaviour that vouch's parsers must share exactly, since the tools it
 //! agrees with are written in Go: `encoding/json`'s syntax and value rules (`json`),
-//! `encoding/base64` (`base64`), `unicode/utf8` (`utf8`), and as much of `encoding/asn1` as
-//! sigstore's signature sniffing needs (`asn1`).
+//! `encoding/base64` (`base64`), `unicode/utf8` (`utf8`), `encoding/pem` (`pem`), and as much
+//! of `encoding/asn1` as sigstore's signature sniffing needs (`asn1`).
 
 pub(crate) mod asn1;
 pub(crate) mod base64;
 pub(crate) mod json;
 pub(crate) mod path;
+pub(crate) mod pem;
 pub(crate) mod utf8;
 
 pub(crate) use base64::{base64_std, base64_url};

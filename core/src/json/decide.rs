@@ -168,7 +168,11 @@ mod tests {
     #[test]
     fn unreadable_missing_and_malformed_files_are_reported_apart() {
         let policy = r#"{"default":[{"type":"reject"}],"transports":{"docker":{
-            "a.io":[{"type":"sigstoreSigned","keyPaths":["/bad.pub","/gone.pub"]}],
+            "a.io":[{"type":"sigstoreSigned","keyPath":"/bad.pub"}],
+            "d.io":[{"type":"sigstoreSigned","keyPaths":["/bad.pub","/gone.pub"]}],
+            "e.io":[{"type":"sigstoreSigned","keyPath":"/bad.pub","rekorPublicKeyPath":"/gone.pub"}],
+            "f.io":[{"type":"sigstoreSigned","rekorPublicKeyData":"bm90IGEga2V5",
+                     "fulcio":{"caPath":"/bad.pub","oidcIssuer":"https://o","subjectEmail":"a@b"}}],
             "b.io":[{"type":"sigstoreSigned","keyPath":"/locked.pub"}],
             "c.io":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"/gone.pub"}]}}}"#;
         let half = alloc::format!(
@@ -189,7 +193,13 @@ mod tests {
             [
                 ("a.io", "invalid_key"),
                 ("b.io", "key_file_unreadable"),
-                ("c.io", "key_file_missing")
+                ("c.io", "key_file_missing"),
+                // Every key file is read before any key is parsed.
+                ("d.io", "key_file_missing"),
+                // Keys are parsed before the Rekor keys are read.
+                ("e.io", "invalid_key"),
+                // The Fulcio CA file holds no certificate.
+                ("f.io", "invalid_key"),
             ]
         );
         let signed = r#""signatures":[{"kind":"sigstore","payload":"e30=","annotations":{"dev.cosignproject.cosign/signature":"AA=="}}]"#;

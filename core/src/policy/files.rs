@@ -153,7 +153,7 @@ fn path_or_data_path<'p>(source: &'p PathOrData, out: &mut Vec<&'p str>) {
     }
 }
 
-pub(crate) fn requirement_paths<'p>(requirement: &'p Requirement, out: &mut Vec<&'p str>) {
+fn requirement_paths<'p>(requirement: &'p Requirement, out: &mut Vec<&'p str>) {
     match requirement {
         Requirement::SignedBy(signed_by) => key_source_paths(&signed_by.keys, out),
         Requirement::SigstoreSigned(sigstore) => {

@@ -10,7 +10,6 @@ mod model;
 mod parse;
 
 pub use error::{PolicyError, PolicyErrorKind};
-pub(crate) use files::requirement_paths;
 pub use files::{FileLookup, Files};
 pub use identity::Remapped;
 pub use lint::{Problem, Severity, lint_policy};

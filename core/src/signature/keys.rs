@@ -1,5 +1,5 @@
 //! Public keys in PEM, read as sigstore's `cryptoutils.UnmarshalPEMToPublicKey` reads them:
-//! the first PEM block that decodes (Go's PEM reading, hand-written in `pem` for its
+//! the first PEM block that decodes (Go's PEM reading, hand-written in `go::pem` for its
 //! leniencies), of type `PUBLIC KEY` (PKIX, as Go's `x509.ParsePKIXPublicKey`) or
 //! `RSA PUBLIC KEY` (PKCS #1, as `x509.ParsePKCS1PublicKey`). The DER inside is read with the
 //! `der` crate; Go's leniencies around it are named where they are kept.
@@ -11,7 +11,7 @@ use core::fmt;
 use der::asn1::{AnyRef, BitStringRef, IntRef, ObjectIdentifier};
 use der::{Decode as _, Reader as _, SliceReader, Tag, Tagged as _};
 
-use super::pem;
+use crate::go::pem;
 
 /// A public key vouch can verify with.
 #[derive(Clone, Debug, PartialEq, Eq)]

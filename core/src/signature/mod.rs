@@ -8,7 +8,6 @@ pub(crate) mod keys;
 #[cfg(feature = "openpgp")]
 pub(crate) mod openpgp;
 pub(crate) mod payload;
-pub(crate) mod pem;
 pub(crate) mod problem;
 pub(crate) mod sigstore;
 pub(crate) mod stored;

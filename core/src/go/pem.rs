@@ -5,11 +5,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// A decoded PEM block: its type and its bytes (headers are read past, not kept).
+/// A decoded PEM block: its type and its bytes (headers are read past, not kept: only
+/// whether there were any, which `x509.CertPool.AppendCertsFromPEM` asks).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Block {
     pub(crate) kind: String,
     pub(crate) bytes: Vec<u8>,
+    pub(crate) has_headers: bool,
 }
 
 const START: &[u8] = b"\n-----BEGIN ";
@@ -78,7 +80,14 @@ pub(crate) fn decode(data: &[u8]) -> Option<(Block, &[u8])> {
         };
         let (_, after_block) = line(&rest[end_index + END.len() - 1..]);
         let kind = String::from_utf8_lossy(kind).into_owned();
-        return Some((Block { kind, bytes }, after_block));
+        return Some((
+            Block {
+                kind,
+                bytes,
+                has_headers: headers,
+            },
+            after_block,
+        ));
     }
 }
 

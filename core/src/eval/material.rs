@@ -1,0 +1,148 @@
+//! A `sigstoreSigned` requirement's trust material, read once at compile time in the order
+//! containers/image 5.34 reads it (`prSigstoreSigned.prepareTrustRoot`): the public keys (every
+//! file read, then every key parsed), the Fulcio CA certificates, the Rekor public keys (each
+//! ECDSA), the PKI roots and intermediates. The first that cannot be read or used refuses
+//! every signature, with containers/image's class of reason.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use super::cache;
+use super::compile::{Loaded, SigstoreCheck, all_bytes, file_bytes, labelled_entries};
+use super::decision::Reason;
+use crate::policy::{Files, KeySource, PathOrData, SigstoreSigned, SigstoreTrust};
+use crate::signature::keys::{self, KeyError, PublicKey};
+use crate::signature::sigstore::CosignKey;
+use crate::trust::certificate::{self, CertificateError};
+
+/// Why trust material named by a requirement cannot be used (`invalid_key`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MaterialProblem {
+    /// A public key (`keyPath`, `keyData`, `rekorPublicKey…`) vouch cannot use.
+    Key(KeyError),
+    /// A Rekor public key that is not ECDSA (containers/image: "Rekor public key … is not
+    /// using ECDSA").
+    RekorKeyNotEcdsa,
+    /// CA certificates (Fulcio's or PKI's roots or intermediates) that do not load.
+    Certificates(CertificateError),
+}
+
+impl fmt::Display for MaterialProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Key(problem) => fmt::Display::fmt(problem, f),
+            Self::RekorKeyNotEcdsa => f.write_str("a Rekor public key must be an ECDSA key"),
+            Self::Certificates(problem) => fmt::Display::fmt(problem, f),
+        }
+    }
+}
+
+impl From<KeyError> for MaterialProblem {
+    fn from(problem: KeyError) -> Self {
+        Self::Key(problem)
+    }
+}
+
+fn invalid(source: &str, problem: impl Into<MaterialProblem>) -> Reason {
+    Reason::InvalidKey {
+        source: source.into(),
+        problem: problem.into(),
+    }
+}
+
+impl From<CertificateError> for MaterialProblem {
+    fn from(problem: CertificateError) -> Self {
+        Self::Certificates(problem)
+    }
+}
+
+/// How a `sigstoreSigned` requirement checks signatures, its material read as upstream reads
+/// it.
+pub(super) fn sigstore_trust(sigstore: &SigstoreSigned, files: &Files) -> SigstoreCheck {
+    match prepare(sigstore, files) {
+        Err(reason) => SigstoreCheck::Unavailable(reason),
+        Ok(Some(keys)) => SigstoreCheck::Keys(Ok(keys)),
+        Ok(None) => SigstoreCheck::Unavailable(Reason::VerificationUnavailable {
+            format: match &sigstore.trust {
+                SigstoreTrust::Keys(_) => "sigstore with Rekor",
+                SigstoreTrust::Fulcio(_) => "sigstore with Fulcio",
+                SigstoreTrust::Pki(_) => "sigstore with PKI certificates",
+            },
+        }),
+    }
+}
+
+/// Every piece of trust material, in containers/image's order. `Some(keys)` for public keys
+/// without Rekor, the form vouch verifies; `None` when everything loaded but the signature
+/// needs a verification this build does not do yet.
+fn prepare(
+    sigstore: &SigstoreSigned,
+    files: &Files,
+) -> Result<Option<Loaded<Vec<CosignKey>>>, Reason> {
+    let keys = match &sigstore.trust {
+        SigstoreTrust::Keys(source) => Some(cosign_keys(source, files)?),
+        _ => None,
+    };
+    if let SigstoreTrust::Fulcio(fulcio) = &sigstore.trust {
+        let (label, bytes) = path_or_data(&fulcio.ca, files, "fulcio.caData")?;
+        certificate::pool_from_pem(bytes).map_err(|e| invalid(&label, e))?;
+    }
+    if let Some(rekor) = &sigstore.rekor {
+        let entries = labelled_entries(rekor, files, "rekorPublicKey");
+        let blobs = all_bytes(&entries)?;
+        for ((label, _), bytes) in entries.iter().zip(blobs) {
+            match keys::from_pem(bytes).map_err(|e| invalid(label, e))? {
+                PublicKey::P256(_) | PublicKey::P384(_) => {}
+                _ => return Err(invalid(label, MaterialProblem::RekorKeyNotEcdsa)),
+            }
+        }
+    }
+    if let SigstoreTrust::Pki(pki) = &sigstore.trust {
+        let (label, bytes) = path_or_data(&pki.ca_roots, files, "pki.caRootsData")?;
+        certificate::pool_from_pem(bytes).map_err(|e| invalid(&label, e))?;
+        if let Some(intermediates) = &pki.ca_intermediates {
+            let (label, bytes) = path_or_data(intermediates, files, "pki.caIntermediatesData")?;
+            certificate::certificates_from_pem(bytes).map_err(|e| invalid(&label, e))?;
+        }
+    }
+    Ok(match (keys, &sigstore.rekor) {
+        (Some(keys), None) => Some(keys),
+        _ => None,
+    })
+}
+
+/// The bytes of a `…Path`/`…Data` pair, with the label a reason names it by.
+fn path_or_data<'a>(
+    source: &'a PathOrData,
+    files: &'a Files,
+    data_label: &str,
+) -> Result<(String, &'a [u8]), Reason> {
+    match source {
+        PathOrData::Path(path) => Ok((path.clone(), file_bytes(path, files.lookup(path))?)),
+        PathOrData::Data(data) => Ok((data_label.into(), data)),
+    }
+}
+
+/// Every key of a `sigstoreSigned` requirement: every file read (the first that cannot be
+/// decides), then every key parsed (the first that does not load decides), as
+/// containers/image loads all keys before verifying with any.
+pub(super) fn cosign_keys(
+    source: &KeySource,
+    files: &Files,
+) -> Result<Loaded<Vec<CosignKey>>, Reason> {
+    let entries = labelled_entries(source, files, "key");
+    let blobs = all_bytes(&entries)?;
+    let mut out = Vec::with_capacity(blobs.len());
+    for ((label, _), bytes) in entries.iter().zip(&blobs) {
+        let key = keys::from_pem(bytes)
+            .and_then(|key| CosignKey::new(&key))
+            .map_err(|problem| invalid(label, problem))?;
+        out.push(key);
+    }
+    Ok(Loaded {
+        keys: out,
+        material: cache::material_id(b"sigstoreSigned keys", &blobs),
+    })
+}
