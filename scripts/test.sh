@@ -254,8 +254,8 @@ fi
   --target-dir "$CACHE/fuzz-target" "$CORPUS" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 \
   | tail -n 5)
 
-step "fuzz smoke: policy_parse, evaluate_request, manifest_digest, signatures (${FUZZ_SECONDS}s each)"
-for target in policy_parse evaluate_request manifest_digest signatures; do
+step "fuzz smoke: policy_parse, evaluate_request, manifest_digest, signatures, certificates (${FUZZ_SECONDS}s each)"
+for target in policy_parse evaluate_request manifest_digest signatures certificates; do
   CORPUS="$CACHE/fuzz-corpus/$target"
   mkdir -p "$CORPUS"
   case "$target" in
@@ -299,6 +299,19 @@ cases = json.loads((src / "cases/payload_parse.json").read_text())
 for group in cases["formats"].values():
     for case in group:
         put(b"\x03" + case["payload"].encode())
+PY
+      ;;
+    certificates)
+      # Seeds: the upstream Fulcio and PKI certificates, as PEM and as DER (read from ../shared).
+      python3 - "$SHARED/vectors/containers-image/signature-fixtures" "$CORPUS" <<'PY'
+import base64, hashlib, pathlib, re, sys
+src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+def put(b): (dst / hashlib.sha1(b).hexdigest()).write_bytes(b)
+for name in ("fulcio_v1.crt.pem", "pki_root_crts.pem", "pki_intermediate_crts.pem", "fulcio-chain", "pki-chain"):
+    text = (src / name).read_bytes()
+    put(text)
+    for body in re.findall(rb"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", text, re.S):
+        put(base64.b64decode(b"".join(body.split())))
 PY
       ;;
     manifest_digest)

@@ -104,6 +104,24 @@ pub mod fuzzing {
         let cosign = parse(bytes, Format::Cosign).is_ok();
         simple || cosign
     }
+
+    /// Certificates: `bytes` as a PEM file read both ways containers/image reads one, and as
+    /// one DER certificate. Never panics; a certificate that parses is exactly DER (it encodes
+    /// back to the bytes it was read from).
+    pub fn certificates(bytes: &[u8]) -> usize {
+        use crate::trust::certificate::{certificates_from_pem, parse, pool_from_pem};
+        use x509_cert::der::Encode as _;
+        let pool = pool_from_pem(bytes).map_or(0, |c| c.len());
+        let list = certificates_from_pem(bytes).map_or(0, |c| c.len());
+        if let Ok(certificate) = parse(bytes) {
+            assert_eq!(
+                certificate.parsed.to_der().ok().as_deref(),
+                Some(bytes),
+                "a certificate that is not DER was accepted"
+            );
+        }
+        pool + list
+    }
 }
 
 pub use build::{BUILD, BuildInfo, CryptoBackend};
