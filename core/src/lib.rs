@@ -8,8 +8,10 @@
 //!
 //! A node's policy (containers-policy.json(5)) is parsed once ([`Policy::parse`], as strictly
 //! as containers/image 5.34), the files it names are handed in by the caller
-//! ([`Policy::files_needed`], [`Files`]), and it is compiled once into an [`Evaluator`]
-//! (immutable, `Send + Sync`): keys are read and keyrings imported then. Each pull is then
+//! ([`Policy::files_needed`], [`Files`]: their bytes, or that they could not be read), and it
+//! is compiled once into an [`Evaluator`] (immutable, `Send + Sync`): keys, keyrings and
+//! certificates are read then, and [`Evaluator::problems`] says up front which requirements
+//! cannot accept anything, and why. Each pull is then
 //! decided from the image's name ([`Image`], per [`Transport`]) and its [`Evidence`] (the
 //! manifest, the signatures attached to it, the time), as `IsRunningImageAllowed` decides; the
 //! [`Decision`] says which scope matched and, per requirement and per signature, why.
@@ -27,6 +29,8 @@
 //! assert_eq!(policy.files_needed(), ["/etc/pki/cosign.pub"]);
 //! let files = Files::new(); // the caller reads the files it names; here, none exists
 //! let evaluator = Evaluator::compile(&policy, &files, &CompileOptions::default());
+//! let problems = evaluator.problems();
+//! assert!(matches!(problems[0].reason, Reason::KeyFileMissing(path) if path == "/etc/pki/cosign.pub"));
 //!
 //! let manifest = br#"{"schemaVersion":2}"#;
 //! let public = Image::parse(Transport::Docker, "registry.example.com/public/tools:1.2")?;
@@ -57,7 +61,10 @@
 //!   simple signing, keyrings imported exactly as gpg imports them, decided as containers/image
 //!   with gpgme decides), `sigstoreSigned` with public keys (ECDSA P-256/P-384, RSA, Ed25519),
 //!   and the six `signedIdentity` rules. Keyless `sigstoreSigned` (Fulcio, Rekor, PKI) is not
-//!   here yet: such a requirement refuses every signature (`verification_unavailable`).
+//!   verified yet: its trust material is read and checked as containers/image reads it, and
+//!   then such a requirement refuses every signature (`verification_unavailable`).
+//! * Every denial explains itself with a [`Reason`] whose detail is typed
+//!   ([`MalformedSignature`], [`PayloadError`], [`MaterialProblem`], [`KeyProblem`], ...).
 //! * Cryptography from audited libraries only: aws-lc-rs (feature `aws-lc`, default), or the
 //!   RustCrypto crates without it (wasm, `no_std`); [`BUILD`] says which.
 //! * [`manifest`]: manifest digests as containers/image computes them.

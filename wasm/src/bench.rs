@@ -101,8 +101,11 @@ pub unsafe extern "C" fn vouch_bench_bare_new(ptr: *const u8, len: usize) -> *mu
     };
     let Some(pem) = request
         .files
-        .values()
-        .next()
+        .iter()
+        .find_map(|(_, found)| match found {
+            vouch::FileLookup::Read(bytes) => Some(bytes),
+            _ => None,
+        })
         .and_then(|b| core::str::from_utf8(b).ok())
     else {
         return ptr::null_mut();

@@ -21,13 +21,11 @@ pub(super) fn check_claims(
     if let Some(digest) = reference.and_then(|r| r.digest())
         && !manifest.matches(digest)?
     {
-        return Err(Reason::ManifestNotReferenced {
-            digest: alloc::format!("{digest}"),
-        });
+        return Err(Reason::ManifestNotReferenced { digest: *digest });
     }
     if !manifest.matches(&claims.manifest_digest)? {
         return Err(Reason::DigestMismatch {
-            signed: alloc::format!("{}", claims.manifest_digest),
+            signed: claims.manifest_digest,
         });
     }
     if !identity.matches(reference, &claims.docker_reference) {

@@ -8,6 +8,7 @@ use core::fmt;
 use super::material::MaterialProblem;
 use crate::manifest::ManifestError;
 use crate::policy::KeyType;
+use crate::reference::Digest;
 use crate::signature::key_problem::{KeyProblem, Untrusted};
 use crate::signature::problem::{MalformedSignature, PayloadError};
 
@@ -197,14 +198,14 @@ pub enum Reason {
     /// The image reference names a manifest digest that the manifest does not have.
     ManifestNotReferenced {
         /// The digest in the reference.
-        digest: String,
+        digest: Digest,
     },
     /// The manifest's digest cannot be computed (a schema 1 manifest with broken signatures).
     ManifestUnreadable(ManifestError),
     /// The signature is for another manifest.
     DigestMismatch {
         /// The digest the signature claims.
-        signed: String,
+        signed: Digest,
     },
     /// The signature's identity is not accepted by the requirement's `signedIdentity`.
     IdentityMismatch {
