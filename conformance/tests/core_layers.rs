@@ -12,8 +12,9 @@ const LAYERS: &[&[&str]] = &[
     &["go", "time", "build"],
     // Docker references and digests.
     &["reference"],
-    // Images named through transports and the scope index; manifests and their digests.
-    &["image", "manifest"],
+    // Images named through transports and the scope index; manifests and their digests; the
+    // one crypto interface and public keys as Go reads them.
+    &["image", "manifest", "crypto"],
     // The policy document; signature envelopes and their verification; trust material
     // (certificates, and next CA pools, log keys and chains).
     &["policy", "signature", "trust"],

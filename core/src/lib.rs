@@ -81,6 +81,7 @@ extern crate alloc;
 extern crate std;
 
 mod build;
+mod crypto;
 mod error;
 mod eval;
 mod go;
@@ -132,6 +133,7 @@ pub mod fuzzing {
 }
 
 pub use build::{BUILD, BuildInfo, CryptoBackend};
+pub use crypto::keys::KeyError;
 pub use error::Error;
 pub use eval::{
     CompileOptions, CompileProblem, Decision, Evaluator, Evidence, Headline, MaterialProblem,
@@ -153,7 +155,6 @@ pub use reference::{
 };
 pub use signature::evidence::{SIGSTORE_SIGNATURE_MIME, Signature};
 pub use signature::key_problem::{KeyProblem, UnsupportedKey, Untrusted};
-pub use signature::keys::KeyError;
 pub use signature::problem::{MalformedSignature, OpenPgpProblem, PayloadError};
 pub use signature::stored::{MAX_STORED_SIGNATURE, StoredSignatureError};
 pub use time::UnixTime;

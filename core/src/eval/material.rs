@@ -11,8 +11,8 @@ use core::fmt;
 use super::cache;
 use super::compile::{Loaded, SigstoreCheck, all_bytes, file_bytes, labelled_entries};
 use super::decision::Reason;
+use crate::crypto::keys::{self, KeyError, PublicKey};
 use crate::policy::{Files, KeySource, PathOrData, SigstoreSigned, SigstoreTrust};
-use crate::signature::keys::{self, KeyError, PublicKey};
 use crate::signature::sigstore::CosignKey;
 use crate::trust::certificate::{self, CertificateError};
 

@@ -76,7 +76,7 @@ pub enum UnsupportedKey {
         /// The modulus size in bits.
         bits: usize,
         /// What is wrong with it.
-        problem: crate::signature::keys::KeyError,
+        problem: crate::crypto::keys::KeyError,
     },
     /// An ECDSA or EdDSA key whose point is not on its curve.
     OffCurve,
@@ -91,7 +91,7 @@ pub enum UnsupportedKey {
 
 impl fmt::Display for UnsupportedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::signature::crypto::{RSA_MAX_BITS, RSA_MIN_BITS};
+        use crate::crypto::{RSA_MAX_BITS, RSA_MIN_BITS};
         use crate::signature::problem::algorithm_name;
         match self {
             Self::Algorithm(algorithm) => write!(

@@ -1,10 +1,8 @@
-//! Signature envelopes and their verification: the signed payload, public keys, cosign
-//! signatures, OpenPGP simple signing, and the one interface to the cryptography.
+//! Signature envelopes and their verification: the evidence, the signed payload, cosign
+//! signatures, OpenPGP simple signing (the cryptography and public keys are `crypto`'s).
 
-pub(crate) mod crypto;
 pub(crate) mod evidence;
 pub(crate) mod key_problem;
-pub(crate) mod keys;
 #[cfg(feature = "openpgp")]
 pub(crate) mod openpgp;
 pub(crate) mod payload;

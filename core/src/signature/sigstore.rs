@@ -2,8 +2,8 @@
 //! `keyPath`/`keyPaths`/`keyData`/`keyDatas` checks them (sigstore's `LoadVerifier` with
 //! SHA-256): every key loads or the signature is refused; the first key that verifies wins.
 
-use super::crypto::{SignatureBytes, VerifyingKey, ecdsa_der};
-use super::keys::{KeyError, PublicKey};
+use crate::crypto::keys::{KeyError, PublicKey};
+use crate::crypto::{SignatureBytes, VerifyingKey, ecdsa_der};
 use crate::go::asn1 as der;
 use alloc::borrow::Cow;
 

