@@ -149,6 +149,7 @@ pub fn vouch_code_class(code: &str) -> String {
         "key_unusable" => "key_unusable",
         "signature_expired" => "signature_time",
         "signature_invalid" => "bad_signature",
+        "rekor_set_invalid" => "rekor",
         "invalid_payload" => "payload",
         "manifest_not_referenced" => "manifest_not_referenced",
         "manifest_unreadable" => "manifest_unreadable",
@@ -211,6 +212,9 @@ pub fn oracle_error_class(error: &str) -> String {
         // prReject: "Running image … is rejected by policy." (and, per signature, "Any
         // signatures for image … are rejected by policy.").
         "rejected_by_policy"
+    } else if error.starts_with("No public key verified against the RekorSET") {
+        // keys with Rekor: the SET vouched for none of the keys (each key's failure listed).
+        "rekor"
     } else if has("signedBaseLayer not implemented") {
         "signed_base_layer"
     } else if error.starts_with("A signature was required, but no signature exists") {

@@ -9,10 +9,10 @@ use serde_json::Value;
 use vouch::{CompileOptions, Evaluator, Evidence, Files, Image, Policy, Signature};
 use vouch_conformance::{shared_dir, vector_json};
 
-/// Scenarios that need Fulcio, PKI or Rekor verification (not in this build yet). vouch must
+/// Scenarios that need Fulcio or PKI verification (not in this build yet). vouch must
 /// refuse them with `verification_unavailable`; they are counted so that the number only
 /// ever goes down.
-const UNAVAILABLE_ACCEPTS: usize = 15;
+const UNAVAILABLE_ACCEPTS: usize = 6;
 
 /// Scenarios where the newer upstream (container-libs) differs from containers/image 5.34 with
 /// gpgme, which vouch follows: there, gpgme reports a signing subkey's own fingerprint, which

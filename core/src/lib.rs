@@ -159,3 +159,4 @@ pub use signature::problem::{MalformedSignature, OpenPgpProblem, PayloadError};
 pub use signature::stored::{MAX_STORED_SIGNATURE, StoredSignatureError};
 pub use time::UnixTime;
 pub use trust::certificate::CertificateError;
+pub use trust::rekor::{MAX_REKOR_SET, RekorProblem};

@@ -26,6 +26,37 @@ pub(crate) enum PublicKey {
     Ed25519([u8; 32]),
 }
 
+impl PublicKey {
+    /// The key as Go's `x509.MarshalPKIXPublicKey` writes it: the DER `SubjectPublicKeyInfo`
+    /// that sigstore's `MarshalPublicKeyToPEM` wraps (and a Rekor entry must hold, byte for
+    /// byte).
+    pub(crate) fn to_pkix_der(&self) -> Vec<u8> {
+        // AlgorithmIdentifiers, DER: the OIDs with their parameters.
+        const EC: &[u8] = &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+        const P256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+        const P384: &[u8] = &[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
+        const RSA: &[u8] = &[
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+        ];
+        const ED25519: &[u8] = &[0x06, 0x03, 0x2b, 0x65, 0x70];
+        let (algorithm, key): (Vec<u8>, Vec<u8>) = match self {
+            Self::P256(point) => ([EC, P256].concat(), point.clone()),
+            Self::P384(point) => ([EC, P384].concat(), point.clone()),
+            Self::Rsa { n, e } => (
+                RSA.to_vec(),
+                super::unsigned_sequence(&[n, &e.to_be_bytes()]),
+            ),
+            Self::Ed25519(key) => (ED25519.to_vec(), key.to_vec()),
+        };
+        let mut bits = Vec::with_capacity(key.len() + 1);
+        bits.push(0);
+        bits.extend_from_slice(&key);
+        let mut body = super::tlv(0x30, &algorithm);
+        body.extend_from_slice(&super::tlv(0x03, &bits));
+        super::tlv(0x30, &body)
+    }
+}
+
 /// Why key bytes are not a public key vouch can use (`invalid_key`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

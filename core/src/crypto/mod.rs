@@ -199,11 +199,21 @@ pub(crate) fn unsigned_sequence(values: &[&[u8]]) -> Vec<u8> {
     out
 }
 
+/// One DER TLV with a definite length.
+pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() + 4);
+    out.push(tag);
+    push_len(&mut out, content.len());
+    out.extend_from_slice(content);
+    out
+}
+
 fn push_len(out: &mut Vec<u8>, len: usize) {
     match len {
         0..0x80 => out.push(len as u8),
         0x80..0x100 => out.extend_from_slice(&[0x81, len as u8]),
-        _ => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
+        0x100..0x10000 => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
+        _ => out.extend_from_slice(&[0x83, (len >> 16) as u8, (len >> 8) as u8, len as u8]),
     }
 }
 

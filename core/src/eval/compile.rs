@@ -35,6 +35,13 @@ pub(crate) struct Loaded<K> {
     pub(super) material: Id,
 }
 
+/// `sigstoreSigned` with public keys and Rekor keys.
+#[derive(Clone, Debug)]
+pub(crate) struct RekorTrust {
+    pub(super) keys: Vec<CosignKey>,
+    pub(super) rekor: Vec<crate::crypto::VerifyingKey>,
+}
+
 /// Without OpenPGP support there is never a keyring.
 #[cfg(not(feature = "openpgp"))]
 #[derive(Clone, Debug)]
@@ -45,6 +52,8 @@ pub(crate) enum Keyring {}
 pub(crate) enum SigstoreCheck {
     /// Public keys without Rekor: all of them prepared, or why they cannot be.
     Keys(Result<Loaded<Vec<CosignKey>>, Reason>),
+    /// Public keys whose signatures a Rekor SET must vouch for, with the Rekor keys.
+    KeysWithRekor(Loaded<RekorTrust>),
     /// Trust that needs Fulcio, PKI or Rekor verification, which this build does not do yet:
     /// the material (certificates or keys, then Rekor keys) is still read first, as upstream
     /// reads it, and then every signature is refused: why (the first file that could not be

@@ -11,6 +11,7 @@ use crate::policy::KeyType;
 use crate::reference::Digest;
 use crate::signature::key_problem::{KeyProblem, Untrusted};
 use crate::signature::problem::{MalformedSignature, PayloadError};
+use crate::trust::rekor::RekorProblem;
 
 /// The verdict on an image, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -188,6 +189,9 @@ pub enum Reason {
     /// The signature is not in a form that can be verified (missing annotation, bad base64,
     /// not an OpenPGP message, ...).
     MalformedSignature(MalformedSignature),
+    /// The Rekor SET does not vouch for this signature with any of the requirement's keys
+    /// (why, for the first key).
+    RekorSetInvalid(RekorProblem),
     /// The signature does not verify with any trusted key.
     SignatureInvalid {
         /// How many keys were tried.
@@ -242,6 +246,7 @@ impl Reason {
             Self::NotASignature { .. } => "not_a_signature",
             Self::InvalidKey { .. } => "invalid_key",
             Self::MalformedSignature(_) => "malformed_signature",
+            Self::RekorSetInvalid(_) => "rekor_set_invalid",
             Self::SignatureInvalid { .. } => "signature_invalid",
             Self::InvalidPayload(_) => "invalid_payload",
             Self::ManifestNotReferenced { .. } => "manifest_not_referenced",
@@ -266,6 +271,7 @@ impl Reason {
             Self::ManifestNotReferenced { .. } | Self::ManifestUnreadable(_) => 75,
             Self::InvalidPayload(_) => 70,
             Self::SignatureInvalid { .. } => 60,
+            Self::RekorSetInvalid(_) => 58,
             Self::UntrustedKey(_) | Self::KeyUnusable(_) | Self::SignatureExpired => 55,
             Self::TimeRequired => 45,
             Self::MalformedSignature(_) => 50,
@@ -331,6 +337,12 @@ impl fmt::Display for Reason {
                 write!(f, "key {source} cannot be used: {problem}")
             }
             Self::MalformedSignature(problem) => write!(f, "malformed signature: {problem}"),
+            Self::RekorSetInvalid(problem) => {
+                write!(
+                    f,
+                    "the Rekor SET does not vouch for the signature: {problem}"
+                )
+            }
             Self::SignatureInvalid { keys: 1 } => {
                 f.write_str("the signature does not verify with the trusted key")
             }

@@ -9,8 +9,9 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use super::cache;
-use super::compile::{Loaded, SigstoreCheck, all_bytes, file_bytes, labelled_entries};
+use super::compile::{Loaded, RekorTrust, SigstoreCheck, all_bytes, file_bytes, labelled_entries};
 use super::decision::Reason;
+use crate::crypto::VerifyingKey;
 use crate::crypto::keys::{self, KeyError, PublicKey};
 use crate::policy::{Files, KeySource, PathOrData, SigstoreSigned, SigstoreTrust};
 use crate::signature::sigstore::CosignKey;
@@ -63,8 +64,9 @@ impl From<CertificateError> for MaterialProblem {
 pub(super) fn sigstore_trust(sigstore: &SigstoreSigned, files: &Files) -> SigstoreCheck {
     match prepare(sigstore, files) {
         Err(reason) => SigstoreCheck::Unavailable(reason),
-        Ok(Some(keys)) => SigstoreCheck::Keys(Ok(keys)),
-        Ok(None) => SigstoreCheck::Unavailable(Reason::VerificationUnavailable {
+        Ok(Prepared::Keys(keys)) => SigstoreCheck::Keys(Ok(keys)),
+        Ok(Prepared::KeysWithRekor(trust)) => SigstoreCheck::KeysWithRekor(trust),
+        Ok(Prepared::Keyless) => SigstoreCheck::Unavailable(Reason::VerificationUnavailable {
             format: match &sigstore.trust {
                 SigstoreTrust::Keys(_) => "sigstore with Rekor",
                 SigstoreTrust::Fulcio(_) => "sigstore with Fulcio",
@@ -74,13 +76,16 @@ pub(super) fn sigstore_trust(sigstore: &SigstoreSigned, files: &Files) -> Sigsto
     }
 }
 
-/// Every piece of trust material, in containers/image's order. `Some(keys)` for public keys
-/// without Rekor, the form vouch verifies; `None` when everything loaded but the signature
-/// needs a verification this build does not do yet.
-fn prepare(
-    sigstore: &SigstoreSigned,
-    files: &Files,
-) -> Result<Option<Loaded<Vec<CosignKey>>>, Reason> {
+/// What a requirement's material prepares it for.
+enum Prepared {
+    Keys(Loaded<Vec<CosignKey>>),
+    KeysWithRekor(Loaded<RekorTrust>),
+    /// Fulcio or PKI: everything loaded, but the verification is not in this build yet.
+    Keyless,
+}
+
+/// Every piece of trust material, in containers/image's order.
+fn prepare(sigstore: &SigstoreSigned, files: &Files) -> Result<Prepared, Reason> {
     let keys = match &sigstore.trust {
         SigstoreTrust::Keys(source) => Some(cosign_keys(source, files)?),
         _ => None,
@@ -89,14 +94,17 @@ fn prepare(
         let (label, bytes) = path_or_data(&fulcio.ca, files, "fulcio.caData")?;
         certificate::pool_from_pem(bytes).map_err(|e| invalid(&label, e))?;
     }
+    let mut rekor_keys = Vec::new();
+    let mut rekor_blobs = Vec::new();
     if let Some(rekor) = &sigstore.rekor {
         let entries = labelled_entries(rekor, files, "rekorPublicKey");
-        let blobs = all_bytes(&entries)?;
-        for ((label, _), bytes) in entries.iter().zip(blobs) {
-            match keys::from_pem(bytes).map_err(|e| invalid(label, e))? {
-                PublicKey::P256(_) | PublicKey::P384(_) => {}
-                _ => return Err(invalid(label, MaterialProblem::RekorKeyNotEcdsa)),
+        rekor_blobs = all_bytes(&entries)?;
+        for ((label, _), bytes) in entries.iter().zip(&rekor_blobs) {
+            let key = keys::from_pem(bytes).map_err(|e| invalid(label, e))?;
+            if !matches!(key, PublicKey::P256(_) | PublicKey::P384(_)) {
+                return Err(invalid(label, MaterialProblem::RekorKeyNotEcdsa));
             }
+            rekor_keys.push(VerifyingKey::new(&key).map_err(|e| invalid(label, e))?);
         }
     }
     if let SigstoreTrust::Pki(pki) = &sigstore.trust {
@@ -107,9 +115,21 @@ fn prepare(
             certificate::certificates_from_pem(bytes).map_err(|e| invalid(&label, e))?;
         }
     }
-    Ok(match (keys, &sigstore.rekor) {
-        (Some(keys), None) => Some(keys),
-        _ => None,
+    Ok(match (keys, sigstore.rekor.is_some()) {
+        (Some(keys), false) => Prepared::Keys(keys),
+        (Some(Loaded { keys, material }), true) => {
+            let mut blobs: Vec<&[u8]> = Vec::with_capacity(1 + rekor_blobs.len());
+            blobs.push(&material);
+            blobs.extend(rekor_blobs);
+            Prepared::KeysWithRekor(Loaded {
+                keys: RekorTrust {
+                    keys,
+                    rekor: rekor_keys,
+                },
+                material: cache::material_id(b"sigstoreSigned keys with Rekor", &blobs),
+            })
+        }
+        (None, _) => Prepared::Keyless,
     })
 }
 

@@ -1,48 +1,112 @@
-//! `sigstoreSigned` with public keys: one cosign signature against the prepared keys.
+//! `sigstoreSigned` with public keys, with or without Rekor: one cosign signature against the
+//! prepared keys, in containers/image's order.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::vec::Vec;
 
-use super::cache::{Claims, Entry, VerificationCache};
-use super::compile::{Loaded, SigstoreCheck};
+use super::cache::{Claims, Entry, Id, VerificationCache};
+use super::compile::{Loaded, RekorTrust, SigstoreCheck};
 use super::decision::Reason;
 use crate::signature::payload;
 use crate::signature::problem::MalformedSignature;
-use crate::signature::sigstore::SIGNATURE_ANNOTATION;
+use crate::signature::sigstore::{BUNDLE_ANNOTATION, CosignKey, SIGNATURE_ANNOTATION};
+use crate::trust::rekor;
 
 /// The cryptographic part of one cosign signature against a `sigstoreSigned` requirement, in
-/// containers/image's order: trust material, the signature annotation, the signature with
-/// each key, then the payload's strict parse. Gives the payload's claims.
+/// containers/image's order: trust material, the signature annotation, (with Rekor: the bundle
+/// annotation and the SET, which chooses the key), the signature with each key, then the
+/// payload's strict parse. Gives the payload's claims.
 pub(super) fn check_sigstore(
     trust: &SigstoreCheck,
     payload: &[u8],
     annotations: &BTreeMap<String, String>,
     cache: &VerificationCache,
 ) -> Claims {
-    let Loaded { keys, material } = match trust {
-        SigstoreCheck::Keys(keys) => keys.as_ref().map_err(Clone::clone)?,
-        SigstoreCheck::Unavailable(reason) => return Err(reason.clone()),
-    };
-    let encoded = annotations
+    match trust {
+        SigstoreCheck::Keys(keys) => {
+            let Loaded { keys, material } = keys.as_ref().map_err(Clone::clone)?;
+            let encoded = signature_annotation(annotations)?;
+            let id = cache.id(material, payload, encoded.as_bytes());
+            remembered(cache, id.as_ref()).unwrap_or_else(|| {
+                let claims = verify(keys, payload, encoded);
+                cache.insert(id, Entry::Sigstore(claims.clone()));
+                claims
+            })
+        }
+        SigstoreCheck::KeysWithRekor(Loaded { keys, material }) => {
+            let encoded = signature_annotation(annotations)?;
+            let set = annotations
+                .get(BUNDLE_ANNOTATION)
+                .ok_or(Reason::MalformedSignature(
+                    MalformedSignature::MissingAnnotation(BUNDLE_ANNOTATION),
+                ))?;
+            let id = cache.id(material, payload, &with_set(encoded, set));
+            remembered(cache, id.as_ref()).unwrap_or_else(|| {
+                let claims = verify_with_rekor(keys, payload, encoded, set);
+                cache.insert(id, Entry::Sigstore(claims.clone()));
+                claims
+            })
+        }
+        SigstoreCheck::Unavailable(reason) => Err(reason.clone()),
+    }
+}
+
+fn signature_annotation(annotations: &BTreeMap<String, String>) -> Result<&String, Reason> {
+    annotations
         .get(SIGNATURE_ANNOTATION)
         .ok_or(Reason::MalformedSignature(
-            MalformedSignature::MissingAnnotation,
-        ))?;
-    let id = cache.id(material, payload, encoded.as_bytes());
-    if let Some(entry) = cache.get(id.as_ref())
-        && let Entry::Sigstore(claims) = &*entry
-    {
-        return claims.clone();
+            MalformedSignature::MissingAnnotation(SIGNATURE_ANNOTATION),
+        ))
+}
+
+fn remembered(cache: &VerificationCache, id: Option<&Id>) -> Option<Claims> {
+    match &*cache.get(id)? {
+        Entry::Sigstore(claims) => Some(claims.clone()),
+        #[allow(unreachable_patterns)]
+        _ => None,
     }
+}
+
+/// The signature and the SET, each with its length, as one cache-key input.
+fn with_set(signature: &str, set: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(signature.len() + set.len() + 16);
+    out.extend_from_slice(&(signature.len() as u64).to_le_bytes());
+    out.extend_from_slice(signature.as_bytes());
+    out.extend_from_slice(set.as_bytes());
+    out
+}
+
+/// sigstore's `VerifySigstorePayload`: the signature decoded, verified with each key (the
+/// first that verifies wins), then the payload parsed strictly.
+fn verify(keys: &[CosignKey], payload: &[u8], encoded: &str) -> Claims {
     let signature = crate::go::base64_std(encoded).map_err(|offset| {
         Reason::MalformedSignature(MalformedSignature::AnnotationNotBase64 { offset })
     })?;
     if !keys.iter().any(|key| key.verify(payload, &signature)) {
         return Err(Reason::SignatureInvalid { keys: keys.len() });
     }
-    let claims = payload::parse(payload, payload::Format::Cosign)
+    payload::parse(payload, payload::Format::Cosign)
         .map(alloc::sync::Arc::new)
-        .map_err(Reason::InvalidPayload);
-    cache.insert(id, Entry::Sigstore(claims.clone()));
-    claims
+        .map_err(Reason::InvalidPayload)
+}
+
+/// containers/image's keys-with-Rekor path: the first key whose PEM the SET vouches for is
+/// the one key the signature is then verified with; when the SET vouches for none, the
+/// signature is refused with the first key's reason.
+fn verify_with_rekor(trust: &RekorTrust, payload: &[u8], encoded: &str, set: &str) -> Claims {
+    let mut first_problem = None;
+    for key in &trust.keys {
+        match rekor::verify_set(&trust.rekor, set.as_bytes(), key.pem(), encoded, payload) {
+            Ok(_) => return verify(core::slice::from_ref(key), payload, encoded),
+            Err(problem) => {
+                first_problem.get_or_insert(problem);
+            }
+        }
+    }
+    Err(match first_problem {
+        Some(problem) => Reason::RekorSetInvalid(problem),
+        // The requirement has keys: containers/image refuses an empty key list at compile.
+        None => Reason::SignatureInvalid { keys: 0 },
+    })
 }

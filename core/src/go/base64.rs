@@ -7,6 +7,28 @@ pub(crate) fn base64_std(text: &str) -> Result<Vec<u8>, usize> {
     base64_decode(text, false)
 }
 
+/// Go's `base64.StdEncoding.EncodeToString`.
+pub(crate) fn base64_std_encode(bytes: &[u8]) -> alloc::string::String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = alloc::string::String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// Go's `base64.URLEncoding.DecodeString` (padded URL-safe alphabet).
 pub(crate) fn base64_url(text: &str) -> Result<Vec<u8>, usize> {
     base64_decode(text, true)

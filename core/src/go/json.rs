@@ -57,6 +57,38 @@ impl Value {
     }
 }
 
+/// A value as Go's decoder stores it in an `interface{}` with `UseNumber`: objects become maps
+/// (a repeated key keeps its last value), numbers keep their text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Any {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Array(Vec<Any>),
+    /// Keys in Go's map order when marshalled again: sorted by bytes.
+    Object(alloc::collections::BTreeMap<String, Any>),
+}
+
+impl Any {
+    /// The value of `node`, decoded into an `interface{}`.
+    pub(crate) fn from_node(node: &Node) -> Self {
+        match &node.value {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(*b),
+            Value::Number(text) => Self::Number(text.clone()),
+            Value::String(text) => Self::String(text.clone()),
+            Value::Array(items) => Self::Array(items.iter().map(Self::from_node).collect()),
+            Value::Object(members) => Self::Object(
+                members
+                    .iter()
+                    .map(|m| (m.key.clone(), Self::from_node(&m.value)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 /// Go's `encoding/json` matches struct fields case-insensitively (Unicode simple folding, in
 /// which `ſ` is an `s` and `K` a `k`). `field` is lower-case ASCII.
 pub(crate) fn go_field_matches(key: &str, field: &str) -> bool {
@@ -110,6 +142,18 @@ pub(crate) fn parse_bounded(input: &[u8], max_depth: usize) -> Result<Node, Synt
         return Err(reader.error("invalid character after top-level value"));
     }
     Ok(node)
+}
+
+/// The first value of `input`, as `json.Decoder.Decode` reads it: leading white space skipped,
+/// anything after the value ignored (the decoder stops where the value ends).
+pub(crate) fn parse_first(input: &[u8], max_depth: usize) -> Result<Node, SyntaxError> {
+    let mut reader = Reader {
+        input,
+        pos: 0,
+        max_depth,
+    };
+    reader.skip_whitespace();
+    reader.value(0)
 }
 
 struct Reader<'a> {

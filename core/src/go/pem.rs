@@ -91,6 +91,23 @@ pub(crate) fn decode(data: &[u8]) -> Option<(Block, &[u8])> {
     }
 }
 
+/// Go's `pem.EncodeToMemory` for a block without headers: the base64 body in lines of 64.
+pub(crate) fn encode(kind: &str, bytes: &[u8]) -> Vec<u8> {
+    let body = crate::go::base64::base64_std_encode(bytes);
+    let mut out = Vec::with_capacity(body.len() + body.len() / 64 + 2 * kind.len() + 40);
+    out.extend_from_slice(b"-----BEGIN ");
+    out.extend_from_slice(kind.as_bytes());
+    out.extend_from_slice(b"-----\n");
+    for line in body.as_bytes().chunks(64) {
+        out.extend_from_slice(line);
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"-----END ");
+    out.extend_from_slice(kind.as_bytes());
+    out.extend_from_slice(b"-----\n");
+    out
+}
+
 /// Go's `getLine`: the first line without its `\n` (or `\r\n`) and trailing spaces and tabs,
 /// and what follows the line break.
 fn line(data: &[u8]) -> (&[u8], &[u8]) {

@@ -13,8 +13,9 @@ use crate::reference::DigestError;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MalformedSignature {
-    /// A cosign signature without the `dev.cosignproject.cosign/signature` annotation.
-    MissingAnnotation,
+    /// A cosign signature without an annotation the requirement needs (its key:
+    /// `dev.cosignproject.cosign/signature`, `dev.sigstore.cosign/bundle`, ...).
+    MissingAnnotation(&'static str),
     /// The signature annotation is not standard base64.
     AnnotationNotBase64 {
         /// The offset of the first character that is not.
@@ -27,8 +28,8 @@ pub enum MalformedSignature {
 impl fmt::Display for MalformedSignature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::MissingAnnotation => {
-                write!(f, "missing the {SIGNATURE_ANNOTATION} annotation")
+            Self::MissingAnnotation(annotation) => {
+                write!(f, "missing the {annotation} annotation")
             }
             Self::AnnotationNotBase64 { offset } => write!(
                 f,

@@ -9,12 +9,16 @@ use alloc::borrow::Cow;
 
 /// The annotation holding the base64 signature.
 pub(crate) const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
+/// The annotation holding the Rekor SET (cosign's "bundle").
+pub(crate) const BUNDLE_ANNOTATION: &str = "dev.sigstore.cosign/bundle";
 
 /// A key prepared for cosign signatures.
 #[derive(Clone, Debug)]
 pub(crate) struct CosignKey {
     key: VerifyingKey,
     kind: KeyKind,
+    /// The key as sigstore's `MarshalPublicKeyToPEM` writes it (what a Rekor entry holds).
+    pem: alloc::vec::Vec<u8>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +40,13 @@ impl CosignKey {
         Ok(Self {
             key: VerifyingKey::new(key)?,
             kind,
+            pem: crate::go::pem::encode("PUBLIC KEY", &key.to_pkix_der()),
         })
+    }
+
+    /// The key in PEM, as sigstore marshals it.
+    pub(crate) fn pem(&self) -> &[u8] {
+        &self.pem
     }
 
     /// Whether `signature` (decoded from base64) signs `payload`, read as sigstore reads it.

@@ -4,3 +4,5 @@
 //! these.
 
 pub(crate) mod certificate;
+pub(crate) mod jcs;
+pub(crate) mod rekor;
