@@ -13,6 +13,7 @@ pub mod gpg_cases;
 pub mod keyring_cases;
 pub mod oracle;
 pub mod policies;
+pub mod rekor_cases;
 pub mod sigstore_cases;
 
 use std::path::PathBuf;

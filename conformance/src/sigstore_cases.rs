@@ -40,20 +40,32 @@ enum Signer {
 /// # Panics
 /// When the oracle or openssl fail.
 pub fn keys(oracle: &PathBuf, dir: &Path) -> Vec<Key> {
-    let specs = [
-        ("p256-a", "P-256"),
-        ("p256-b", "P-256"),
-        ("p256-c", "P-256"),
-        ("p384-a", "P-384"),
-    ];
+    let mut out = oracle_keys(
+        oracle,
+        &[
+            ("p256-a", "P-256"),
+            ("p256-b", "P-256"),
+            ("p256-c", "P-256"),
+            ("p384-a", "P-384"),
+        ],
+    );
+    openssl_keys(dir, &mut out);
+    out
+}
+
+/// ECDSA keys from the oracle, derived from their names as seeds: `(name, curve)`.
+///
+/// # Panics
+/// When the oracle fails.
+pub fn oracle_keys(oracle: &PathBuf, specs: &[(&str, &str)]) -> Vec<Key> {
     let requests: Vec<Value> = specs
         .iter()
         .map(|(seed, curve)| json!({"op": "gen-sigstore-key", "seed": seed, "curve": curve}))
         .collect();
-    let mut out: Vec<Key> = crate::oracle::ask(oracle, &requests)
+    crate::oracle::ask(oracle, &requests)
         .into_iter()
         .zip(specs)
-        .map(|(answer, (name, _))| Key {
+        .map(|(answer, &(name, _))| Key {
             name: name.into(),
             public_pem: answer["public_key_pem"]
                 .as_str()
@@ -66,7 +78,10 @@ pub fn keys(oracle: &PathBuf, dir: &Path) -> Vec<Key> {
                     .into(),
             },
         })
-        .collect();
+        .collect()
+}
+
+fn openssl_keys(dir: &Path, out: &mut Vec<Key>) {
     for (name, args, digest) in [
         (
             "rsa2048",
@@ -95,7 +110,6 @@ pub fn keys(oracle: &PathBuf, dir: &Path) -> Vec<Key> {
             signer: Signer::OpenSsl { path, digest },
         });
     }
-    out
 }
 
 fn openssl(args: &[&str], input: Option<&Path>) -> Vec<u8> {

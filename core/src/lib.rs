@@ -60,9 +60,10 @@
 //!   transports: `insecureAcceptAnything`, `reject`, `signedBaseLayer`, `signedBy` (OpenPGP
 //!   simple signing, keyrings imported exactly as gpg imports them, decided as containers/image
 //!   with gpgme decides), `sigstoreSigned` with public keys (ECDSA P-256/P-384, RSA, Ed25519),
-//!   and the six `signedIdentity` rules. Keyless `sigstoreSigned` (Fulcio, Rekor, PKI) is not
-//!   verified yet: its trust material is read and checked as containers/image reads it, and
-//!   then such a requirement refuses every signature (`verification_unavailable`).
+//!   with or without Rekor SETs, and the six `signedIdentity` rules. Keyless `sigstoreSigned`
+//!   (Fulcio, PKI) is not verified yet: its trust material is read and checked as
+//!   containers/image reads it, and then such a requirement refuses every signature
+//!   (`verification_unavailable`).
 //! * Every denial explains itself with a [`Reason`] whose detail is typed
 //!   ([`MalformedSignature`], [`PayloadError`], [`MaterialProblem`], [`KeyProblem`], ...).
 //! * Cryptography from audited libraries only: aws-lc-rs (feature `aws-lc`, default), or the

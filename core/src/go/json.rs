@@ -144,18 +144,6 @@ pub(crate) fn parse_bounded(input: &[u8], max_depth: usize) -> Result<Node, Synt
     Ok(node)
 }
 
-/// The first value of `input`, as `json.Decoder.Decode` reads it: leading white space skipped,
-/// anything after the value ignored (the decoder stops where the value ends).
-pub(crate) fn parse_first(input: &[u8], max_depth: usize) -> Result<Node, SyntaxError> {
-    let mut reader = Reader {
-        input,
-        pos: 0,
-        max_depth,
-    };
-    reader.skip_whitespace();
-    reader.value(0)
-}
-
 struct Reader<'a> {
     input: &'a [u8],
     pos: usize,

@@ -283,13 +283,15 @@ struct HashedRekord {
     hash_value: Option<String>,
 }
 
-/// The entry body as Rekor's `models.Hashedrekord` decodes it (Go's lenient decoder: the
-/// first value only, fields matched without regard to case, the last of a repeated key wins,
+/// The entry body as Rekor's `models.Hashedrekord` decodes it (valid JSON throughout, then
+/// Go's lenient decoder: fields matched without regard to case, the last of a repeated key wins,
 /// unknown keys ignored), `kind` exactly `hashedrekord` and `apiVersion` exactly `0.0.1`; then
 /// its `spec` marshalled again and decoded into `HashedrekordV001Schema`, as containers/image
 /// does, with the required fields present.
 fn read_hashedrekord(body: &[u8]) -> Result<HashedRekord, RekorProblem> {
-    let root = gojson::parse_first(body, MAX_DEPTH).map_err(|_| RekorProblem::Body("not JSON"))?;
+    // `json.Unmarshal` checks the whole body before the model's decoder reads its first value.
+    let root =
+        gojson::parse_bounded(body, MAX_DEPTH).map_err(|_| RekorProblem::Body("not JSON"))?;
     let members: &[gojson::Member] = match &root.value {
         Value::Object(members) => members,
         Value::Null => &[],
