@@ -348,7 +348,7 @@ fn body(
         ),
         8 => {
             let bad = spec("sha256", &hash, "QUFB", &key);
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 format!(
                     r#"{{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{bad},"spec":{good}}}"#
                 )

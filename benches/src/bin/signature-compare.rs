@@ -32,7 +32,7 @@ const IMAGE: &str = "quay.io/ns/app:1.0";
 fn time_ns(fs: &mut [&mut dyn FnMut() -> bool], per_round: u32, rounds: usize) -> Vec<f64> {
     time_rounds(fs, per_round, rounds)
         .into_iter()
-        .map(|s| median(s))
+        .map(median)
         .collect()
 }
 

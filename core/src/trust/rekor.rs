@@ -262,7 +262,7 @@ fn go_int64(node: &Node) -> Option<i64> {
 
 /// Go's `hex.DecodeString`.
 fn go_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     text.as_bytes()
