@@ -9,11 +9,6 @@ use serde_json::Value;
 use vouch::{CompileOptions, Evaluator, Evidence, Files, Image, Policy, Signature};
 use vouch_conformance::{shared_dir, vector_json};
 
-/// Scenarios that need Fulcio or PKI verification (not in this build yet). vouch must
-/// refuse them with `verification_unavailable`; they are counted so that the number only
-/// ever goes down.
-const UNAVAILABLE_ACCEPTS: usize = 6;
-
 /// Scenarios where the newer upstream (container-libs) differs from containers/image 5.34 with
 /// gpgme, which vouch follows: there, gpgme reports a signing subkey's own fingerprint, which
 /// is not a trusted identity, so the signature is refused (checked against oracle-534).
@@ -174,7 +169,6 @@ fn mutate(signature: &mut Signature, mutation: &str, base: &Path) {
 fn upstream_signature_scenarios() {
     let (base, cases) = fixtures();
     let mut failures = Vec::new();
-    let mut unavailable = Vec::new();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for group in ["sigstoreSigned", "signedBy"] {
         for case in case_list(&cases, group) {
@@ -193,15 +187,6 @@ fn upstream_signature_scenarios() {
             if outcome.allowed == expected {
                 continue;
             }
-            if expected
-                && outcome
-                    .reasons
-                    .iter()
-                    .any(|r| r == "verification_unavailable")
-            {
-                unavailable.push(name);
-                continue;
-            }
             failures.push(format!(
                 "{name}: expected {}, got {} ({:?}); {}",
                 case["expect"],
@@ -212,16 +197,10 @@ fn upstream_signature_scenarios() {
         }
     }
     eprintln!(
-        "signature_eval.json: {counts:?}; {} failures; {} accepts need verification this build lacks:\n  {}",
-        failures.len(),
-        unavailable.len(),
-        unavailable.join("\n  ")
+        "signature_eval.json: {counts:?}; {} failures",
+        failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(
-        unavailable.len() <= UNAVAILABLE_ACCEPTS,
-        "more accepts than expected are unavailable"
-    );
 }
 
 /// The containers-image vector folder and its signature scenarios.

@@ -60,10 +60,8 @@
 //!   transports: `insecureAcceptAnything`, `reject`, `signedBaseLayer`, `signedBy` (OpenPGP
 //!   simple signing, keyrings imported exactly as gpg imports them, decided as containers/image
 //!   with gpgme decides), `sigstoreSigned` with public keys (ECDSA P-256/P-384, RSA, Ed25519),
-//!   with or without Rekor SETs, and the six `signedIdentity` rules. Keyless `sigstoreSigned`
-//!   (Fulcio, PKI) is not verified yet: its trust material is read and checked as
-//!   containers/image reads it, and then such a requirement refuses every signature
-//!   (`verification_unavailable`).
+//!   with or without Rekor SETs, keyless with Fulcio certificates (and Rekor) or the policy's
+//!   own PKI, and the six `signedIdentity` rules.
 //! * Every denial explains itself with a [`Reason`] whose detail is typed
 //!   ([`MalformedSignature`], [`PayloadError`], [`MaterialProblem`], [`KeyProblem`], ...).
 //! * Cryptography from audited libraries only: aws-lc-rs (feature `aws-lc`, default), or the
@@ -160,4 +158,6 @@ pub use signature::problem::{MalformedSignature, OpenPgpProblem, PayloadError};
 pub use signature::stored::{MAX_STORED_SIGNATURE, StoredSignatureError};
 pub use time::UnixTime;
 pub use trust::certificate::CertificateError;
+pub use trust::chain::ChainProblem;
+pub use trust::keyless::CertificateProblem;
 pub use trust::rekor::{MAX_REKOR_SET, RekorProblem};

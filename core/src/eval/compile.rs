@@ -42,6 +42,24 @@ pub(crate) struct RekorTrust {
     pub(super) rekor: Vec<crate::crypto::VerifyingKey>,
 }
 
+/// `sigstoreSigned` with `fulcio`: the CA certificates, the identity, the Rekor keys.
+#[derive(Clone, Debug)]
+pub(crate) struct FulcioTrust {
+    pub(super) roots: Vec<crate::trust::certificate::Certificate>,
+    pub(super) oidc_issuer: String,
+    pub(super) email: String,
+    pub(super) rekor: Vec<crate::crypto::VerifyingKey>,
+}
+
+/// `sigstoreSigned` with `pki`: the roots, the trusted intermediates, the identity.
+#[derive(Clone, Debug)]
+pub(crate) struct PkiTrust {
+    pub(super) roots: Vec<crate::trust::certificate::Certificate>,
+    pub(super) intermediates: Vec<crate::trust::certificate::Certificate>,
+    pub(super) email: String,
+    pub(super) hostname: String,
+}
+
 /// Without OpenPGP support there is never a keyring.
 #[cfg(not(feature = "openpgp"))]
 #[derive(Clone, Debug)]
@@ -54,6 +72,10 @@ pub(crate) enum SigstoreCheck {
     Keys(Result<Loaded<Vec<CosignKey>>, Reason>),
     /// Public keys whose signatures a Rekor SET must vouch for, with the Rekor keys.
     KeysWithRekor(Loaded<RekorTrust>),
+    /// Fulcio certificates, with the Rekor keys.
+    Fulcio(Loaded<FulcioTrust>),
+    /// Certificates from the policy's own PKI.
+    Pki(Loaded<PkiTrust>),
     /// Trust that needs Fulcio, PKI or Rekor verification, which this build does not do yet:
     /// the material (certificates or keys, then Rekor keys) is still read first, as upstream
     /// reads it, and then every signature is refused: why (the first file that could not be

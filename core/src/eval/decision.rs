@@ -11,6 +11,7 @@ use crate::policy::KeyType;
 use crate::reference::Digest;
 use crate::signature::key_problem::{KeyProblem, Untrusted};
 use crate::signature::problem::{MalformedSignature, PayloadError};
+use crate::trust::keyless::CertificateProblem;
 use crate::trust::rekor::RekorProblem;
 
 /// The verdict on an image, and why.
@@ -192,6 +193,9 @@ pub enum Reason {
     /// The Rekor SET does not vouch for this signature with any of the requirement's keys
     /// (why, for the first key).
     RekorSetInvalid(RekorProblem),
+    /// The signature's certificate does not chain to the policy's roots at the time, or does
+    /// not name the identity the policy requires.
+    CertificateInvalid(CertificateProblem),
     /// The signature does not verify with any trusted key.
     SignatureInvalid {
         /// How many keys were tried.
@@ -247,6 +251,7 @@ impl Reason {
             Self::InvalidKey { .. } => "invalid_key",
             Self::MalformedSignature(_) => "malformed_signature",
             Self::RekorSetInvalid(_) => "rekor_set_invalid",
+            Self::CertificateInvalid(_) => "certificate_invalid",
             Self::SignatureInvalid { .. } => "signature_invalid",
             Self::InvalidPayload(_) => "invalid_payload",
             Self::ManifestNotReferenced { .. } => "manifest_not_referenced",
@@ -272,6 +277,7 @@ impl Reason {
             Self::InvalidPayload(_) => 70,
             Self::SignatureInvalid { .. } => 60,
             Self::RekorSetInvalid(_) => 58,
+            Self::CertificateInvalid(_) => 57,
             Self::UntrustedKey(_) | Self::KeyUnusable(_) | Self::SignatureExpired => 55,
             Self::TimeRequired => 45,
             Self::MalformedSignature(_) => 50,
@@ -337,6 +343,9 @@ impl fmt::Display for Reason {
                 write!(f, "key {source} cannot be used: {problem}")
             }
             Self::MalformedSignature(problem) => write!(f, "malformed signature: {problem}"),
+            Self::CertificateInvalid(problem) => {
+                write!(f, "the signature's certificate is not accepted: {problem}")
+            }
             Self::RekorSetInvalid(problem) => {
                 write!(
                     f,

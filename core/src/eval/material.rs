@@ -9,7 +9,10 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use super::cache;
-use super::compile::{Loaded, RekorTrust, SigstoreCheck, all_bytes, file_bytes, labelled_entries};
+use super::compile::{
+    FulcioTrust, Loaded, PkiTrust, RekorTrust, SigstoreCheck, all_bytes, file_bytes,
+    labelled_entries,
+};
 use super::decision::Reason;
 use crate::crypto::VerifyingKey;
 use crate::crypto::keys::{self, KeyError, PublicKey};
@@ -66,13 +69,8 @@ pub(super) fn sigstore_trust(sigstore: &SigstoreSigned, files: &Files) -> Sigsto
         Err(reason) => SigstoreCheck::Unavailable(reason),
         Ok(Prepared::Keys(keys)) => SigstoreCheck::Keys(Ok(keys)),
         Ok(Prepared::KeysWithRekor(trust)) => SigstoreCheck::KeysWithRekor(trust),
-        Ok(Prepared::Keyless) => SigstoreCheck::Unavailable(Reason::VerificationUnavailable {
-            format: match &sigstore.trust {
-                SigstoreTrust::Keys(_) => "sigstore with Rekor",
-                SigstoreTrust::Fulcio(_) => "sigstore with Fulcio",
-                SigstoreTrust::Pki(_) => "sigstore with PKI certificates",
-            },
-        }),
+        Ok(Prepared::Fulcio(trust)) => SigstoreCheck::Fulcio(trust),
+        Ok(Prepared::Pki(trust)) => SigstoreCheck::Pki(trust),
     }
 }
 
@@ -80,8 +78,8 @@ pub(super) fn sigstore_trust(sigstore: &SigstoreSigned, files: &Files) -> Sigsto
 enum Prepared {
     Keys(Loaded<Vec<CosignKey>>),
     KeysWithRekor(Loaded<RekorTrust>),
-    /// Fulcio or PKI: everything loaded, but the verification is not in this build yet.
-    Keyless,
+    Fulcio(Loaded<FulcioTrust>),
+    Pki(Loaded<PkiTrust>),
 }
 
 /// Every piece of trust material, in containers/image's order.
@@ -90,9 +88,12 @@ fn prepare(sigstore: &SigstoreSigned, files: &Files) -> Result<Prepared, Reason>
         SigstoreTrust::Keys(source) => Some(cosign_keys(source, files)?),
         _ => None,
     };
+    let mut blobs: Vec<Vec<u8>> = Vec::new();
+    let mut fulcio_roots = None;
     if let SigstoreTrust::Fulcio(fulcio) = &sigstore.trust {
         let (label, bytes) = path_or_data(&fulcio.ca, files, "fulcio.caData")?;
-        certificate::pool_from_pem(bytes).map_err(|e| invalid(&label, e))?;
+        fulcio_roots = Some(certificate::pool_from_pem(bytes).map_err(|e| invalid(&label, e))?);
+        blobs.push(bytes.to_vec());
     }
     let mut rekor_keys = Vec::new();
     let mut rekor_blobs = Vec::new();
@@ -107,13 +108,24 @@ fn prepare(sigstore: &SigstoreSigned, files: &Files) -> Result<Prepared, Reason>
             rekor_keys.push(VerifyingKey::new(&key).map_err(|e| invalid(label, e))?);
         }
     }
+    let mut pki_trust = None;
     if let SigstoreTrust::Pki(pki) = &sigstore.trust {
         let (label, bytes) = path_or_data(&pki.ca_roots, files, "pki.caRootsData")?;
-        certificate::pool_from_pem(bytes).map_err(|e| invalid(&label, e))?;
-        if let Some(intermediates) = &pki.ca_intermediates {
-            let (label, bytes) = path_or_data(intermediates, files, "pki.caIntermediatesData")?;
-            certificate::certificates_from_pem(bytes).map_err(|e| invalid(&label, e))?;
+        let roots = certificate::pool_from_pem(bytes).map_err(|e| invalid(&label, e))?;
+        blobs.push(bytes.to_vec());
+        let mut intermediates = Vec::new();
+        if let Some(source) = &pki.ca_intermediates {
+            let (label, bytes) = path_or_data(source, files, "pki.caIntermediatesData")?;
+            intermediates =
+                certificate::certificates_from_pem(bytes).map_err(|e| invalid(&label, e))?;
+            blobs.push(bytes.to_vec());
         }
+        pki_trust = Some(PkiTrust {
+            roots,
+            intermediates,
+            email: pki.subject_email.clone(),
+            hostname: pki.subject_hostname.clone(),
+        });
     }
     Ok(match (keys, sigstore.rekor.is_some()) {
         (Some(keys), false) => Prepared::Keys(keys),
@@ -129,7 +141,27 @@ fn prepare(sigstore: &SigstoreSigned, files: &Files) -> Result<Prepared, Reason>
                 material: cache::material_id(b"sigstoreSigned keys with Rekor", &blobs),
             })
         }
-        (None, _) => Prepared::Keyless,
+        (None, _) => {
+            let mut all: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
+            all.extend(rekor_blobs);
+            match (&sigstore.trust, fulcio_roots, pki_trust) {
+                (SigstoreTrust::Fulcio(fulcio), Some(roots), _) => Prepared::Fulcio(Loaded {
+                    keys: FulcioTrust {
+                        roots,
+                        oidc_issuer: fulcio.oidc_issuer.clone(),
+                        email: fulcio.subject_email.clone(),
+                        rekor: rekor_keys,
+                    },
+                    material: cache::material_id(b"sigstoreSigned fulcio", &all),
+                }),
+                (_, _, Some(pki)) => Prepared::Pki(Loaded {
+                    keys: pki,
+                    material: cache::material_id(b"sigstoreSigned pki", &all),
+                }),
+                // Keys were read when the trust is keys.
+                _ => return Err(Reason::VerificationUnavailable { format: "sigstore" }),
+            }
+        }
     })
 }
 

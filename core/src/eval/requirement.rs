@@ -82,9 +82,15 @@ pub(super) fn evaluate_requirement(
                     annotations,
                     ..
                 } => Examined::Checked(
-                    check_sigstore(trust, payload, annotations, cache)
-                        .and_then(|claims| check_claims(&claims, identity, image, manifest))
-                        .err(),
+                    check_sigstore(
+                        trust,
+                        payload,
+                        annotations,
+                        evidence.now.map(crate::UnixTime::unix_seconds),
+                        cache,
+                    )
+                    .and_then(|claims| check_claims(&claims, identity, image, manifest))
+                    .err(),
                 ),
             })
         }

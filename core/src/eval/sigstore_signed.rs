@@ -6,12 +6,15 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::cache::{Claims, Entry, Id, VerificationCache};
-use super::compile::{Loaded, RekorTrust, SigstoreCheck};
+use super::compile::{FulcioTrust, Loaded, RekorTrust, SigstoreCheck};
 use super::decision::Reason;
+use crate::crypto::keys::PublicKey;
 use crate::signature::payload;
 use crate::signature::problem::MalformedSignature;
-use crate::signature::sigstore::{BUNDLE_ANNOTATION, CosignKey, SIGNATURE_ANNOTATION};
-use crate::trust::rekor;
+use crate::signature::sigstore::{
+    BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, CosignKey, SIGNATURE_ANNOTATION,
+};
+use crate::trust::{keyless, rekor};
 
 /// The cryptographic part of one cosign signature against a `sigstoreSigned` requirement, in
 /// containers/image's order: trust material, the signature annotation, (with Rekor: the bundle
@@ -21,6 +24,7 @@ pub(super) fn check_sigstore(
     trust: &SigstoreCheck,
     payload: &[u8],
     annotations: &BTreeMap<String, String>,
+    now: Option<i64>,
     cache: &VerificationCache,
 ) -> Claims {
     match trust {
@@ -48,8 +52,92 @@ pub(super) fn check_sigstore(
                 claims
             })
         }
+        SigstoreCheck::Fulcio(Loaded {
+            keys: trust,
+            material,
+        }) => {
+            let encoded = signature_annotation(annotations)?;
+            let set = required(annotations, BUNDLE_ANNOTATION)?;
+            let cert = required(annotations, CERTIFICATE_ANNOTATION)?;
+            let chain = annotations.get(CHAIN_ANNOTATION);
+            let mut input = with_set(encoded, set);
+            input.extend_from_slice(&with_set(cert, chain.map_or("", String::as_str)));
+            input.push(u8::from(chain.is_some()));
+            let id = cache.id(material, payload, &input);
+            remembered(cache, id.as_ref()).unwrap_or_else(|| {
+                let claims = verify_fulcio(trust, payload, encoded, set, cert, chain);
+                cache.insert(id, Entry::Sigstore(claims.clone()));
+                claims
+            })
+        }
+        SigstoreCheck::Pki(Loaded { keys: trust, .. }) => {
+            let encoded = signature_annotation(annotations)?;
+            let cert = required(annotations, CERTIFICATE_ANNOTATION)?;
+            let chain = annotations.get(CHAIN_ANNOTATION);
+            // The chain is checked at the time of the decision: nothing is remembered.
+            let now = now.ok_or(Reason::TimeRequired)?;
+            let key = keyless::verify_pki(
+                &trust.roots,
+                &trust.intermediates,
+                &trust.email,
+                &trust.hostname,
+                now,
+                cert.as_bytes(),
+                chain.map(String::as_bytes),
+            )
+            .map_err(Reason::CertificateInvalid)?;
+            verify_with_key(&key, payload, encoded)
+        }
         SigstoreCheck::Unavailable(reason) => Err(reason.clone()),
     }
+}
+
+fn required<'a>(
+    annotations: &'a BTreeMap<String, String>,
+    annotation: &'static str,
+) -> Result<&'a String, Reason> {
+    annotations
+        .get(annotation)
+        .ok_or(Reason::MalformedSignature(
+            MalformedSignature::MissingAnnotation(annotation),
+        ))
+}
+
+/// containers/image's Fulcio path: the SET over the certificate (its time is the time the
+/// chain is checked at), then the certificate, then the signature with its key.
+fn verify_fulcio(
+    trust: &FulcioTrust,
+    payload: &[u8],
+    encoded: &str,
+    set: &str,
+    cert: &str,
+    chain: Option<&String>,
+) -> Claims {
+    let time = rekor::verify_set(
+        &trust.rekor,
+        set.as_bytes(),
+        cert.as_bytes(),
+        encoded,
+        payload,
+    )
+    .map_err(Reason::RekorSetInvalid)?;
+    let key = keyless::verify_fulcio(
+        &trust.roots,
+        &trust.oidc_issuer,
+        &trust.email,
+        time,
+        cert.as_bytes(),
+        chain.map(String::as_bytes),
+    )
+    .map_err(Reason::CertificateInvalid)?;
+    verify_with_key(&key, payload, encoded)
+}
+
+/// `VerifySigstorePayload` with the one key a certificate holds.
+fn verify_with_key(key: &PublicKey, payload: &[u8], encoded: &str) -> Claims {
+    let key = CosignKey::new(key)
+        .map_err(|_| Reason::CertificateInvalid(keyless::CertificateProblem::KeyUnsupported))?;
+    verify(core::slice::from_ref(&key), payload, encoded)
 }
 
 fn signature_annotation(annotations: &BTreeMap<String, String>) -> Result<&String, Reason> {

@@ -68,6 +68,63 @@ pub(crate) fn integer(input: &[u8]) -> Option<(&[u8], &[u8])> {
     }
 }
 
+/// `asn1.Unmarshal(bytes, &someString)` followed by a check that nothing trails it (as
+/// containers/image reads Fulcio's issuer v2 extension): the bytes of one universal string —
+/// UTF8String (valid UTF-8), PrintableString (Go's set, with `*` and `&`), IA5String (ASCII),
+/// NumericString (digits and space), T61String and GeneralString (as bytes), BMPString
+/// (UTF-16BE).
+pub(crate) fn unmarshal_string(input: &[u8]) -> Option<alloc::vec::Vec<u8>> {
+    let (element, rest) = element(input)?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let content = element.content;
+    match element.tag {
+        0x0c => core::str::from_utf8(content)
+            .ok()
+            .map(|s| s.as_bytes().to_vec()),
+        0x13 => content
+            .iter()
+            .all(|&b| {
+                b.is_ascii_alphanumeric()
+                    || matches!(
+                        b,
+                        b' ' | b'\''
+                            | b'('
+                            | b')'
+                            | b'+'
+                            | b','
+                            | b'-'
+                            | b'.'
+                            | b'/'
+                            | b':'
+                            | b'='
+                            | b'?'
+                            | b'*'
+                            | b'&'
+                    )
+            })
+            .then(|| content.to_vec()),
+        0x16 => content.is_ascii().then(|| content.to_vec()),
+        0x12 => content
+            .iter()
+            .all(|&b| b.is_ascii_digit() || b == b' ')
+            .then(|| content.to_vec()),
+        0x14 | 0x1b => Some(content.to_vec()),
+        0x1e => {
+            if content.len() % 2 != 0 {
+                return None;
+            }
+            let units = content.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+            let text: alloc::string::String = char::decode_utf16(units)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect();
+            Some(text.into_bytes())
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,10 @@ use alloc::borrow::Cow;
 pub(crate) const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
 /// The annotation holding the Rekor SET (cosign's "bundle").
 pub(crate) const BUNDLE_ANNOTATION: &str = "dev.sigstore.cosign/bundle";
+/// The annotation holding the signing certificate (PEM).
+pub(crate) const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
+/// The annotation holding the certificate's chain (PEM, root last).
+pub(crate) const CHAIN_ANNOTATION: &str = "dev.sigstore.cosign/chain";
 
 /// A key prepared for cosign signatures.
 #[derive(Clone, Debug)]

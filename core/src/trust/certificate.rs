@@ -19,10 +19,10 @@ pub(crate) const MAX_CERTIFICATES: usize = 64;
 /// A parsed certificate and the DER it was read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Certificate {
-    #[allow(dead_code)] // Chain building (the next step) reads them.
     pub(crate) der: Vec<u8>,
-    #[allow(dead_code)]
     pub(crate) parsed: x509_cert::Certificate,
+    /// What Go's `x509.Certificate` holds, for verification.
+    pub(crate) view: super::view::View,
 }
 
 /// Why bytes are not a certificate Go would parse, or a PEM file not certificates.
@@ -90,6 +90,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<Certificate, CertificateError> {
     }
     Ok(Certificate {
         der: der.to_vec(),
+        view: super::view::view(&parsed)?,
         parsed,
     })
 }

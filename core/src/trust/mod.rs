@@ -4,5 +4,8 @@
 //! these.
 
 pub(crate) mod certificate;
+pub(crate) mod chain;
 pub(crate) mod jcs;
+pub(crate) mod keyless;
 pub(crate) mod rekor;
+pub(crate) mod view;

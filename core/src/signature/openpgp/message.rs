@@ -129,11 +129,13 @@ fn read_packets(
             )));
         }
         let packet = packet?;
-        if !matches!(packet.tag, tag::MARKER | tag::PADDING) {
+        if !matches!(packet.tag, tag::MARKER | tag::PADDING | 15 | 16 | 22..=62) {
             first.get_or_insert(packet.tag);
         }
         match packet.tag {
             tag::MARKER | tag::PADDING => {}
+            // Packets gpg 2.2 does not know (and its comment packets): it skips them unread.
+            15 | 16 | 22..=62 => {}
             tag::ONE_PASS_SIGNATURE => {
                 let (version, hash) = packet::one_pass(&packet.body)?;
                 // gpg knows only version 3 and stops reading at any other.
