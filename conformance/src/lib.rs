@@ -10,6 +10,7 @@ pub mod cached;
 pub mod evaluations;
 pub mod generate;
 pub mod gpg_cases;
+pub mod keyless_cases;
 pub mod keyring_cases;
 pub mod oracle;
 pub mod policies;

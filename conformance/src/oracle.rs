@@ -129,6 +129,32 @@ pub fn gpgme_status(error: &str) -> Option<u32> {
     u32::from_str_radix(&hex, 16).ok().map(|code| code & 0xffff)
 }
 
+/// The errors of containers/image's `VerifyRekorSET` (signature/internal/rekor_set.go), as
+/// the Fulcio path returns them.
+const REKOR_SET_ERRORS: &[&str] = &[
+    "canonicalizing Rekor SET JSON",
+    "cryptographic signature verification of Rekor SET failed",
+    "parsing Rekor SET payload",
+    "decoding the body of a Rekor SET payload",
+    "missing Rekor SET Payload API version",
+    "unsupported Rekor SET Payload hashedrekord version",
+    "re-creating hashedrekord spec",
+    "decoding hashedrekod spec",
+    "Missing \"signature\" field in hashedrekord",
+    "Missing \"signature.publicKey\" field in hashedrekord",
+    "publicKey in Rekor SET",
+    "public key or cert to be matched against publicKey in Rekor SET",
+    "decoding signature base64",
+    "signature in Rekor SET does not match",
+    "Missing \"data\" field in hashedrekord",
+    "Missing \"data.hash\" field in hashedrekord",
+    "Missing \"data.hash.algorithm\" field in hashedrekord",
+    "Unexpected \"data.hash.algorithm\" value",
+    "Missing \"data.hash.value\" field in hashedrekord",
+    "Invalid \"data.hash.value\" field in hashedrekord",
+    "payload in Rekor SET does not match",
+];
+
 /// The class of one of vouch's reason codes (a signature's or a requirement's), in the
 /// vocabulary [`oracle_error_class`] gives containers/image's errors.
 #[must_use]
@@ -227,8 +253,13 @@ pub fn oracle_error_class(error: &str) -> String {
     {
         // Fulcio and PKI: the certificate, its chain and its identity.
         "certificate"
-    } else if error.starts_with("No public key verified against the RekorSET") {
-        // keys with Rekor: the SET vouched for none of the keys (each key's failure listed).
+    } else if error.starts_with("No public key verified against the RekorSET")
+        || REKOR_SET_ERRORS
+            .iter()
+            .any(|prefix| error.starts_with(prefix))
+    {
+        // keys with Rekor: the SET vouched for none of the keys (each key's failure listed);
+        // Fulcio: VerifyRekorSET's own error, unwrapped.
         "rekor"
     } else if has("signedBaseLayer not implemented") {
         "signed_base_layer"

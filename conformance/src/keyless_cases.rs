@@ -1,0 +1,751 @@
+//! Cases for the differential test of keyless `sigstoreSigned` (Fulcio with Rekor, and PKI)
+//! against containers/image: certificate authorities, intermediates and leaves made with
+//! rcgen, payload signatures by the leaves' keys and Rekor SETs by a test log (aws-lc-rs),
+//! varied in every field containers/image checks — chains, validity, CA flags, key usages,
+//! extended key usages, the issuer extensions, e-mail and host names — and in the policy.
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, Ed25519KeyPair};
+use rcgen::{
+    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
+    PKCS_ECDSA_P384_SHA384, PKCS_ED25519, PublicKeyData as _, SanType,
+};
+use serde_json::{Map, Value, json};
+use sha2::{Digest as _, Sha256};
+
+use crate::evaluations::b64;
+use crate::generate::Rng;
+use crate::sigstore_cases::{Case, draw_image, hex, payload_of};
+
+const ISSUER: &str = "https://issuer.vouch.test";
+const EMAIL: &str = "signer@vouch.test";
+const HOST: &str = "build.vouch.test";
+
+/// A certificate authority: its certificate and what signs with it.
+struct Authority {
+    pem: String,
+    params: CertificateParams,
+    key: KeyPair,
+}
+
+impl Authority {
+    fn issuer(&self) -> Issuer<'_, &KeyPair> {
+        Issuer::from_params(&self.params, &self.key)
+    }
+}
+
+fn time(seconds: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(seconds).expect("a time")
+}
+
+fn name(cn: &str) -> DistinguishedName {
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::OrganizationName, "vouch test");
+    dn.push(DnType::CommonName, cn);
+    dn
+}
+
+/// A CA certificate, self-signed or signed by `parent`.
+fn authority(
+    cn: &str,
+    algorithm: &'static rcgen::SignatureAlgorithm,
+    validity: (i64, i64),
+    tweak: impl FnOnce(&mut CertificateParams),
+    parent: Option<&Authority>,
+) -> Authority {
+    let key = KeyPair::generate_for(algorithm).expect("CA key");
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.distinguished_name = name(cn);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.not_before = time(validity.0);
+    params.not_after = time(validity.1);
+    tweak(&mut params);
+    let cert = match parent {
+        Some(parent) => params.signed_by(&key, &parent.issuer()),
+        None => params.self_signed(&key),
+    }
+    .expect("CA certificate");
+    Authority {
+        pem: cert.pem(),
+        params,
+        key,
+    }
+}
+
+/// The authorities of a run, made once.
+#[allow(missing_debug_implementations)]
+pub struct Authorities {
+    root_a: Authority,
+    root_b: Authority,
+    inter_a: Authority,
+    inter_b: Authority,
+    /// Intermediates under `root_a` that must not work: not a CA, no certificate signing, an
+    /// extended key usage without code signing, expired.
+    inter_not_ca: Authority,
+    inter_no_cert_sign: Authority,
+    inter_server_auth: Authority,
+    inter_expired: Authority,
+    /// A root with a path length of 0, and an intermediate under it.
+    root_pathlen: Authority,
+    inter_pathlen: Authority,
+    /// An untrusted root and its intermediate.
+    root_x: Authority,
+    inter_x: Authority,
+    log: KeyPair,
+    log_other: KeyPair,
+    /// The time everything is valid around.
+    now: i64,
+}
+
+/// Makes the authorities, valid for ten years around `now`.
+#[must_use]
+pub fn authorities(now: i64) -> Authorities {
+    let span = (now - 10 * 365 * 86_400, now + 10 * 365 * 86_400);
+    let root_a = authority("root A", &PKCS_ECDSA_P256_SHA256, span, |_| {}, None);
+    let root_b = authority("root B", &PKCS_ECDSA_P384_SHA384, span, |_| {}, None);
+    let code_signing = |p: &mut CertificateParams| {
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::CodeSigning];
+    };
+    let inter_a = authority(
+        "intermediate A",
+        &PKCS_ECDSA_P256_SHA256,
+        span,
+        code_signing,
+        Some(&root_a),
+    );
+    let inter_b = authority(
+        "intermediate B",
+        &PKCS_ECDSA_P384_SHA384,
+        span,
+        |_| {},
+        Some(&root_b),
+    );
+    let inter_not_ca = authority(
+        "not a CA",
+        &PKCS_ECDSA_P256_SHA256,
+        span,
+        |p| p.is_ca = IsCa::ExplicitNoCa,
+        Some(&root_a),
+    );
+    let inter_no_cert_sign = authority(
+        "no certificate signing",
+        &PKCS_ECDSA_P256_SHA256,
+        span,
+        |p| p.key_usages = vec![KeyUsagePurpose::DigitalSignature],
+        Some(&root_a),
+    );
+    let inter_server_auth = authority(
+        "server auth only",
+        &PKCS_ECDSA_P256_SHA256,
+        span,
+        |p| p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth],
+        Some(&root_a),
+    );
+    let inter_expired = authority(
+        "expired",
+        &PKCS_ECDSA_P256_SHA256,
+        (span.0, now - 30 * 86_400),
+        |_| {},
+        Some(&root_a),
+    );
+    let root_pathlen = authority(
+        "root with path length 0",
+        &PKCS_ECDSA_P256_SHA256,
+        span,
+        |p| p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0)),
+        None,
+    );
+    let inter_pathlen = authority(
+        "under path length 0",
+        &PKCS_ECDSA_P256_SHA256,
+        span,
+        |_| {},
+        Some(&root_pathlen),
+    );
+    let root_x = authority(
+        "untrusted root",
+        &PKCS_ECDSA_P256_SHA256,
+        span,
+        |_| {},
+        None,
+    );
+    let inter_x = authority(
+        "untrusted intermediate",
+        &PKCS_ECDSA_P256_SHA256,
+        span,
+        |_| {},
+        Some(&root_x),
+    );
+    Authorities {
+        root_a,
+        root_b,
+        inter_a,
+        inter_b,
+        inter_not_ca,
+        inter_no_cert_sign,
+        inter_server_auth,
+        inter_expired,
+        root_pathlen,
+        inter_pathlen,
+        root_x,
+        inter_x,
+        log: KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("log key"),
+        log_other: KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("log key"),
+        now,
+    }
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    let body = b64(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in body.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).expect("base64"));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// DER of a UTF8String or PrintableString, for the issuer v2 extension.
+fn der_string(tag: u8, text: &str) -> Vec<u8> {
+    let mut out = vec![tag, u8::try_from(text.len()).expect("short")];
+    out.extend_from_slice(text.as_bytes());
+    out
+}
+
+/// Signs `message` with the leaf key: as cosign does for P-256 (ECDSA over SHA-256, DER) and
+/// Ed25519; a P-384 key signs over SHA-384 (rcgen's algorithm), which sigstore's SHA-256
+/// verifier refuses.
+fn sign(key: &KeyPair, message: &[u8]) -> Vec<u8> {
+    let pkcs8 = key.serialize_der();
+    if key.algorithm() == &PKCS_ED25519 {
+        let pair = Ed25519KeyPair::from_pkcs8(&pkcs8).expect("ed25519");
+        return pair.sign(message).as_ref().to_vec();
+    }
+    if key.algorithm() == &PKCS_ECDSA_P384_SHA384 {
+        return rcgen::SigningKey::sign(key, message).expect("sign");
+    }
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &pkcs8).expect("ecdsa");
+    pair.sign(&SystemRandom::new(), message)
+        .expect("sign")
+        .as_ref()
+        .to_vec()
+}
+
+/// The SET annotation for `signature` over `payload` by the certificate `cert_pem`, logged at
+/// `integrated` and signed by `log`.
+fn bundle(
+    log: &KeyPair,
+    cert_pem: &str,
+    signature: &[u8],
+    payload: &[u8],
+    integrated: i64,
+    n: usize,
+) -> String {
+    let body = format!(
+        r#"{{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{{"data":{{"hash":{{"algorithm":"sha256","value":"{}"}}}},"signature":{{"content":"{}","publicKey":{{"content":"{}"}}}}}}}}"#,
+        hex(&Sha256::digest(payload)),
+        b64(signature),
+        b64(cert_pem.as_bytes())
+    );
+    let log_id = hex(&Sha256::digest(log.subject_public_key_info()));
+    let canonical = format!(
+        r#"{{"body":"{}","integratedTime":{integrated},"logID":"{log_id}","logIndex":{n}}}"#,
+        b64(body.as_bytes())
+    );
+    let set = sign(log, canonical.as_bytes());
+    format!(
+        r#"{{"SignedEntryTimestamp":"{}","Payload":{canonical}}}"#,
+        b64(&set)
+    )
+}
+
+/// Draws `n` cases: about three quarters Fulcio, the rest PKI (decided at `now`, the oracle's
+/// clock).
+///
+/// # Panics
+/// When a certificate cannot be made.
+#[must_use]
+pub fn cases(rng: &mut Rng, ca: &Authorities, n: usize) -> Vec<Case> {
+    (0..n)
+        .map(|i| {
+            if rng.chance(75) {
+                fulcio_case(rng, ca, i)
+            } else {
+                pki_case(rng, ca, i)
+            }
+        })
+        .collect()
+}
+
+/// The leaf's key algorithm.
+fn leaf_algorithm(rng: &mut Rng) -> &'static rcgen::SignatureAlgorithm {
+    match rng.below(20) {
+        0..=16 => &PKCS_ECDSA_P256_SHA256,
+        17 => &PKCS_ECDSA_P384_SHA384,
+        _ => &PKCS_ED25519,
+    }
+}
+
+/// Which authority signs the leaf, and the chain annotation that goes with it.
+fn chain_for<'a>(
+    rng: &mut Rng,
+    ca: &'a Authorities,
+    label: &mut Vec<String>,
+) -> (&'a Authority, Option<String>) {
+    let pick = rng.below(100);
+    let (issuer, chain, what): (&Authority, Option<String>, &str) = match pick {
+        0..=54 => (
+            &ca.inter_a,
+            Some(format!("{}{}", ca.inter_a.pem, ca.root_a.pem)),
+            "inter-a",
+        ),
+        55..=64 => (&ca.root_a, None, "root-a"),
+        65..=69 => (
+            &ca.inter_b,
+            Some(format!("{}{}", ca.inter_b.pem, ca.root_b.pem)),
+            "inter-b",
+        ),
+        70..=72 => (&ca.inter_a, None, "inter-a-no-chain"),
+        73..=74 => (
+            &ca.inter_a,
+            Some(ca.root_a.pem.clone()),
+            "inter-a-chain-root-only",
+        ),
+        75..=76 => (
+            &ca.inter_a,
+            Some(format!("{}junk", ca.inter_a.pem)),
+            "inter-a-chain-junk",
+        ),
+        77..=79 => (
+            &ca.inter_not_ca,
+            Some(format!("{}{}", ca.inter_not_ca.pem, ca.root_a.pem)),
+            "not-ca",
+        ),
+        80..=82 => (
+            &ca.inter_no_cert_sign,
+            Some(format!("{}{}", ca.inter_no_cert_sign.pem, ca.root_a.pem)),
+            "no-cert-sign",
+        ),
+        83..=85 => (
+            &ca.inter_server_auth,
+            Some(format!("{}{}", ca.inter_server_auth.pem, ca.root_a.pem)),
+            "server-auth-ca",
+        ),
+        86..=88 => (
+            &ca.inter_expired,
+            Some(format!("{}{}", ca.inter_expired.pem, ca.root_a.pem)),
+            "expired-ca",
+        ),
+        89..=91 => (
+            &ca.inter_pathlen,
+            Some(format!("{}{}", ca.inter_pathlen.pem, ca.root_pathlen.pem)),
+            "pathlen-0",
+        ),
+        92..=95 => (
+            &ca.inter_x,
+            Some(format!("{}{}", ca.inter_x.pem, ca.root_x.pem)),
+            "untrusted",
+        ),
+        _ => (
+            &ca.inter_a,
+            Some(format!(
+                "{}{}{}",
+                ca.inter_x.pem, ca.inter_a.pem, ca.root_a.pem
+            )),
+            "extra-intermediate",
+        ),
+    };
+    label.push(what.into());
+    (issuer, chain)
+}
+
+/// The trusted roots file: root A, maybe root B and the path-length root.
+fn roots(rng: &mut Rng, ca: &Authorities) -> String {
+    let mut out = ca.root_a.pem.clone();
+    if rng.chance(70) {
+        out.push_str(&ca.root_b.pem);
+    }
+    if rng.chance(80) {
+        out.push_str(&ca.root_pathlen.pem);
+    }
+    out
+}
+
+/// The leaf's common part: SANs, extended key usages, validity, extra extensions.
+/// `exact` allows validity bounds at `center` itself (Fulcio, whose time is the SET's; PKI is
+/// checked at the oracle's running clock, which moves on).
+fn leaf_params(
+    rng: &mut Rng,
+    label: &mut Vec<String>,
+    center: i64,
+    exact: bool,
+    sans: Vec<SanType>,
+) -> CertificateParams {
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.distinguished_name = DistinguishedName::new();
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.subject_alt_names = sans;
+    params.extended_key_usages = match rng.below(25) {
+        0..=19 => vec![ExtendedKeyUsagePurpose::CodeSigning],
+        20 | 21 => {
+            label.push("no-eku".into());
+            Vec::new()
+        }
+        22 => {
+            label.push("eku-server".into());
+            vec![ExtendedKeyUsagePurpose::ServerAuth]
+        }
+        23 => {
+            label.push("eku-any".into());
+            vec![ExtendedKeyUsagePurpose::Any]
+        }
+        _ => {
+            label.push("eku-server+code".into());
+            vec![
+                ExtendedKeyUsagePurpose::ServerAuth,
+                ExtendedKeyUsagePurpose::CodeSigning,
+            ]
+        }
+    };
+    let mut draw = rng.below(30);
+    if !exact && matches!(draw, 27 | 28) {
+        draw = 0;
+    }
+    let (from, to) = match draw {
+        0..=24 => (center - 600, center + 600),
+        25 => {
+            label.push("leaf-expired".into());
+            (center - 7200, center - 3600)
+        }
+        26 => {
+            label.push("leaf-not-yet".into());
+            (center + 3600, center + 7200)
+        }
+        27 => {
+            label.push("leaf-starts-now".into());
+            (center, center + 600)
+        }
+        28 => {
+            label.push("leaf-ends-now".into());
+            (center - 600, center)
+        }
+        _ => {
+            label.push("leaf-long".into());
+            (center - 86_400 * 400, center + 86_400 * 400)
+        }
+    };
+    params.not_before = time(from);
+    params.not_after = time(to);
+    if rng.chance(3) {
+        label.push("unknown-critical".into());
+        let mut ext =
+            CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 99_999, 1], vec![0x05, 0x00]);
+        ext.set_criticality(true);
+        params.custom_extensions.push(ext);
+    }
+    params
+}
+
+fn attachment(payload: &[u8], annotations: Map<String, Value>) -> Value {
+    json!({"kind": "sigstore", "mime": "application/vnd.dev.cosign.simplesigning.v1+json",
+           "payload": b64(payload), "annotations": annotations})
+}
+
+fn request(
+    policy: &Value,
+    files: &Map<String, Value>,
+    reference: &str,
+    manifest: &[u8],
+    signature: Value,
+    now: Option<i64>,
+) -> (Value, Value) {
+    let policy_text = serde_json::to_string(policy).expect("policy");
+    let manifest = b64(manifest);
+    let mut vouch = json!({"policy_text": policy_text, "files": files, "transport": "docker",
+                           "reference": reference, "manifest": manifest, "signatures": [signature]});
+    if let Some(now) = now {
+        let at = time(now)
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("time");
+        vouch["now"] = json!(at);
+    }
+    let oracle = json!({"op": "evaluate", "policy_raw": policy_text, "files": files,
+                        "transport": "docker", "reference": reference,
+                        "manifest": manifest, "signatures": [signature]});
+    (vouch, oracle)
+}
+
+fn fulcio_case(rng: &mut Rng, ca: &Authorities, n: usize) -> Case {
+    let mut label = vec![String::from("fulcio")];
+    let (manifest, digest, reference, image) = draw_image(rng);
+    let payload = payload_of(
+        rng,
+        &image,
+        &digest,
+        "cosign container image signature",
+        "x",
+    );
+    let integrated = ca.now - i64::try_from(rng.below(5_000_000)).unwrap_or(0) - 86_400;
+    let (issuer_ca, chain) = chain_for(rng, ca, &mut label);
+    // The identity the certificate carries.
+    let email = match rng.below(25) {
+        0..=20 => vec![SanType::Rfc822Name(EMAIL.try_into().expect("ia5"))],
+        21 => {
+            label.push("other-email".into());
+            vec![SanType::Rfc822Name(
+                "other@vouch.test".try_into().expect("ia5"),
+            )]
+        }
+        22 => {
+            label.push("no-san".into());
+            Vec::new()
+        }
+        23 => {
+            label.push("two-emails".into());
+            vec![
+                SanType::Rfc822Name("first@vouch.test".try_into().expect("ia5")),
+                SanType::Rfc822Name(EMAIL.try_into().expect("ia5")),
+            ]
+        }
+        _ => {
+            label.push("email+uri".into());
+            vec![
+                SanType::URI(
+                    "https://github.com/vouch/vouch/.github/workflows/release.yml@refs/heads/main"
+                        .try_into()
+                        .expect("ia5"),
+                ),
+                SanType::Rfc822Name(EMAIL.try_into().expect("ia5")),
+            ]
+        }
+    };
+    let mut params = leaf_params(rng, &mut label, integrated, true, email);
+    let v1 = |issuer: &str| {
+        CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 4, 1, 57264, 1, 1],
+            issuer.as_bytes().to_vec(),
+        )
+    };
+    let v2 = |content: Vec<u8>| {
+        CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 57264, 1, 8], content)
+    };
+    match rng.below(40) {
+        0..=15 => params.custom_extensions.push(v1(ISSUER)),
+        16..=23 => params.custom_extensions.push(v2(der_string(0x0c, ISSUER))),
+        24..=33 => {
+            params.custom_extensions.push(v1(ISSUER));
+            params.custom_extensions.push(v2(der_string(0x0c, ISSUER)));
+        }
+        34 => {
+            label.push("issuers-differ".into());
+            params.custom_extensions.push(v1(ISSUER));
+            params
+                .custom_extensions
+                .push(v2(der_string(0x0c, "https://other.vouch.test")));
+        }
+        35 => label.push("no-issuer".into()),
+        36 => {
+            label.push("issuer-v2-printable".into());
+            params
+                .custom_extensions
+                .push(v2(der_string(0x13, "https://issuer.vouch.test")));
+        }
+        37 => {
+            label.push("issuer-v2-trailing".into());
+            let mut content = der_string(0x0c, ISSUER);
+            content.push(0);
+            params.custom_extensions.push(v2(content));
+        }
+        38 => {
+            label.push("issuer-v2-raw".into());
+            params
+                .custom_extensions
+                .push(v2(ISSUER.as_bytes().to_vec()));
+        }
+        _ => {
+            label.push("other-issuer".into());
+            params
+                .custom_extensions
+                .push(v1("https://other.vouch.test"));
+        }
+    }
+    let leaf_key = KeyPair::generate_for(leaf_algorithm(rng)).expect("leaf key");
+    let leaf = params
+        .signed_by(&leaf_key, &issuer_ca.issuer())
+        .expect("leaf");
+    let cert_pem = pem("CERTIFICATE", leaf.der());
+    let mut signed_payload = payload.clone();
+    let signature = sign(&leaf_key, &payload);
+    let log = if rng.chance(4) {
+        label.push("other-log".into());
+        &ca.log_other
+    } else {
+        &ca.log
+    };
+    let mut set = bundle(log, &cert_pem, &signature, &payload, integrated, n);
+    match rng.below(40) {
+        0 => {
+            label.push("payload-tampered".into());
+            let at = n % signed_payload.len();
+            signed_payload[at] ^= 1;
+        }
+        1 => {
+            label.push("set-other-cert".into());
+            set = bundle(log, &ca.inter_a.pem, &signature, &payload, integrated, n);
+        }
+        _ => {}
+    }
+    let mut annotations = Map::new();
+    annotations.insert(
+        "dev.cosignproject.cosign/signature".into(),
+        json!(b64(&signature)),
+    );
+    if !rng.chance(3) {
+        annotations.insert("dev.sigstore.cosign/bundle".into(), json!(set));
+    } else {
+        label.push("no-bundle".into());
+    }
+    if !rng.chance(3) {
+        annotations.insert("dev.sigstore.cosign/certificate".into(), json!(cert_pem));
+    } else {
+        label.push("no-certificate".into());
+    }
+    if let Some(chain) = chain {
+        annotations.insert("dev.sigstore.cosign/chain".into(), json!(chain));
+    }
+    let mut files = Map::new();
+    let roots = roots(rng, ca);
+    let mut fulcio = Map::new();
+    if rng.chance(50) {
+        fulcio.insert("caPath".into(), json!("/keys/fulcio.pem"));
+        files.insert("/keys/fulcio.pem".into(), json!(b64(roots.as_bytes())));
+    } else {
+        fulcio.insert("caData".into(), json!(b64(roots.as_bytes())));
+    }
+    fulcio.insert("oidcIssuer".into(), json!(ISSUER));
+    fulcio.insert("subjectEmail".into(), json!(EMAIL));
+    let log_pem = pem("PUBLIC KEY", &ca.log.subject_public_key_info());
+    let mut requirement = json!({"type": "sigstoreSigned", "fulcio": fulcio});
+    if rng.chance(50) {
+        requirement["rekorPublicKeyPath"] = json!("/keys/rekor.pub");
+        files.insert("/keys/rekor.pub".into(), json!(b64(log_pem.as_bytes())));
+    } else {
+        requirement["rekorPublicKeyData"] = json!(b64(log_pem.as_bytes()));
+    }
+    let policy = json!({"default": [requirement]});
+    let (vouch, oracle) = request(
+        &policy,
+        &files,
+        &reference,
+        &manifest,
+        attachment(&signed_payload, annotations),
+        None,
+    );
+    Case {
+        label: label.join(" "),
+        vouch,
+        oracle,
+    }
+}
+
+fn pki_case(rng: &mut Rng, ca: &Authorities, _n: usize) -> Case {
+    let mut label = vec![String::from("pki")];
+    let (manifest, digest, reference, image) = draw_image(rng);
+    let payload = payload_of(
+        rng,
+        &image,
+        &digest,
+        "cosign container image signature",
+        "x",
+    );
+    let (issuer_ca, chain) = chain_for(rng, ca, &mut label);
+    let mut sans = Vec::new();
+    if rng.chance(80) {
+        sans.push(SanType::Rfc822Name(EMAIL.try_into().expect("ia5")));
+    }
+    match rng.below(10) {
+        0..=3 => sans.push(SanType::DnsName(HOST.try_into().expect("ia5"))),
+        4 => sans.push(SanType::DnsName("*.vouch.test".try_into().expect("ia5"))),
+        5 => sans.push(SanType::DnsName(
+            "BUILD.Vouch.Test".try_into().expect("ia5"),
+        )),
+        6 => sans.push(SanType::IpAddress("192.0.2.7".parse().expect("ip"))),
+        7 => sans.push(SanType::DnsName(
+            "other.vouch.test".try_into().expect("ia5"),
+        )),
+        _ => {}
+    }
+    // PKI checks at the oracle's clock: certificates valid around now, or clearly not.
+    let params = leaf_params(rng, &mut label, ca.now, false, sans);
+    let leaf_key = KeyPair::generate_for(leaf_algorithm(rng)).expect("leaf key");
+    let leaf = params
+        .signed_by(&leaf_key, &issuer_ca.issuer())
+        .expect("leaf");
+    let cert_pem = pem("CERTIFICATE", leaf.der());
+    let signature = sign(&leaf_key, &payload);
+    let mut annotations = Map::new();
+    annotations.insert(
+        "dev.cosignproject.cosign/signature".into(),
+        json!(b64(&signature)),
+    );
+    annotations.insert("dev.sigstore.cosign/certificate".into(), json!(cert_pem));
+    // The chain comes from the annotation, or the policy names the intermediates.
+    let mut pki = Map::new();
+    let mut files = Map::new();
+    let roots = roots(rng, ca);
+    pki.insert("caRootsData".into(), json!(b64(roots.as_bytes())));
+    match (chain, rng.below(3)) {
+        (Some(chain), 0) => {
+            label.push("intermediates-in-policy".into());
+            let without_root: String = chain
+                .split_inclusive("-----END CERTIFICATE-----\n")
+                .take(1)
+                .collect();
+            files.insert(
+                "/keys/intermediates.pem".into(),
+                json!(b64(without_root.as_bytes())),
+            );
+            pki.insert(
+                "caIntermediatesPath".into(),
+                json!("/keys/intermediates.pem"),
+            );
+        }
+        (Some(chain), _) => {
+            annotations.insert("dev.sigstore.cosign/chain".into(), json!(chain));
+        }
+        (None, _) => {}
+    }
+    match rng.below(6) {
+        0..=2 => {
+            pki.insert("subjectEmail".into(), json!(EMAIL));
+        }
+        3 => {
+            pki.insert("subjectHostname".into(), json!(HOST));
+        }
+        4 => {
+            pki.insert("subjectEmail".into(), json!(EMAIL));
+            pki.insert("subjectHostname".into(), json!(HOST));
+        }
+        _ => {
+            label.push("hostname-ip".into());
+            pki.insert("subjectHostname".into(), json!("192.0.2.7"));
+        }
+    }
+    let policy = json!({"default": [{"type": "sigstoreSigned", "pki": pki}]});
+    let (vouch, oracle) = request(
+        &policy,
+        &files,
+        &reference,
+        &manifest,
+        attachment(&payload, annotations),
+        Some(ca.now),
+    );
+    Case {
+        label: label.join(" "),
+        vouch,
+        oracle,
+    }
+}
