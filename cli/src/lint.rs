@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use vouch::{Files, Severity, lint_policy};
+use vouch::{CompileOptions, Evaluator, Files, Reason, Severity, lint_policy};
 
 use crate::Failure;
 
@@ -29,6 +29,7 @@ pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {
             .iter()
             .filter(|p| p.severity == Severity::Error)
             .count();
+        let mut warnings = problems.len() - errors;
         for problem in &problems {
             writeln!(
                 out,
@@ -40,11 +41,32 @@ pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {
                 problem.path
             )?;
         }
-        writeln!(
-            out,
-            "{path}: {errors} errors, {} warnings",
-            problems.len() - errors
-        )?;
+        // What compiling finds beyond the document: key files, Rekor keys and certificate
+        // files that do not load (missing and unreadable files are reported above).
+        if errors == 0
+            && let Ok(policy) = vouch::Policy::parse(&document)
+        {
+            let evaluator = Evaluator::compile(&policy, &files, &CompileOptions::default());
+            for problem in evaluator.problems() {
+                if matches!(
+                    problem.reason,
+                    Reason::KeyFileMissing(_) | Reason::KeyFileUnreadable { .. }
+                ) {
+                    continue;
+                }
+                warnings += 1;
+                writeln!(
+                    out,
+                    "{path}: warning: {} requirement {} ({}): every signature is rejected: {} [{}]",
+                    problem.scope,
+                    problem.requirement + 1,
+                    problem.requirement_type,
+                    problem.reason,
+                    problem.reason.code()
+                )?;
+            }
+        }
+        writeln!(out, "{path}: {errors} errors, {warnings} warnings")?;
         if errors > 0 {
             status = 3;
         }

@@ -138,3 +138,37 @@ fn lint_reports_every_problem_with_line_and_column() {
     let out = String::from_utf8_lossy(&out);
     assert_eq!(status, 0, "{out}");
 }
+
+#[test]
+fn lint_reports_keyless_material_that_cannot_be_used() {
+    let dir = std::env::temp_dir().join(format!("vouch-cli-lint-keyless-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let policy = dir.join("keyless.json");
+    let rsa_key = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmwIDAQAB\n-----END PUBLIC KEY-----\n";
+    std::fs::write(dir.join("rekor.pub"), rsa_key.replace("\\n", "\n")).expect("write");
+    std::fs::write(dir.join("fulcio.pem"), "not a certificate").expect("write");
+    std::fs::write(
+        &policy,
+        format!(
+            r#"{{"default": [{{"type": "sigstoreSigned", "rekorPublicKeyPath": "{d}/rekor.pub",
+                "fulcio": {{"caPath": "{d}/fulcio.pem", "oidcIssuer": "github", "subjectEmail": "a@b"}}}}]}}"#,
+            d = dir.display()
+        ),
+    )
+    .expect("write");
+    let policy = policy.to_string_lossy().into_owned();
+    let (status, out, err) = vouch(&["lint", &policy], b"");
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(status, 0, "{out}{err}");
+    assert!(
+        out.contains("fulcio.oidcIssuer \"github\" is not a URL"),
+        "{out}"
+    );
+    assert!(
+        out.contains("default requirement 1 (sigstoreSigned): every signature is rejected")
+            && out.contains("no certificate could be loaded [invalid_key]"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(out.contains("0 errors, 2 warnings"), "{out}");
+}

@@ -340,7 +340,7 @@ impl fmt::Display for Reason {
             Self::NotSimpleSigning => f.write_str("not a simple-signing signature; skipped"),
             Self::NotSigstore => f.write_str("not a sigstore signature; skipped"),
             Self::InvalidKey { source, problem } => {
-                write!(f, "key {source} cannot be used: {problem}")
+                write!(f, "{source} cannot be used: {problem}")
             }
             Self::MalformedSignature(problem) => write!(f, "malformed signature: {problem}"),
             Self::CertificateInvalid(problem) => {

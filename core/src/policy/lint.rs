@@ -284,6 +284,21 @@ impl Linter<'_> {
                     path,
                     node.start,
                 ),
+            Requirement::SigstoreSigned(sigstore) => {
+                if let super::model::SigstoreTrust::Fulcio(fulcio) = &sigstore.trust
+                    && !looks_like_url(&fulcio.oidc_issuer)
+                {
+                    self.warn(
+                        alloc::format!(
+                            "fulcio.oidcIssuer {:?} is not a URL: Fulcio records the OIDC \
+                             issuer's URL in its certificates, so none can match",
+                            fulcio.oidc_issuer
+                        ),
+                        path,
+                        node.start,
+                    );
+                }
+            }
             _ => {}
         }
         // Every file path the requirement names, wherever it stands.
@@ -328,6 +343,21 @@ impl Linter<'_> {
     }
 }
 
+/// Whether `text` has the form of an absolute URL with a host (`scheme://host...`), as every
+/// OIDC issuer Fulcio records has.
+fn looks_like_url(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && rest
+            .split(['/', '?', '#'])
+            .next()
+            .is_some_and(|host| !host.is_empty())
+}
+
 /// Why a scope that the transport accepts can never match an image, if it cannot.
 fn never_matching_scope(transport: Transport, scope: &str) -> Option<&'static str> {
     if !matches!(transport, Transport::Docker | Transport::DockerDaemon) {
@@ -357,5 +387,29 @@ fn never_matching_scope(transport: Transport, scope: &str) -> Option<&'static st
             "it is not a fully qualified repository (registry/namespace/name), a registry or a \
              `*.` wildcard",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fulcio_issuer_that_is_not_a_url_is_warned_about() {
+        let policy = |issuer: &str| {
+            alloc::format!(
+                r#"{{"default":[{{"type":"sigstoreSigned","rekorPublicKeyData":"eA==","fulcio":{{"caData":"eA==","oidcIssuer":"{issuer}","subjectEmail":"a@b"}}}}]}}"#
+            )
+        };
+        let warned = |issuer: &str| {
+            lint_policy(policy(issuer).as_bytes(), &Files::new())
+                .iter()
+                .any(|p| p.message.contains("is not a URL"))
+        };
+        assert!(warned("github"));
+        assert!(warned("https://"));
+        assert!(!warned("https://token.actions.githubusercontent.com"));
+        assert!(!warned("https://accounts.google.com/o/oauth2"));
+        assert!(looks_like_url("http://localhost:8080/x"));
     }
 }
