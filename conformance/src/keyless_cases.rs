@@ -749,3 +749,83 @@ fn pki_case(rng: &mut Rng, ca: &Authorities, _n: usize) -> Case {
         oracle,
     }
 }
+
+/// One Fulcio case containers/image accepts, as cosign makes them: a P-256 leaf under the
+/// intermediate, both issuer extensions, the e-mail SAN, the chain annotation and a SET (for
+/// the benches).
+///
+/// # Panics
+/// When a certificate cannot be made.
+#[must_use]
+pub fn accepted_fulcio(ca: &Authorities) -> Case {
+    let mut rng = Rng::new(7);
+    let (manifest, digest, _, _) = draw_image(&mut rng);
+    let reference = "quay.io/ns/app:1.0";
+    let payload = format!(
+        r#"{{"critical":{{"identity":{{"docker-reference":"{reference}"}},"image":{{"docker-manifest-digest":"{digest}"}},"type":"cosign container image signature"}},"optional":null}}"#
+    )
+    .into_bytes();
+    let integrated = ca.now - 86_400;
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.distinguished_name = DistinguishedName::new();
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::CodeSigning];
+    params.subject_alt_names = vec![SanType::Rfc822Name(EMAIL.try_into().expect("ia5"))];
+    params.not_before = time(integrated - 300);
+    params.not_after = time(integrated + 300);
+    params.custom_extensions = vec![
+        CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 4, 1, 57264, 1, 1],
+            ISSUER.as_bytes().to_vec(),
+        ),
+        CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 4, 1, 57264, 1, 8],
+            der_string(0x0c, ISSUER),
+        ),
+    ];
+    let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("leaf key");
+    let leaf = params
+        .signed_by(&leaf_key, &ca.inter_a.issuer())
+        .expect("leaf");
+    let cert_pem = pem("CERTIFICATE", leaf.der());
+    let signature = sign(&leaf_key, &payload);
+    let mut annotations = Map::new();
+    annotations.insert(
+        "dev.cosignproject.cosign/signature".into(),
+        json!(b64(&signature)),
+    );
+    annotations.insert(
+        "dev.sigstore.cosign/bundle".into(),
+        json!(bundle(
+            &ca.log, &cert_pem, &signature, &payload, integrated, 1
+        )),
+    );
+    annotations.insert("dev.sigstore.cosign/certificate".into(), json!(cert_pem));
+    annotations.insert(
+        "dev.sigstore.cosign/chain".into(),
+        json!(format!("{}{}", ca.inter_a.pem, ca.root_a.pem)),
+    );
+    let log_pem = pem("PUBLIC KEY", &ca.log.subject_public_key_info());
+    let mut files = Map::new();
+    files.insert(
+        "/etc/pki/fulcio.pem".into(),
+        json!(b64(ca.root_a.pem.as_bytes())),
+    );
+    files.insert("/etc/pki/rekor.pub".into(), json!(b64(log_pem.as_bytes())));
+    let policy = json!({"default": [{"type": "reject"}], "transports": {"docker": {"quay.io/ns": [{
+        "type": "sigstoreSigned", "rekorPublicKeyPath": "/etc/pki/rekor.pub",
+        "fulcio": {"caPath": "/etc/pki/fulcio.pem", "oidcIssuer": ISSUER, "subjectEmail": EMAIL}}]}}});
+    let (vouch, oracle) = request(
+        &policy,
+        &files,
+        reference,
+        &manifest,
+        attachment(&payload, annotations),
+        None,
+    );
+    Case {
+        label: "fulcio accepted".into(),
+        vouch,
+        oracle,
+    }
+}

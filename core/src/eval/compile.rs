@@ -49,6 +49,8 @@ pub(crate) struct FulcioTrust {
     pub(super) oidc_issuer: String,
     pub(super) email: String,
     pub(super) rekor: Vec<crate::crypto::VerifyingKey>,
+    /// The certificate signatures of its chains already verified.
+    pub(super) checked: crate::trust::checked::CheckedSignatures,
 }
 
 /// `sigstoreSigned` with `pki`: the roots, the trusted intermediates, the identity.
@@ -58,6 +60,8 @@ pub(crate) struct PkiTrust {
     pub(super) intermediates: Vec<crate::trust::certificate::Certificate>,
     pub(super) email: String,
     pub(super) hostname: String,
+    /// The certificate signatures of its chains already verified.
+    pub(super) checked: crate::trust::checked::CheckedSignatures,
 }
 
 /// Without OpenPGP support there is never a keyring.

@@ -125,6 +125,7 @@ fn prepare(sigstore: &SigstoreSigned, files: &Files) -> Result<Prepared, Reason>
             intermediates,
             email: pki.subject_email.clone(),
             hostname: pki.subject_hostname.clone(),
+            checked: Default::default(),
         });
     }
     Ok(match (keys, sigstore.rekor.is_some()) {
@@ -151,6 +152,7 @@ fn prepare(sigstore: &SigstoreSigned, files: &Files) -> Result<Prepared, Reason>
                         oidc_issuer: fulcio.oidc_issuer.clone(),
                         email: fulcio.subject_email.clone(),
                         rekor: rekor_keys,
+                        checked: Default::default(),
                     },
                     material: cache::material_id(b"sigstoreSigned fulcio", &all),
                 }),

@@ -76,16 +76,15 @@ pub(super) fn check_sigstore(
             let chain = annotations.get(CHAIN_ANNOTATION);
             // The chain is checked at the time of the decision: nothing is remembered.
             let now = now.ok_or(Reason::TimeRequired)?;
-            let key = keyless::verify_pki(
-                &trust.roots,
-                &trust.intermediates,
-                &trust.email,
-                &trust.hostname,
-                now,
-                cert.as_bytes(),
-                chain.map(String::as_bytes),
-            )
-            .map_err(Reason::CertificateInvalid)?;
+            let pki = keyless::Pki {
+                roots: &trust.roots,
+                intermediates: &trust.intermediates,
+                email: &trust.email,
+                hostname: &trust.hostname,
+                checked: &trust.checked,
+            };
+            let key = keyless::verify_pki(&pki, now, cert.as_bytes(), chain.map(String::as_bytes))
+                .map_err(Reason::CertificateInvalid)?;
             verify_with_key(&key, payload, encoded)
         }
         SigstoreCheck::Unavailable(reason) => Err(reason.clone()),
@@ -122,6 +121,7 @@ fn verify_fulcio(
     )
     .map_err(Reason::RekorSetInvalid)?;
     let key = keyless::verify_fulcio(
+        &trust.checked,
         &trust.roots,
         &trust.oidc_issuer,
         &trust.email,

@@ -12,6 +12,7 @@ use core::fmt;
 use sha2::Digest as _;
 
 use super::certificate::Certificate;
+use super::checked::{CheckedSignatures, check_id};
 use super::view::{SignatureAlgorithm, View};
 use crate::crypto::{Hash, SignatureBytes, VerifyingKey};
 
@@ -63,6 +64,7 @@ pub(crate) fn verify(
     roots: &[Certificate],
     time: i64,
     ignore_san: bool,
+    checked: &CheckedSignatures,
 ) -> Result<(), ChainProblem> {
     let unhandled = leaf
         .view
@@ -84,6 +86,7 @@ pub(crate) fn verify(
             intermediates,
             time,
             signature_checks: 0,
+            checked,
         };
         builder.chains(&[leaf])
     };
@@ -106,6 +109,7 @@ struct Builder<'a> {
     intermediates: &'a [&'a Certificate],
     time: i64,
     signature_checks: usize,
+    checked: &'a CheckedSignatures,
 }
 
 impl<'a> Builder<'a> {
@@ -131,8 +135,7 @@ impl<'a> Builder<'a> {
                 if self.signature_checks > MAX_SIGNATURE_CHECKS {
                     continue;
                 }
-                if !signed_by(&child.view, &candidate.view) || !self.valid(candidate, kind, current)
-                {
+                if !self.signed_by(child, candidate) || !self.valid(candidate, kind, current) {
                     continue;
                 }
                 let mut chain = current.to_vec();
@@ -144,6 +147,30 @@ impl<'a> Builder<'a> {
             }
         }
         out
+    }
+
+    /// Go's `CheckSignatureFrom`, remembering the signatures of CA certificates that verified
+    /// (a leaf's never repeats; an intermediate's does, signature after signature).
+    fn signed_by(&self, child: &Certificate, parent: &Certificate) -> bool {
+        if !may_sign(&parent.view) {
+            return false;
+        }
+        if !child.view.is_ca {
+            return signature_verifies(&child.view, &parent.view);
+        }
+        let id = check_id(
+            &child.view.raw_tbs,
+            &child.view.signature,
+            &parent.view.spki,
+        );
+        if self.checked.known(&id) {
+            return true;
+        }
+        let verified = signature_verifies(&child.view, &parent.view);
+        if verified {
+            self.checked.remember(id);
+        }
+        verified
     }
 
     /// Go's `isValid` for an issuer of `current`'s last certificate.
@@ -177,18 +204,16 @@ fn already_in_chain(candidate: &Certificate, chain: &[&Certificate]) -> bool {
     })
 }
 
-/// Go's `CheckSignatureFrom`: the parent may sign certificates, and its key verifies the
-/// child's signature (never over SHA-1 or MD5).
-fn signed_by(child: &View, parent: &View) -> bool {
-    if (parent.version == 3 && !parent.basic_constraints)
-        || (parent.basic_constraints && !parent.is_ca)
-    {
-        return false;
-    }
+/// The first half of Go's `CheckSignatureFrom`: the parent may sign certificates.
+fn may_sign(parent: &View) -> bool {
     const CERT_SIGN: u16 = 1 << 5;
-    if parent.key_usage != 0 && parent.key_usage & CERT_SIGN == 0 {
-        return false;
-    }
+    !((parent.version == 3 && !parent.basic_constraints)
+        || (parent.basic_constraints && !parent.is_ca)
+        || (parent.key_usage != 0 && parent.key_usage & CERT_SIGN == 0))
+}
+
+/// The second half: the parent's key verifies the child's signature (never over SHA-1 or MD5).
+fn signature_verifies(child: &View, parent: &View) -> bool {
     let Some(key) = parent.public_key.as_ref() else {
         return false;
     };

@@ -13,6 +13,7 @@ use x509_cert::der::asn1::ObjectIdentifier;
 
 use super::certificate::{self, Certificate, CertificateError};
 use super::chain::{self, ChainProblem};
+use super::checked::CheckedSignatures;
 use crate::crypto::keys::PublicKey;
 
 const ISSUER_V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.1");
@@ -118,6 +119,7 @@ fn key_of(leaf: &Certificate) -> Result<PublicKey, CertificateProblem> {
 /// Fulcio: the chain at `time` (the Rekor entry's integrated time), then the issuer and the
 /// e-mail address.
 pub(crate) fn verify_fulcio(
+    checked: &CheckedSignatures,
     roots: &[Certificate],
     oidc_issuer: &str,
     email: &str,
@@ -127,7 +129,8 @@ pub(crate) fn verify_fulcio(
 ) -> Result<PublicKey, CertificateProblem> {
     let (leaf, intermediates) = leaf_and_chain(cert_pem, chain_pem)?;
     let intermediates: Vec<&Certificate> = intermediates.iter().collect();
-    chain::verify(&leaf, &intermediates, roots, time, true).map_err(CertificateProblem::Chain)?;
+    chain::verify(&leaf, &intermediates, roots, time, true, checked)
+        .map_err(CertificateProblem::Chain)?;
     let issuer = fulcio_issuer(&leaf)?;
     if issuer != oidc_issuer.as_bytes() {
         return Err(CertificateProblem::IssuerMismatch(
@@ -140,20 +143,36 @@ pub(crate) fn verify_fulcio(
     key_of(&leaf)
 }
 
+/// A PKI trust root as the policy gives it.
+pub(crate) struct Pki<'a> {
+    pub(crate) roots: &'a [Certificate],
+    pub(crate) intermediates: &'a [Certificate],
+    /// Required when not empty.
+    pub(crate) email: &'a str,
+    /// Required when not empty.
+    pub(crate) hostname: &'a str,
+    pub(crate) checked: &'a CheckedSignatures,
+}
+
 /// PKI: the chain at `now` with the policy's intermediates and the annotation's, then the
 /// e-mail address and the host name, each when the policy names one.
 pub(crate) fn verify_pki(
-    roots: &[Certificate],
-    trusted_intermediates: &[Certificate],
-    email: &str,
-    hostname: &str,
+    pki: &Pki<'_>,
     now: i64,
     cert_pem: &[u8],
     chain_pem: Option<&[u8]>,
 ) -> Result<PublicKey, CertificateProblem> {
+    let Pki {
+        roots,
+        intermediates: trusted_intermediates,
+        email,
+        hostname,
+        checked,
+    } = *pki;
     let (leaf, untrusted) = leaf_and_chain(cert_pem, chain_pem)?;
     let intermediates: Vec<&Certificate> = trusted_intermediates.iter().chain(&untrusted).collect();
-    chain::verify(&leaf, &intermediates, roots, now, false).map_err(CertificateProblem::Chain)?;
+    chain::verify(&leaf, &intermediates, roots, now, false, checked)
+        .map_err(CertificateProblem::Chain)?;
     if !email.is_empty() && !leaf.view.emails.iter().any(|e| e == email) {
         return Err(CertificateProblem::EmailMismatch);
     }

@@ -5,6 +5,7 @@
 
 pub(crate) mod certificate;
 pub(crate) mod chain;
+pub(crate) mod checked;
 pub(crate) mod jcs;
 pub(crate) mod keyless;
 pub(crate) mod rekor;
