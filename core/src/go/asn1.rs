@@ -130,6 +130,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn strings_unmarshal_as_go_reads_them() {
+        assert_eq!(
+            unmarshal_string(b"\x0c\x03abc").as_deref(),
+            Some(&b"abc"[..])
+        );
+        assert_eq!(
+            unmarshal_string(b"\x13\x03a*&").as_deref(),
+            Some(&b"a*&"[..])
+        );
+        assert_eq!(unmarshal_string(b"\x13\x01@"), None);
+        assert_eq!(unmarshal_string(b"\x16\x01\x80"), None);
+        assert_eq!(unmarshal_string(b"\x12\x02 1").as_deref(), Some(&b" 1"[..]));
+        assert_eq!(
+            unmarshal_string(b"\x1e\x02\x00A").as_deref(),
+            Some(&b"A"[..])
+        );
+        assert_eq!(unmarshal_string(b"\x1e\x01\x00"), None);
+        assert_eq!(unmarshal_string(b"\x0c\x01\xff"), None);
+        assert_eq!(unmarshal_string(b"\x0c\x01a\x00"), None, "trailing data");
+        assert_eq!(
+            unmarshal_string(b"\x04\x01a"),
+            None,
+            "an OCTET STRING is not a string"
+        );
+    }
+
+    #[test]
     fn lengths_are_definite_and_minimal() {
         assert!(element(&[0x04, 0x01, 0xaa]).is_some());
         assert!(element(&[0x04, 0x81, 0x01, 0xaa]).is_none());

@@ -274,3 +274,25 @@ fn match_hostnames(pattern: &str, host: &str) -> bool {
             .enumerate()
             .all(|(i, (p, h))| (i == 0 && *p == "*") || p == h)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_match_as_go_matches_them() {
+        assert!(valid_hostname("build.vouch.test", false));
+        assert!(valid_hostname("build.vouch.test.", false));
+        assert!(!valid_hostname("*", true));
+        assert!(valid_hostname("*.vouch.test", true));
+        assert!(!valid_hostname("*.vouch.test", false));
+        assert!(!valid_hostname("-a.test", false));
+        assert!(valid_hostname("a_b.test", false));
+        assert!(match_hostnames("*.vouch.test", "build.vouch.test"));
+        assert!(match_hostnames("*.vouch.test", "BUILD.vouch.test."));
+        assert!(!match_hostnames("*.vouch.test", "a.build.vouch.test"));
+        assert!(!match_hostnames("*.vouch.test", "vouch.test"));
+        assert!(match_exactly("Build.Vouch.Test", "build.vouch.test"));
+        assert!(!match_exactly(".", "."));
+    }
+}
