@@ -663,3 +663,71 @@ fn der_to_raw(der: &[u8]) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+/// The outcome of sending `cases` to vouch and to the oracle.
+#[derive(Debug)]
+pub struct Comparison {
+    /// Per case, whether containers/image allowed it.
+    pub allowed: Vec<bool>,
+    /// The reason-class comparison.
+    pub classes: crate::oracle::ClassReport,
+    /// The cases whose `allowed` differs, each with its request.
+    pub disagreements: Vec<String>,
+}
+
+/// Decides every case with vouch and with the oracle and compares them.
+///
+/// # Panics
+/// When the oracle reports an error of its own.
+#[must_use]
+pub fn compare(oracle: &PathBuf, cases: &[Case]) -> Comparison {
+    let requests: Vec<Value> = cases.iter().map(|c| c.oracle.clone()).collect();
+    let answers = crate::oracle::ask(oracle, &requests);
+    let mut out = Comparison {
+        allowed: Vec::with_capacity(cases.len()),
+        classes: crate::oracle::ClassReport::default(),
+        disagreements: Vec::new(),
+    };
+    for (case, theirs) in cases.iter().zip(&answers) {
+        let line = serde_json::to_string(&case.vouch).expect("request");
+        let ours: Value = serde_json::from_str(&crate::cached::decide(&line)).expect("answer");
+        assert!(theirs.get("oracle_error").is_none(), "{theirs}");
+        out.allowed.push(theirs["allowed"] == true);
+        out.classes.record(&case.label, &ours, theirs);
+        if crate::oracle::differs(&ours, theirs) {
+            out.disagreements.push(format!(
+                "{}\n  request: {}",
+                crate::oracle::disagreement(&case.label, &ours, theirs),
+                case.vouch
+            ));
+        }
+    }
+    out
+}
+
+impl Comparison {
+    /// Prints the summary as `suite`, then fails unless at least `min_allowed` cases were
+    /// allowed, every `allowed` agrees and every reason class agrees.
+    ///
+    /// # Panics
+    /// As said.
+    pub fn report_and_assert(&self, suite: &str, min_allowed: usize) {
+        let allowed = self.allowed.iter().filter(|&&a| a).count();
+        eprintln!(
+            "{suite}: {} cases, {allowed} allowed by c/image, {} disagreements",
+            self.allowed.len(),
+            self.disagreements.len()
+        );
+        self.classes.print(suite, self.allowed.len());
+        assert!(
+            allowed >= min_allowed,
+            "too few accepted cases to mean anything"
+        );
+        assert!(
+            self.disagreements.is_empty(),
+            "{}",
+            self.disagreements[..self.disagreements.len().min(10)].join("\n")
+        );
+        self.classes.assert_agree();
+    }
+}

@@ -3,12 +3,10 @@
 //! in the annotation, the signed payload, the entry body, the signature and the policy.
 //! `allowed` and the reason class must agree on every case.
 
-use serde_json::Value;
-use vouch_conformance::cached::decide;
 use vouch_conformance::generate::Rng;
 use vouch_conformance::oracle;
 use vouch_conformance::rekor_cases::{plan, set_signers};
-use vouch_conformance::sigstore_cases::{keys, oracle_keys, sign_all};
+use vouch_conformance::sigstore_cases::{compare, keys, oracle_keys, sign_all};
 
 const CASES: usize = 1_500;
 
@@ -34,42 +32,7 @@ fn sigstore_signed_with_rekor_agrees_with_containers_image() {
     let entries = plan.entries(&keys, &signed);
     let sets = sign_all(&oracle, &logs, &set_signers(&plan, &entries), &scratch);
     let cases = plan.finish(&signed, &entries, &sets);
-    let requests: Vec<Value> = cases.iter().map(|c| c.oracle.clone()).collect();
-    let answers = oracle::ask(&oracle, &requests);
-    let mut disagreements = Vec::new();
-    let mut classes = oracle::ClassReport::default();
-    let mut allowed = 0;
-    for (case, theirs) in cases.iter().zip(&answers) {
-        let line = serde_json::to_string(&case.vouch).expect("request");
-        let ours: Value = serde_json::from_str(&decide(&line)).expect("answer");
-        assert!(theirs.get("oracle_error").is_none(), "{theirs}");
-        if theirs["allowed"] == true {
-            allowed += 1;
-        }
-        classes.record(&case.label, &ours, theirs);
-        if oracle::differs(&ours, theirs) {
-            disagreements.push(format!(
-                "{}\n  request: {}",
-                oracle::disagreement(&case.label, &ours, theirs),
-                case.vouch
-            ));
-        }
-    }
     let _ = std::fs::remove_dir_all(&scratch);
-    eprintln!(
-        "sigstoreSigned with Rekor differential: {} cases, {allowed} allowed by c/image, {} disagreements",
-        cases.len(),
-        disagreements.len()
-    );
-    classes.print("sigstoreSigned with Rekor differential", cases.len());
-    assert!(
-        allowed > CASES / 10,
-        "too few accepted cases to mean anything"
-    );
-    assert!(
-        disagreements.is_empty(),
-        "{}",
-        disagreements[..disagreements.len().min(10)].join("\n")
-    );
-    classes.assert_agree();
+    compare(&oracle, &cases)
+        .report_and_assert("sigstoreSigned with Rekor differential", CASES / 10);
 }

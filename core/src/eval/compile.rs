@@ -146,9 +146,6 @@ pub(super) fn file_bytes<'a>(label: &str, found: FileLookup<'a>) -> Result<&'a [
             why: why.into(),
         }),
         FileLookup::Missing => Err(Reason::KeyFileMissing(label.into())),
-        // A lookup only ever gives the three above.
-        #[allow(unreachable_patterns)]
-        _ => Err(Reason::KeyFileMissing(label.into())),
     }
 }
 

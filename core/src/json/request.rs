@@ -258,28 +258,8 @@ fn read_value(input: &[u8], node: &Node, ty: FieldType, name: &str) -> Result<Re
                 .ok_or_else(|| alloc::format!("{name}: internal offset error"))?
                 .to_vec(),
         ),
-        FieldType::Base64Map => Read::Files(
-            entries(node, name)?
-                .iter()
-                .map(|m| {
-                    Ok((
-                        m.key.clone(),
-                        base64(&m.value, &alloc::format!("{name}[{:?}]", m.key))?,
-                    ))
-                })
-                .collect::<Result<_, String>>()?,
-        ),
-        FieldType::StringMap => Read::Strings(
-            entries(node, name)?
-                .iter()
-                .map(|m| {
-                    Ok((
-                        m.key.clone(),
-                        string(&m.value, &alloc::format!("{name}[{:?}]", m.key))?,
-                    ))
-                })
-                .collect::<Result<_, String>>()?,
-        ),
+        FieldType::Base64Map => Read::Files(map_of(node, name, base64)?),
+        FieldType::StringMap => Read::Strings(map_of(node, name, string)?),
         FieldType::Signatures => {
             let Value::Array(items) = &node.value else {
                 return Err(alloc::format!("{name} must be an array"));
@@ -299,6 +279,23 @@ fn read_value(input: &[u8], node: &Node, ty: FieldType, name: &str) -> Result<Re
             )
         }
     })
+}
+
+/// An object of values of one kind, each key once, each value read by `read`.
+fn map_of<T>(
+    node: &Node,
+    name: &str,
+    read: fn(&Node, &str) -> Result<T, String>,
+) -> Result<Vec<(String, T)>, String> {
+    entries(node, name)?
+        .iter()
+        .map(|m| {
+            Ok((
+                m.key.clone(),
+                read(&m.value, &alloc::format!("{name}[{:?}]", m.key))?,
+            ))
+        })
+        .collect()
 }
 
 /// An object's members, each key once.
