@@ -203,7 +203,8 @@ fn main() {
     let spki = unb64(&spki);
     let point = &spki[spki.len() - 65..];
     let profiling_signed_by = std::env::args().any(|a| a == "--profile-signed-by");
-    if !profiling_signed_by && std::env::args().any(|a| a == "--profile") {
+    let profiling_keyless = std::env::args().any(|a| a == "--profile-keyless");
+    if !profiling_signed_by && !profiling_keyless && std::env::args().any(|a| a == "--profile") {
         // For `perf record`: the two sigstore paths alone, for a few seconds each
         // (`--uncached` for the first alone).
         for _ in 0..50_000 {
@@ -216,7 +217,7 @@ fn main() {
         }
         return;
     }
-    if !profiling_signed_by {
+    if !profiling_signed_by && !profiling_keyless {
         let mut bare = bare_verifier(point, der, payload);
         let mut ours = || uncached.decide();
         let mut repeat = || cached.decide();
@@ -261,6 +262,18 @@ fn main() {
         // compiled requirement after the first decision ("intermediate already verified").
         let uncached = Prepared::new(&case, 0);
         let cached = Prepared::new(&case, 1024);
+        if std::env::args().any(|a| a == "--profile-keyless") {
+            // For `perf record`: the keyless path alone (`--uncached` for the first alone).
+            for _ in 0..20_000 {
+                std::hint::black_box(uncached.decide());
+            }
+            if !std::env::args().any(|a| a == "--uncached") {
+                for _ in 0..2_000_000 {
+                    std::hint::black_box(cached.decide());
+                }
+            }
+            return;
+        }
         let mut ours = || uncached.decide();
         let mut repeat = || cached.decide();
         let times = time_ns(&mut [&mut ours, &mut repeat], 50, 21);

@@ -3,7 +3,11 @@
 //! A registry serves the same signatures for every pull of an image, so the same
 //! (keys, payload, signature) triple is verified again and again. The cache remembers what
 //! the expensive part concluded, keyed by SHA-256 over the key material's digest, the
-//! payload and the signature, so a repeat costs two hashes and a map look-up.
+//! payload and the signature, so a repeat costs a hash of a few hundred bytes and a map
+//! look-up. The rest of what a verification read (the Rekor SET, the certificate and the
+//! chain of a keyless signature: several KiB) is kept beside the entry as its *witness* and
+//! compared byte for byte on a hit, which is cheaper than hashing it again; an entry whose
+//! witness differs is a miss.
 //!
 //! It is decision-neutral by construction:
 //!
@@ -33,10 +37,14 @@ pub(crate) type Id = [u8; 32];
 /// The default number of entries (see [`CompileOptions`](super::CompileOptions)).
 pub(crate) const DEFAULT_CAPACITY: usize = 1024;
 
-/// Entries whose claims are larger than this are not kept, which bounds the memory at about
-/// `capacity × 4 KiB`.
+/// The memory the entries may hold together, per entry of capacity: the cache holds at most
+/// `capacity × 4 KiB` of claims and witnesses, evicting the oldest entries to stay under it.
 #[cfg(feature = "std")]
-const MAX_ENTRY_WEIGHT: usize = 4096;
+const WEIGHT_PER_ENTRY: usize = 4096;
+
+/// Entries whose claims and witness are larger than this are not kept.
+#[cfg(feature = "std")]
+const MAX_ENTRY_WEIGHT: usize = 64 * 1024;
 
 /// What the payload of a verified signature claims, or why it is invalid.
 pub(crate) type Claims = Result<Arc<Payload>, Reason>;
@@ -97,13 +105,15 @@ pub(crate) use without_std::VerificationCache;
 
 #[cfg(feature = "std")]
 mod with_std {
+    use alloc::boxed::Box;
     use alloc::collections::{BTreeMap, VecDeque};
     use alloc::sync::Arc;
+    use alloc::vec::Vec;
     use std::sync::Mutex;
 
     use sha2::{Digest as _, Sha256};
 
-    use super::{Entry, Id, MAX_ENTRY_WEIGHT, length_prefixed};
+    use super::{Entry, Id, MAX_ENTRY_WEIGHT, WEIGHT_PER_ENTRY, length_prefixed};
 
     /// A bounded map from (key material, payload, signature) digests to what their
     /// verification concluded; the oldest entry goes first when it is full.
@@ -112,10 +122,42 @@ mod with_std {
         inner: Mutex<Inner>,
     }
 
+    /// An entry and its witness: the other inputs of the verification, each with its length.
+    struct Held {
+        entry: Arc<Entry>,
+        witness: Box<[u8]>,
+        weight: usize,
+    }
+
     #[derive(Default)]
     struct Inner {
-        entries: BTreeMap<Id, Arc<Entry>>,
+        entries: BTreeMap<Id, Held>,
         order: VecDeque<Id>,
+        weight: usize,
+    }
+
+    /// The witness of `parts`: each part with its length.
+    fn witness(parts: &[&[u8]]) -> Box<[u8]> {
+        let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 8).sum());
+        for part in parts {
+            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            out.extend_from_slice(part);
+        }
+        out.into_boxed_slice()
+    }
+
+    /// Whether `witness` holds exactly `parts`, compared in place.
+    fn witnessed(mut witness: &[u8], parts: &[&[u8]]) -> bool {
+        for part in parts {
+            let Some((length, rest)) = witness.split_first_chunk::<8>() else {
+                return false;
+            };
+            if u64::from_le_bytes(*length) != part.len() as u64 || !rest.starts_with(part) {
+                return false;
+            }
+            witness = &rest[part.len()..];
+        }
+        witness.is_empty()
     }
 
     impl VerificationCache {
@@ -140,37 +182,50 @@ mod with_std {
             Some(hash.finalize().into())
         }
 
-        /// The entry for `id`, if any. A poisoned lock reads as a miss.
-        pub(crate) fn get(&self, id: Option<&Id>) -> Option<Arc<Entry>> {
+        /// The entry for `id` whose witness is exactly `witness`, if any. A poisoned lock
+        /// reads as a miss.
+        pub(crate) fn get(&self, id: Option<&Id>, witness: &[&[u8]]) -> Option<Arc<Entry>> {
             let id = id?;
             let inner = self.inner.lock().ok()?;
-            inner.entries.get(id).cloned()
+            let held = inner.entries.get(id)?;
+            witnessed(&held.witness, witness).then(|| Arc::clone(&held.entry))
         }
 
-        /// Remembers `entry` under `id`, evicting the oldest entry when full.
-        pub(crate) fn insert(&self, id: Option<Id>, entry: Entry) {
+        /// Remembers `entry` under `id` with `witness` (replacing an entry of the same id
+        /// and another witness), evicting the oldest entries when full.
+        pub(crate) fn insert(&self, id: Option<Id>, witness: &[&[u8]], entry: Entry) {
             let Some(id) = id else {
                 return;
             };
-            if entry.weight() > MAX_ENTRY_WEIGHT {
+            let witness_bytes: usize = witness.iter().map(|p| p.len() + 8).sum();
+            let weight = entry.weight() + witness_bytes;
+            if weight > MAX_ENTRY_WEIGHT {
                 return;
             }
             let Ok(mut inner) = self.inner.lock() else {
                 return;
             };
-            if inner.entries.contains_key(&id) {
-                return;
+            let budget = self.capacity.saturating_mul(WEIGHT_PER_ENTRY);
+            if let Some(held) = inner.entries.remove(&id) {
+                inner.weight -= held.weight;
+                inner.order.retain(|other| *other != id);
             }
-            while inner.order.len() >= self.capacity {
-                match inner.order.pop_front() {
-                    Some(oldest) => {
-                        inner.entries.remove(&oldest);
-                    }
-                    None => break,
+            while inner.order.len() >= self.capacity || inner.weight + weight > budget {
+                let Some(oldest) = inner.order.pop_front() else {
+                    break;
+                };
+                if let Some(held) = inner.entries.remove(&oldest) {
+                    inner.weight -= held.weight;
                 }
             }
             inner.order.push_back(id);
-            inner.entries.insert(id, Arc::new(entry));
+            inner.weight += weight;
+            let held = Held {
+                entry: Arc::new(entry),
+                witness: self::witness(witness),
+                weight,
+            };
+            inner.entries.insert(id, held);
         }
 
         /// How many entries are held.
@@ -215,11 +270,11 @@ mod without_std {
             None
         }
 
-        pub(crate) fn get(&self, _: Option<&Id>) -> Option<Arc<Entry>> {
+        pub(crate) fn get(&self, _: Option<&Id>, _: &[&[u8]]) -> Option<Arc<Entry>> {
             None
         }
 
-        pub(crate) fn insert(&self, _: Option<Id>, _: Entry) {}
+        pub(crate) fn insert(&self, _: Option<Id>, _: &[&[u8]], _: Entry) {}
     }
 }
 
@@ -243,12 +298,12 @@ mod tests {
             .map(|i| cache.id(&material, &[i], b"sig"))
             .collect();
         for id in &ids {
-            cache.insert(*id, claims("a"));
+            cache.insert(*id, &[], claims("a"));
         }
         assert_eq!(cache.len(), 3);
-        assert!(cache.get(ids[0].as_ref()).is_none());
-        assert!(cache.get(ids[1].as_ref()).is_none());
-        assert!(cache.get(ids[4].as_ref()).is_some());
+        assert!(cache.get(ids[0].as_ref(), &[]).is_none());
+        assert!(cache.get(ids[1].as_ref(), &[]).is_none());
+        assert!(cache.get(ids[4].as_ref(), &[]).is_some());
     }
 
     #[test]
@@ -256,7 +311,7 @@ mod tests {
         let cache = VerificationCache::new(0);
         let id = cache.id(&[0; 32], b"p", b"s");
         assert!(id.is_none());
-        cache.insert(id, claims("a"));
+        cache.insert(id, &[], claims("a"));
         assert_eq!(cache.len(), 0);
     }
 
@@ -274,7 +329,44 @@ mod tests {
     fn oversized_claims_are_not_kept() {
         let cache = VerificationCache::new(8);
         let id = cache.id(&[0; 32], b"p", b"s");
-        cache.insert(id, claims(&"x".repeat(MAX_ENTRY_WEIGHT + 1)));
+        cache.insert(id, &[], claims(&"x".repeat(MAX_ENTRY_WEIGHT + 1)));
         assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn a_hit_needs_the_same_witness() {
+        let cache = VerificationCache::new(8);
+        let id = cache.id(&[0; 32], b"p", b"s");
+        cache.insert(id, &[b"set", b"cert"], claims("a"));
+        assert!(cache.get(id.as_ref(), &[b"set", b"cert"]).is_some());
+        for other in [
+            &[b"set".as_slice(), b"cer"][..],
+            &[b"se", b"tcert"],
+            &[b"set", b"cert", b""],
+            &[b"set"],
+            &[],
+            &[b"set", b"certs"],
+        ] {
+            assert!(cache.get(id.as_ref(), other).is_none(), "{other:?}");
+        }
+        // Another verified witness under the same id replaces the first.
+        cache.insert(id, &[b"set2"], claims("b"));
+        assert_eq!(cache.len(), 1);
+        assert!(cache.get(id.as_ref(), &[b"set"]).is_none());
+        assert!(cache.get(id.as_ref(), &[b"set2"]).is_some());
+    }
+
+    #[test]
+    fn witnesses_count_against_the_memory_budget() {
+        let cache = VerificationCache::new(4);
+        let big = alloc::vec![7u8; 5000];
+        let ids: alloc::vec::Vec<_> = (0u8..4).map(|i| cache.id(&[0; 32], &[i], b"s")).collect();
+        for id in &ids {
+            cache.insert(*id, &[&big], claims("a"));
+        }
+        // 4 × 4 KiB holds three entries of about 5 KB.
+        assert_eq!(cache.len(), 3);
+        assert!(cache.get(ids[0].as_ref(), &[&big]).is_none());
+        assert!(cache.get(ids[3].as_ref(), &[&big]).is_some());
     }
 }

@@ -50,7 +50,7 @@ pub(crate) struct FulcioTrust {
     pub(super) email: String,
     pub(super) rekor: Vec<crate::crypto::VerifyingKey>,
     /// The certificate signatures of its chains already verified.
-    pub(super) checked: crate::trust::checked::CheckedSignatures,
+    pub(super) checked: crate::trust::memo::ChainMemo,
 }
 
 /// `sigstoreSigned` with `pki`: the roots, the trusted intermediates, the identity.
@@ -61,7 +61,7 @@ pub(crate) struct PkiTrust {
     pub(super) email: String,
     pub(super) hostname: String,
     /// The certificate signatures of its chains already verified.
-    pub(super) checked: crate::trust::checked::CheckedSignatures,
+    pub(super) checked: crate::trust::memo::ChainMemo,
 }
 
 /// Without OpenPGP support there is never a keyring.

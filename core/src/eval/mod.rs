@@ -70,8 +70,10 @@ impl<'a> Evidence<'a> {
 pub struct CompileOptions {
     /// How many verified signatures the evaluator remembers (1,024 by default; 0 turns the
     /// cache off). A repeat of a remembered (keys, payload, signature) skips the public-key
-    /// operation and the payload parse; decisions are the same with and without it. Each
-    /// entry holds at most about 4 KiB. Without the `std` feature nothing is cached.
+    /// operation and the payload parse; decisions are the same with and without it. The
+    /// entries hold at most about `entries × 4 KiB` together (a keyless entry keeps the SET,
+    /// certificate and chain it was verified with, several KiB, to compare on a hit). Without
+    /// the `std` feature nothing is cached.
     pub verification_cache: usize,
 }
 

@@ -34,7 +34,7 @@ pub(super) fn check_simple(
         return Err(Reason::NoPublicKeys);
     }
     let id = cache.id(material, blob, &[]);
-    if let Some(entry) = cache.get(id.as_ref())
+    if let Some(entry) = cache.get(id.as_ref(), &[])
         && let Entry::Simple(validity, claims) = &*entry
     {
         validity.check(now).map_err(pgp_reason)?;
@@ -46,7 +46,7 @@ pub(super) fn check_simple(
         .map_err(Reason::InvalidPayload);
     let validity = verified.validity;
     let checked = validity.check(now).map_err(pgp_reason);
-    cache.insert(id, Entry::Simple(validity, claims.clone()));
+    cache.insert(id, &[], Entry::Simple(validity, claims.clone()));
     checked?;
     claims
 }

@@ -3,7 +3,6 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use super::cache::{Claims, Entry, Id, VerificationCache};
 use super::compile::{FulcioTrust, Loaded, RekorTrust, SigstoreCheck};
@@ -32,9 +31,9 @@ pub(super) fn check_sigstore(
             let Loaded { keys, material } = keys.as_ref().map_err(Clone::clone)?;
             let encoded = signature_annotation(annotations)?;
             let id = cache.id(material, payload, encoded.as_bytes());
-            remembered(cache, id.as_ref()).unwrap_or_else(|| {
+            remembered(cache, id.as_ref(), &[]).unwrap_or_else(|| {
                 let claims = verify(keys, payload, encoded);
-                cache.insert(id, Entry::Sigstore(claims.clone()));
+                cache.insert(id, &[], Entry::Sigstore(claims.clone()));
                 claims
             })
         }
@@ -45,10 +44,11 @@ pub(super) fn check_sigstore(
                 .ok_or(Reason::MalformedSignature(
                     MalformedSignature::MissingAnnotation(BUNDLE_ANNOTATION),
                 ))?;
-            let id = cache.id(material, payload, &with_set(encoded, set));
-            remembered(cache, id.as_ref()).unwrap_or_else(|| {
+            let id = cache.id(material, payload, encoded.as_bytes());
+            let witness = [set.as_bytes()];
+            remembered(cache, id.as_ref(), &witness).unwrap_or_else(|| {
                 let claims = verify_with_rekor(keys, payload, encoded, set);
-                cache.insert(id, Entry::Sigstore(claims.clone()));
+                cache.insert(id, &witness, Entry::Sigstore(claims.clone()));
                 claims
             })
         }
@@ -60,13 +60,16 @@ pub(super) fn check_sigstore(
             let set = required(annotations, BUNDLE_ANNOTATION)?;
             let cert = required(annotations, CERTIFICATE_ANNOTATION)?;
             let chain = annotations.get(CHAIN_ANNOTATION);
-            let mut input = with_set(encoded, set);
-            input.extend_from_slice(&with_set(cert, chain.map_or("", String::as_str)));
-            input.push(u8::from(chain.is_some()));
-            let id = cache.id(material, payload, &input);
-            remembered(cache, id.as_ref()).unwrap_or_else(|| {
+            let id = cache.id(material, payload, encoded.as_bytes());
+            let witness = [
+                set.as_bytes(),
+                cert.as_bytes(),
+                chain.map_or(b"", String::as_bytes),
+                &[u8::from(chain.is_some())],
+            ];
+            remembered(cache, id.as_ref(), &witness).unwrap_or_else(|| {
                 let claims = verify_fulcio(trust, payload, encoded, set, cert, chain);
-                cache.insert(id, Entry::Sigstore(claims.clone()));
+                cache.insert(id, &witness, Entry::Sigstore(claims.clone()));
                 claims
             })
         }
@@ -148,21 +151,12 @@ fn signature_annotation(annotations: &BTreeMap<String, String>) -> Result<&Strin
         ))
 }
 
-fn remembered(cache: &VerificationCache, id: Option<&Id>) -> Option<Claims> {
-    match &*cache.get(id)? {
+fn remembered(cache: &VerificationCache, id: Option<&Id>, witness: &[&[u8]]) -> Option<Claims> {
+    match &*cache.get(id, witness)? {
         Entry::Sigstore(claims) => Some(claims.clone()),
         #[allow(unreachable_patterns)]
         _ => None,
     }
-}
-
-/// The signature and the SET, each with its length, as one cache-key input.
-fn with_set(signature: &str, set: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(signature.len() + set.len() + 16);
-    out.extend_from_slice(&(signature.len() as u64).to_le_bytes());
-    out.extend_from_slice(signature.as_bytes());
-    out.extend_from_slice(set.as_bytes());
-    out
 }
 
 /// sigstore's `VerifySigstorePayload`: the signature decoded, verified with each key (the

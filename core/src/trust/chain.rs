@@ -12,7 +12,7 @@ use core::fmt;
 use sha2::Digest as _;
 
 use super::certificate::Certificate;
-use super::checked::{CheckedSignatures, check_id};
+use super::memo::{ChainMemo, check_id};
 use super::view::{SignatureAlgorithm, View};
 use crate::crypto::{Hash, SignatureBytes, VerifyingKey};
 
@@ -64,7 +64,7 @@ pub(crate) fn verify(
     roots: &[Certificate],
     time: i64,
     ignore_san: bool,
-    checked: &CheckedSignatures,
+    checked: &ChainMemo,
 ) -> Result<(), ChainProblem> {
     let unhandled = leaf
         .view
@@ -109,7 +109,7 @@ struct Builder<'a> {
     intermediates: &'a [&'a Certificate],
     time: i64,
     signature_checks: usize,
-    checked: &'a CheckedSignatures,
+    checked: &'a ChainMemo,
 }
 
 impl<'a> Builder<'a> {

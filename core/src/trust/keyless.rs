@@ -6,6 +6,7 @@
 //! name as Go's `VerifyHostname` matches it. Gives the leaf's public key.
 
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -13,7 +14,7 @@ use x509_cert::der::asn1::ObjectIdentifier;
 
 use super::certificate::{self, Certificate, CertificateError};
 use super::chain::{self, ChainProblem};
-use super::checked::CheckedSignatures;
+use super::memo::{Chain, ChainMemo, chain_id};
 use crate::crypto::keys::PublicKey;
 
 const ISSUER_V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.1");
@@ -87,18 +88,53 @@ impl fmt::Display for CertificateProblem {
 
 impl core::error::Error for CertificateProblem {}
 
-/// The leaf and the untrusted intermediates of a signature.
+/// A signature's chain annotation, parsed or remembered.
+struct Annotation {
+    chain: Chain,
+    /// Its id, when it was parsed now (to remember it once its chain verifies).
+    fresh: Option<[u8; 32]>,
+}
+
+impl Annotation {
+    /// The untrusted intermediates: the last certificate of the chain annotation is its root,
+    /// never trusted from there.
+    fn intermediates(&self) -> impl Iterator<Item = &Certificate> {
+        self.chain[..self.chain.len().saturating_sub(1)].iter()
+    }
+
+    /// Remembers the annotation in `memo`: its chain verified.
+    fn verified(self, memo: &ChainMemo) {
+        if let Some(id) = self.fresh {
+            memo.remember_chain(id, self.chain);
+        }
+    }
+}
+
+/// The leaf and the chain annotation of a signature.
 fn leaf_and_chain(
+    memo: &ChainMemo,
     cert_pem: &[u8],
     chain_pem: Option<&[u8]>,
-) -> Result<(Certificate, Vec<Certificate>), CertificateProblem> {
-    let mut intermediates = match chain_pem.filter(|c| !c.is_empty()) {
-        Some(chain) => certificate::certificates_from_pem(chain)
-            .map_err(CertificateProblem::ChainAnnotation)?,
-        None => Vec::new(),
+) -> Result<(Certificate, Annotation), CertificateProblem> {
+    let annotation = match chain_pem.filter(|c| !c.is_empty()) {
+        Some(pem) => {
+            let id = chain_id(pem);
+            match memo.chain(&id) {
+                Some(chain) => Annotation { chain, fresh: None },
+                None => Annotation {
+                    chain: Arc::new(
+                        certificate::certificates_from_pem(pem)
+                            .map_err(CertificateProblem::ChainAnnotation)?,
+                    ),
+                    fresh: Some(id),
+                },
+            }
+        }
+        None => Annotation {
+            chain: Arc::default(),
+            fresh: None,
+        },
     };
-    // The last certificate of the chain annotation is its root: never trusted from there.
-    intermediates.pop();
     let mut leaves =
         certificate::certificates_from_pem(cert_pem).map_err(CertificateProblem::Leaf)?;
     let leaf = match leaves.len() {
@@ -106,7 +142,7 @@ fn leaf_and_chain(
         1 => leaves.remove(0),
         _ => return Err(CertificateProblem::SeveralCertificates),
     };
-    Ok((leaf, intermediates))
+    Ok((leaf, annotation))
 }
 
 fn key_of(leaf: &Certificate) -> Result<PublicKey, CertificateProblem> {
@@ -119,7 +155,7 @@ fn key_of(leaf: &Certificate) -> Result<PublicKey, CertificateProblem> {
 /// Fulcio: the chain at `time` (the Rekor entry's integrated time), then the issuer and the
 /// e-mail address.
 pub(crate) fn verify_fulcio(
-    checked: &CheckedSignatures,
+    checked: &ChainMemo,
     roots: &[Certificate],
     oidc_issuer: &str,
     email: &str,
@@ -127,10 +163,11 @@ pub(crate) fn verify_fulcio(
     cert_pem: &[u8],
     chain_pem: Option<&[u8]>,
 ) -> Result<PublicKey, CertificateProblem> {
-    let (leaf, intermediates) = leaf_and_chain(cert_pem, chain_pem)?;
-    let intermediates: Vec<&Certificate> = intermediates.iter().collect();
+    let (leaf, annotation) = leaf_and_chain(checked, cert_pem, chain_pem)?;
+    let intermediates: Vec<&Certificate> = annotation.intermediates().collect();
     chain::verify(&leaf, &intermediates, roots, time, true, checked)
         .map_err(CertificateProblem::Chain)?;
+    annotation.verified(checked);
     let issuer = fulcio_issuer(&leaf)?;
     if issuer != oidc_issuer.as_bytes() {
         return Err(CertificateProblem::IssuerMismatch(
@@ -151,7 +188,7 @@ pub(crate) struct Pki<'a> {
     pub(crate) email: &'a str,
     /// Required when not empty.
     pub(crate) hostname: &'a str,
-    pub(crate) checked: &'a CheckedSignatures,
+    pub(crate) checked: &'a ChainMemo,
 }
 
 /// PKI: the chain at `now` with the policy's intermediates and the annotation's, then the
@@ -169,10 +206,14 @@ pub(crate) fn verify_pki(
         hostname,
         checked,
     } = *pki;
-    let (leaf, untrusted) = leaf_and_chain(cert_pem, chain_pem)?;
-    let intermediates: Vec<&Certificate> = trusted_intermediates.iter().chain(&untrusted).collect();
+    let (leaf, annotation) = leaf_and_chain(checked, cert_pem, chain_pem)?;
+    let intermediates: Vec<&Certificate> = trusted_intermediates
+        .iter()
+        .chain(annotation.intermediates())
+        .collect();
     chain::verify(&leaf, &intermediates, roots, now, false, checked)
         .map_err(CertificateProblem::Chain)?;
+    annotation.verified(checked);
     if !email.is_empty() && !leaf.view.emails.iter().any(|e| e == email) {
         return Err(CertificateProblem::EmailMismatch);
     }

@@ -5,8 +5,8 @@
 
 pub(crate) mod certificate;
 pub(crate) mod chain;
-pub(crate) mod checked;
 pub(crate) mod jcs;
 pub(crate) mod keyless;
+pub(crate) mod memo;
 pub(crate) mod rekor;
 pub(crate) mod view;
