@@ -7,12 +7,22 @@ use aws_lc_rs::signature::{self as lc, ParsedPublicKey};
 
 use super::{Hash, KeyError, PublicKey, SignatureBytes};
 
-/// The key parsed once for each hash it verifies with (aws-lc ties a parsed key to one
-/// algorithm, and the algorithm to one digest).
+/// The key parsed for each hash it verifies with (aws-lc ties a parsed key to one algorithm,
+/// and the algorithm to one digest): for the key's usual hash when it is made (which checks
+/// the key), for the others when first needed (a certificate's key mostly verifies once, with
+/// one hash).
 #[derive(Clone)]
 pub(super) struct Key {
-    parsed: Vec<(Hash, ParsedPublicKey)>,
+    bytes: Vec<u8>,
+    parsed: Vec<(Hash, Parsed)>,
     kind: Kind,
+}
+
+/// One algorithm's parse of a key, made once.
+#[derive(Clone)]
+struct Parsed {
+    algorithm: &'static dyn lc::VerificationAlgorithm,
+    key: std::sync::OnceLock<Option<ParsedPublicKey>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,19 +87,35 @@ impl Key {
                 &[(Hash::Sha512, &lc::ED25519)],
             ),
         };
-        let parsed = algorithms
+        let parsed: Vec<(Hash, Parsed)> = algorithms
             .iter()
             .map(|&(hash, algorithm)| {
-                ParsedPublicKey::new(algorithm, &bytes)
-                    .map(|key| (hash, key))
-                    .map_err(|_| KeyError::Malformed("key refused by aws-lc"))
+                let key = std::sync::OnceLock::new();
+                (hash, Parsed { algorithm, key })
             })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { parsed, kind })
+            .collect();
+        let key = Self {
+            bytes,
+            parsed,
+            kind,
+        };
+        // The usual hash's parse checks the key now (every algorithm of a key reads the same
+        // encoding, so one parse that succeeds says the others will).
+        let usual = match kind {
+            Kind::Ecdsa | Kind::Rsa => Hash::Sha256,
+            Kind::Ed25519 => Hash::Sha512,
+        };
+        key.key(usual)
+            .ok_or(KeyError::Malformed("key refused by aws-lc"))?;
+        Ok(key)
     }
 
     fn key(&self, hash: Hash) -> Option<&ParsedPublicKey> {
-        self.parsed.iter().find(|(h, _)| *h == hash).map(|(_, k)| k)
+        let (_, parsed) = self.parsed.iter().find(|(h, _)| *h == hash)?;
+        parsed
+            .key
+            .get_or_init(|| ParsedPublicKey::new(parsed.algorithm, &self.bytes).ok())
+            .as_ref()
     }
 
     fn matches<'a>(&self, signature: SignatureBytes<'a>) -> Option<&'a [u8]> {

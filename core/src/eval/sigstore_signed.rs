@@ -7,7 +7,6 @@ use alloc::string::String;
 use super::cache::{Claims, Entry, Id, VerificationCache};
 use super::compile::{FulcioTrust, Loaded, RekorTrust, SigstoreCheck};
 use super::decision::Reason;
-use crate::crypto::keys::PublicKey;
 use crate::signature::payload;
 use crate::signature::problem::MalformedSignature;
 use crate::signature::sigstore::{
@@ -88,7 +87,7 @@ pub(super) fn check_sigstore(
             };
             let key = keyless::verify_pki(&pki, now, cert.as_bytes(), chain.map(String::as_bytes))
                 .map_err(Reason::CertificateInvalid)?;
-            verify_with_key(&key, payload, encoded)
+            verify_with_key(key, payload, encoded)
         }
         SigstoreCheck::Unavailable(reason) => Err(reason.clone()),
     }
@@ -133,13 +132,12 @@ fn verify_fulcio(
         chain.map(String::as_bytes),
     )
     .map_err(Reason::CertificateInvalid)?;
-    verify_with_key(&key, payload, encoded)
+    verify_with_key(key, payload, encoded)
 }
 
 /// `VerifySigstorePayload` with the one key a certificate holds.
-fn verify_with_key(key: &PublicKey, payload: &[u8], encoded: &str) -> Claims {
-    let key = CosignKey::new(key)
-        .map_err(|_| Reason::CertificateInvalid(keyless::CertificateProblem::KeyUnsupported))?;
+fn verify_with_key((key, verifying): keyless::LeafKey, payload: &[u8], encoded: &str) -> Claims {
+    let key = CosignKey::prepared(&key, verifying);
     verify(core::slice::from_ref(&key), payload, encoded)
 }
 

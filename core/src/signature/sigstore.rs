@@ -35,17 +35,22 @@ enum KeyKind {
 impl CosignKey {
     /// Prepares a parsed public key.
     pub(crate) fn new(key: &PublicKey) -> Result<Self, KeyError> {
+        Ok(Self::prepared(key, VerifyingKey::new(key)?))
+    }
+
+    /// A parsed public key with `verifying`, the same key already prepared.
+    pub(crate) fn prepared(key: &PublicKey, verifying: VerifyingKey) -> Self {
         let kind = match key {
             PublicKey::P256(_) => KeyKind::Ecdsa(32),
             PublicKey::P384(_) => KeyKind::Ecdsa(48),
             PublicKey::Rsa { .. } => KeyKind::Rsa,
             PublicKey::Ed25519(_) => KeyKind::Ed25519,
         };
-        Ok(Self {
-            key: VerifyingKey::new(key)?,
+        Self {
+            key: verifying,
             kind,
             pem: crate::go::pem::encode("PUBLIC KEY", &key.to_pkix_der()),
-        })
+        }
     }
 
     /// The key in PEM, as sigstore marshals it.

@@ -17,13 +17,23 @@ use crate::go::pem;
 pub(crate) const MAX_CERTIFICATES: usize = 64;
 
 /// A parsed certificate and the DER it was read from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) struct Certificate {
     pub(crate) der: Vec<u8>,
-    pub(crate) parsed: x509_cert::Certificate,
     /// What Go's `x509.Certificate` holds, for verification.
     pub(crate) view: super::view::View,
+    /// Its public key prepared for verification, when vouch verifies with such keys.
+    pub(crate) verifying: Option<crate::crypto::VerifyingKey>,
 }
+
+/// Two certificates are the same when their DER is: everything else is read from it.
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.der == other.der
+    }
+}
+
+impl Eq for Certificate {}
 
 /// Why bytes are not a certificate Go would parse, or a PEM file not certificates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,10 +98,15 @@ pub(crate) fn parse(der: &[u8]) -> Result<Certificate, CertificateError> {
             }
         }
     }
+    let view = super::view::view(&parsed)?;
+    let verifying = view
+        .public_key
+        .as_ref()
+        .and_then(|key| crate::crypto::VerifyingKey::new(key).ok());
     Ok(Certificate {
         der: der.to_vec(),
-        view: super::view::view(&parsed)?,
-        parsed,
+        view,
+        verifying,
     })
 }
 

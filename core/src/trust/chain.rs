@@ -14,7 +14,7 @@ use sha2::Digest as _;
 use super::certificate::Certificate;
 use super::memo::{ChainMemo, check_id};
 use super::view::{SignatureAlgorithm, View};
-use crate::crypto::{Hash, SignatureBytes, VerifyingKey};
+use crate::crypto::{Hash, SignatureBytes};
 
 /// Go's `maxChainSignatureChecks`.
 const MAX_SIGNATURE_CHECKS: usize = 100;
@@ -156,7 +156,7 @@ impl<'a> Builder<'a> {
             return false;
         }
         if !child.view.is_ca {
-            return signature_verifies(&child.view, &parent.view);
+            return signature_verifies(&child.view, parent);
         }
         let id = check_id(
             &child.view.raw_tbs,
@@ -166,7 +166,7 @@ impl<'a> Builder<'a> {
         if self.checked.known(&id) {
             return true;
         }
-        let verified = signature_verifies(&child.view, &parent.view);
+        let verified = signature_verifies(&child.view, parent);
         if verified {
             self.checked.remember(id);
         }
@@ -213,11 +213,8 @@ fn may_sign(parent: &View) -> bool {
 }
 
 /// The second half: the parent's key verifies the child's signature (never over SHA-1 or MD5).
-fn signature_verifies(child: &View, parent: &View) -> bool {
-    let Some(key) = parent.public_key.as_ref() else {
-        return false;
-    };
-    let Ok(key) = VerifyingKey::new(key) else {
+fn signature_verifies(child: &View, parent: &Certificate) -> bool {
+    let Some(key) = parent.verifying.as_ref() else {
         return false;
     };
     let tbs = &child.raw_tbs;

@@ -15,6 +15,7 @@ use x509_cert::der::asn1::ObjectIdentifier;
 use super::certificate::{self, Certificate, CertificateError};
 use super::chain::{self, ChainProblem};
 use super::memo::{Chain, ChainMemo, chain_id};
+use crate::crypto::VerifyingKey;
 use crate::crypto::keys::PublicKey;
 
 const ISSUER_V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.1");
@@ -145,11 +146,14 @@ fn leaf_and_chain(
     Ok((leaf, annotation))
 }
 
-fn key_of(leaf: &Certificate) -> Result<PublicKey, CertificateProblem> {
-    leaf.view
-        .public_key
-        .clone()
-        .ok_or(CertificateProblem::KeyUnsupported)
+/// The key of a verified leaf: as parsed, and prepared for verification.
+pub(crate) type LeafKey = (PublicKey, VerifyingKey);
+
+fn key_of(leaf: Certificate) -> Result<LeafKey, CertificateProblem> {
+    match (leaf.view.public_key, leaf.verifying) {
+        (Some(key), Some(verifying)) => Ok((key, verifying)),
+        _ => Err(CertificateProblem::KeyUnsupported),
+    }
 }
 
 /// Fulcio: the chain at `time` (the Rekor entry's integrated time), then the issuer and the
@@ -162,7 +166,7 @@ pub(crate) fn verify_fulcio(
     time: i64,
     cert_pem: &[u8],
     chain_pem: Option<&[u8]>,
-) -> Result<PublicKey, CertificateProblem> {
+) -> Result<LeafKey, CertificateProblem> {
     let (leaf, annotation) = leaf_and_chain(checked, cert_pem, chain_pem)?;
     let intermediates: Vec<&Certificate> = annotation.intermediates().collect();
     chain::verify(&leaf, &intermediates, roots, time, true, checked)
@@ -177,7 +181,7 @@ pub(crate) fn verify_fulcio(
     if !leaf.view.emails.iter().any(|e| e == email) {
         return Err(CertificateProblem::EmailMismatch);
     }
-    key_of(&leaf)
+    key_of(leaf)
 }
 
 /// A PKI trust root as the policy gives it.
@@ -198,7 +202,7 @@ pub(crate) fn verify_pki(
     now: i64,
     cert_pem: &[u8],
     chain_pem: Option<&[u8]>,
-) -> Result<PublicKey, CertificateProblem> {
+) -> Result<LeafKey, CertificateProblem> {
     let Pki {
         roots,
         intermediates: trusted_intermediates,
@@ -220,7 +224,7 @@ pub(crate) fn verify_pki(
     if !hostname.is_empty() && !verify_hostname(&leaf, hostname) {
         return Err(CertificateProblem::HostnameMismatch);
     }
-    key_of(&leaf)
+    key_of(leaf)
 }
 
 /// containers/image's `fulcioIssuerInCertificate`.

@@ -13,9 +13,11 @@
 use sha2::{Digest as _, Sha256};
 
 /// The most verified certificate signatures a requirement keeps.
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
 pub(crate) const MAX_CHECKED: usize = 256;
 
 /// The most parsed chain annotations a requirement keeps (the oldest goes first).
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
 pub(crate) const MAX_CHAINS: usize = 16;
 
 /// What identifies one check: the child's signed part and signature, and the parent's key.
