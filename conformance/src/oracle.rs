@@ -177,6 +177,7 @@ pub fn vouch_code_class(code: &str) -> String {
         "signature_invalid" => "bad_signature",
         "rekor_set_invalid" => "rekor",
         "certificate_invalid" => "certificate",
+        "over_budget" => "over_budget",
         "invalid_payload" => "payload",
         "manifest_not_referenced" => "manifest_not_referenced",
         "manifest_unreadable" => "manifest_unreadable",

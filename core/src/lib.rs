@@ -135,8 +135,9 @@ pub use build::{BUILD, BuildInfo, CryptoBackend};
 pub use crypto::keys::KeyError;
 pub use error::Error;
 pub use eval::{
-    CompileOptions, CompileProblem, Decision, Evaluator, Evidence, Headline, MaterialProblem,
-    Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict, Verdict,
+    Budget, CompileOptions, CompileProblem, Decision, Evaluator, Evidence, Headline,
+    MaterialProblem, OverBudget, Reason, RequirementOutcome, Scope, SignatureBudget,
+    SignatureOutcome, SignatureVerdict, Verdict,
 };
 pub use go::path::clean_path;
 pub use image::{

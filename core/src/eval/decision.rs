@@ -196,6 +196,8 @@ pub enum Reason {
     /// The signature's certificate does not chain to the policy's roots at the time, or does
     /// not name the identity the policy requires.
     CertificateInvalid(CertificateProblem),
+    /// The signature is over one of the evaluator's budgets (nothing of it was verified).
+    OverBudget(super::OverBudget),
     /// The signature does not verify with any trusted key.
     SignatureInvalid {
         /// How many keys were tried.
@@ -252,6 +254,7 @@ impl Reason {
             Self::MalformedSignature(_) => "malformed_signature",
             Self::RekorSetInvalid(_) => "rekor_set_invalid",
             Self::CertificateInvalid(_) => "certificate_invalid",
+            Self::OverBudget(_) => "over_budget",
             Self::SignatureInvalid { .. } => "signature_invalid",
             Self::InvalidPayload(_) => "invalid_payload",
             Self::ManifestNotReferenced { .. } => "manifest_not_referenced",
@@ -280,7 +283,7 @@ impl Reason {
             Self::CertificateInvalid(_) => 57,
             Self::UntrustedKey(_) | Self::KeyUnusable(_) | Self::SignatureExpired => 55,
             Self::TimeRequired => 45,
-            Self::MalformedSignature(_) => 50,
+            Self::MalformedSignature(_) | Self::OverBudget(_) => 50,
             Self::VerificationUnavailable { .. } => 40,
             Self::KeyFileMissing(_)
             | Self::KeyFileUnreadable { .. }
@@ -346,6 +349,7 @@ impl fmt::Display for Reason {
             Self::CertificateInvalid(problem) => {
                 write!(f, "the signature's certificate is not accepted: {problem}")
             }
+            Self::OverBudget(problem) => write!(f, "over budget: {problem}"),
             Self::RekorSetInvalid(problem) => {
                 write!(
                     f,

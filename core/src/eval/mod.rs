@@ -3,6 +3,7 @@
 //! (`requirement`, `signed_by`, `sigstore_signed`, `claims`), the verification cache
 //! (`cache`) and the decision that explains itself (`decision`).
 
+mod budget;
 mod cache;
 mod claims;
 mod compile;
@@ -16,6 +17,7 @@ mod sigstore_signed;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+pub use budget::{Budget, OverBudget, SignatureBudget};
 pub use decision::{
     Decision, Headline, Reason, RequirementOutcome, Scope, SignatureOutcome, SignatureVerdict,
     Verdict,
@@ -75,12 +77,15 @@ pub struct CompileOptions {
     /// certificate and chain it was verified with, several KiB, to compare on a hit). Without
     /// the `std` feature nothing is cached.
     pub verification_cache: usize,
+    /// What one signature may make vouch read (see [`SignatureBudget`] for the defaults).
+    pub signature_budget: SignatureBudget,
 }
 
 impl Default for CompileOptions {
     fn default() -> Self {
         Self {
             verification_cache: cache::DEFAULT_CAPACITY,
+            signature_budget: SignatureBudget::default(),
         }
     }
 }
@@ -92,6 +97,13 @@ impl CompileOptions {
         self.verification_cache = entries;
         self
     }
+
+    /// The options with `budget` for every signature.
+    #[must_use]
+    pub fn with_signature_budget(mut self, budget: SignatureBudget) -> Self {
+        self.signature_budget = budget;
+        self
+    }
 }
 
 /// A compiled policy: immutable, `Send + Sync`, cheap to evaluate with.
@@ -101,6 +113,7 @@ pub struct Evaluator {
     lists: Vec<List>,
     index: TransportIndex,
     cache: VerificationCache,
+    budget: SignatureBudget,
 }
 
 impl Evaluator {
@@ -134,6 +147,7 @@ impl Evaluator {
             lists,
             index,
             cache: VerificationCache::new(options.verification_cache),
+            budget: options.signature_budget,
         }
     }
 
@@ -165,6 +179,7 @@ impl Evaluator {
             evidence,
             manifest: ManifestDigest::new(evidence.manifest),
             cache: &self.cache,
+            budget: &self.budget,
         };
         if let [only] = list.requirements.as_slice() {
             let outcome = evaluate_requirement(only, &context);

@@ -33,6 +33,7 @@ pub(super) struct Context<'a> {
     pub(super) evidence: &'a Evidence<'a>,
     pub(super) manifest: ManifestDigest<'a>,
     pub(super) cache: &'a VerificationCache,
+    pub(super) budget: &'a super::SignatureBudget,
 }
 
 pub(super) fn evaluate_requirement(
@@ -44,6 +45,7 @@ pub(super) fn evaluate_requirement(
         evidence,
         ref manifest,
         cache,
+        budget,
     } = *context;
     let name = compiled.type_name();
     match compiled {
@@ -82,15 +84,20 @@ pub(super) fn evaluate_requirement(
                     annotations,
                     ..
                 } => Examined::Checked(
-                    check_sigstore(
-                        trust,
-                        payload,
-                        annotations,
-                        evidence.now.map(crate::UnixTime::unix_seconds),
-                        cache,
-                    )
-                    .and_then(|claims| check_claims(&claims, identity, image, manifest))
-                    .err(),
+                    budget
+                        .check(annotations)
+                        .map_err(Reason::OverBudget)
+                        .and_then(|()| {
+                            check_sigstore(
+                                trust,
+                                payload,
+                                annotations,
+                                evidence.now.map(crate::UnixTime::unix_seconds),
+                                cache,
+                            )
+                        })
+                        .and_then(|claims| check_claims(&claims, identity, image, manifest))
+                        .err(),
                 ),
             })
         }

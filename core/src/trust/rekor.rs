@@ -17,8 +17,8 @@ use crate::crypto::{SignatureBytes, VerifyingKey};
 use crate::go::json::{self as gojson, Any, Node, Value};
 use crate::go::pem;
 
-/// The largest SET annotation vouch reads, in bytes (a real one is a few KiB: the entry body
-/// holds the certificate).
+/// The default budget for a SET annotation, in bytes (a real one is a few KiB: the entry body
+/// holds the certificate); see `SignatureBudget::rekor_set_bytes`.
 pub const MAX_REKOR_SET: usize = 64 * 1024;
 
 /// How deeply the SET and its entry body may nest.
@@ -28,13 +28,6 @@ const MAX_DEPTH: usize = 32;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RekorProblem {
-    /// The annotation is larger than vouch reads.
-    TooLarge {
-        /// Its size in bytes.
-        bytes: usize,
-        /// The most vouch reads.
-        limit: usize,
-    },
     /// The annotation is not the JSON object containers/image reads
     /// (`SignedEntryTimestamp`, `Payload`); what is wrong, for a person.
     Format(&'static str),
@@ -67,12 +60,6 @@ pub enum RekorProblem {
 impl fmt::Display for RekorProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::TooLarge { bytes, limit } => {
-                write!(
-                    f,
-                    "the Rekor SET is {bytes} bytes; at most {limit} are read"
-                )
-            }
             Self::Format(what) => write!(f, "the Rekor SET annotation is malformed: {what}"),
             Self::Canonicalization(what) => {
                 write!(f, "the Rekor SET payload cannot be canonicalized: {what}")
@@ -120,12 +107,6 @@ pub(crate) fn verify_set(
     base64_signature: &str,
     payload: &[u8],
 ) -> Result<i64, RekorProblem> {
-    if set.len() > MAX_REKOR_SET {
-        return Err(RekorProblem::TooLarge {
-            bytes: set.len(),
-            limit: MAX_REKOR_SET,
-        });
-    }
     let (timestamp, raw_payload) = read_set(set)?;
     let canonical = jcs::transform(raw_payload).map_err(|e| RekorProblem::Canonicalization(e.0))?;
     if !rekor_keys
