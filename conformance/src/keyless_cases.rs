@@ -5,11 +5,13 @@
 //! extended key usages, the issuer extensions, e-mail and host names — and in the policy.
 
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, Ed25519KeyPair};
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, Ed25519KeyPair, RSA_PKCS1_SHA256, RsaKeyPair,
+};
 use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-    PKCS_ECDSA_P384_SHA384, PKCS_ED25519, PublicKeyData as _, SanType,
+    PKCS_ECDSA_P384_SHA384, PKCS_ED25519, PKCS_RSA_SHA256, PublicKeyData as _, RsaKeySize, SanType,
 };
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
@@ -54,7 +56,7 @@ fn authority(
     tweak: impl FnOnce(&mut CertificateParams),
     parent: Option<&Authority>,
 ) -> Authority {
-    let key = KeyPair::generate_for(algorithm).expect("CA key");
+    let key = generate(algorithm);
     let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
     params.distinguished_name = name(cn);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -74,13 +76,27 @@ fn authority(
     }
 }
 
+/// A new key for `algorithm` (RSA keys of 2,048 bits).
+fn generate(algorithm: &'static rcgen::SignatureAlgorithm) -> KeyPair {
+    if algorithm == &PKCS_RSA_SHA256 {
+        KeyPair::generate_rsa_for(algorithm, RsaKeySize::_2048).expect("RSA key")
+    } else {
+        KeyPair::generate_for(algorithm).expect("key")
+    }
+}
+
 /// The authorities of a run, made once.
 #[allow(missing_debug_implementations)]
 pub struct Authorities {
     root_a: Authority,
     root_b: Authority,
+    /// An RSA root, and an RSA intermediate under it.
+    root_c: Authority,
     inter_a: Authority,
     inter_b: Authority,
+    inter_c: Authority,
+    /// An RSA leaf key (PKCS #8), made once: RSA keys are slow to make.
+    rsa_leaf: Vec<u8>,
     /// Intermediates under `root_a` that must not work: not a CA, no certificate signing, an
     /// extended key usage without code signing, expired.
     inter_not_ca: Authority,
@@ -105,6 +121,7 @@ pub fn authorities(now: i64) -> Authorities {
     let span = (now - 10 * 365 * 86_400, now + 10 * 365 * 86_400);
     let root_a = authority("root A", &PKCS_ECDSA_P256_SHA256, span, |_| {}, None);
     let root_b = authority("root B", &PKCS_ECDSA_P384_SHA384, span, |_| {}, None);
+    let root_c = authority("root C", &PKCS_RSA_SHA256, span, |_| {}, None);
     let code_signing = |p: &mut CertificateParams| {
         p.extended_key_usages = vec![ExtendedKeyUsagePurpose::CodeSigning];
     };
@@ -121,6 +138,13 @@ pub fn authorities(now: i64) -> Authorities {
         span,
         |_| {},
         Some(&root_b),
+    );
+    let inter_c = authority(
+        "intermediate C",
+        &PKCS_RSA_SHA256,
+        span,
+        code_signing,
+        Some(&root_c),
     );
     let inter_not_ca = authority(
         "not a CA",
@@ -181,8 +205,11 @@ pub fn authorities(now: i64) -> Authorities {
     Authorities {
         root_a,
         root_b,
+        root_c,
         inter_a,
         inter_b,
+        inter_c,
+        rsa_leaf: generate(&PKCS_RSA_SHA256).serialize_der(),
         inter_not_ca,
         inter_no_cert_sign,
         inter_server_auth,
@@ -215,11 +242,18 @@ fn der_string(tag: u8, text: &str) -> Vec<u8> {
     out
 }
 
-/// Signs `message` with the leaf key: as cosign does for P-256 (ECDSA over SHA-256, DER) and
-/// Ed25519; a P-384 key signs over SHA-384 (rcgen's algorithm), which sigstore's SHA-256
-/// verifier refuses.
+/// Signs `message` with the leaf key: as cosign does for P-256 (ECDSA over SHA-256, DER), RSA
+/// (PKCS #1 v1.5 over SHA-256) and Ed25519; a P-384 key signs over SHA-384 (rcgen's
+/// algorithm), which sigstore's SHA-256 verifier refuses.
 fn sign(key: &KeyPair, message: &[u8]) -> Vec<u8> {
     let pkcs8 = key.serialize_der();
+    if key.algorithm() == &PKCS_RSA_SHA256 {
+        let pair = RsaKeyPair::from_pkcs8(&pkcs8).expect("rsa");
+        let mut out = vec![0; pair.public_modulus_len()];
+        pair.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut out)
+            .expect("sign");
+        return out;
+    }
     if key.algorithm() == &PKCS_ED25519 {
         let pair = Ed25519KeyPair::from_pkcs8(&pkcs8).expect("ed25519");
         return pair.sign(message).as_ref().to_vec();
@@ -280,13 +314,21 @@ pub fn cases(rng: &mut Rng, ca: &Authorities, n: usize) -> Vec<Case> {
         .collect()
 }
 
-/// The leaf's key algorithm.
-fn leaf_algorithm(rng: &mut Rng) -> &'static rcgen::SignatureAlgorithm {
-    match rng.below(20) {
-        0..=16 => &PKCS_ECDSA_P256_SHA256,
-        17 => &PKCS_ECDSA_P384_SHA384,
-        _ => &PKCS_ED25519,
+/// The leaf's key: P-256 mostly, RSA-2048 (the run's one RSA leaf key), P-384 or Ed25519.
+fn leaf_key(rng: &mut Rng, ca: &Authorities, label: &mut Vec<String>) -> KeyPair {
+    let (algorithm, what) = match rng.below(20) {
+        0..=14 => (&PKCS_ECDSA_P256_SHA256, "p256-leaf"),
+        15 | 16 => {
+            label.push("rsa-leaf".into());
+            return KeyPair::try_from(ca.rsa_leaf.as_slice()).expect("RSA key");
+        }
+        17 => (&PKCS_ECDSA_P384_SHA384, "p384-leaf"),
+        _ => (&PKCS_ED25519, "ed25519-leaf"),
+    };
+    if what != "p256-leaf" {
+        label.push(what.into());
     }
+    generate(algorithm)
 }
 
 /// Which authority signs the leaf, and the chain annotation that goes with it.
@@ -297,10 +339,15 @@ fn chain_for<'a>(
 ) -> (&'a Authority, Option<String>) {
     let pick = rng.below(100);
     let (issuer, chain, what): (&Authority, Option<String>, &str) = match pick {
-        0..=54 => (
+        0..=49 => (
             &ca.inter_a,
             Some(format!("{}{}", ca.inter_a.pem, ca.root_a.pem)),
             "inter-a",
+        ),
+        50..=54 => (
+            &ca.inter_c,
+            Some(format!("{}{}", ca.inter_c.pem, ca.root_c.pem)),
+            "inter-c-rsa",
         ),
         55..=64 => (&ca.root_a, None, "root-a"),
         65..=69 => (
@@ -367,6 +414,9 @@ fn roots(rng: &mut Rng, ca: &Authorities) -> String {
     let mut out = ca.root_a.pem.clone();
     if rng.chance(70) {
         out.push_str(&ca.root_b.pem);
+    }
+    if rng.chance(80) {
+        out.push_str(&ca.root_c.pem);
     }
     if rng.chance(80) {
         out.push_str(&ca.root_pathlen.pem);
@@ -572,7 +622,7 @@ fn fulcio_case(rng: &mut Rng, ca: &Authorities, n: usize) -> Case {
                 .push(v1("https://other.vouch.test"));
         }
     }
-    let leaf_key = KeyPair::generate_for(leaf_algorithm(rng)).expect("leaf key");
+    let leaf_key = leaf_key(rng, ca, &mut label);
     let leaf = params
         .signed_by(&leaf_key, &issuer_ca.issuer())
         .expect("leaf");
@@ -680,7 +730,7 @@ fn pki_case(rng: &mut Rng, ca: &Authorities, _n: usize) -> Case {
     }
     // PKI checks at the oracle's clock: certificates valid around now, or clearly not.
     let params = leaf_params(rng, &mut label, ca.now, false, sans);
-    let leaf_key = KeyPair::generate_for(leaf_algorithm(rng)).expect("leaf key");
+    let leaf_key = leaf_key(rng, ca, &mut label);
     let leaf = params
         .signed_by(&leaf_key, &issuer_ca.issuer())
         .expect("leaf");
