@@ -25,19 +25,19 @@ const EMAIL: &str = "signer@vouch.test";
 const HOST: &str = "build.vouch.test";
 
 /// A certificate authority: its certificate and what signs with it.
-struct Authority {
-    pem: String,
+pub(crate) struct Authority {
+    pub(crate) pem: String,
     params: CertificateParams,
     key: KeyPair,
 }
 
 impl Authority {
-    fn issuer(&self) -> Issuer<'_, &KeyPair> {
+    pub(crate) fn issuer(&self) -> Issuer<'_, &KeyPair> {
         Issuer::from_params(&self.params, &self.key)
     }
 }
 
-fn time(seconds: i64) -> time::OffsetDateTime {
+pub(crate) fn time(seconds: i64) -> time::OffsetDateTime {
     time::OffsetDateTime::from_unix_timestamp(seconds).expect("a time")
 }
 
@@ -49,7 +49,7 @@ fn name(cn: &str) -> DistinguishedName {
 }
 
 /// A CA certificate, self-signed or signed by `parent`.
-fn authority(
+pub(crate) fn authority(
     cn: &str,
     algorithm: &'static rcgen::SignatureAlgorithm,
     validity: (i64, i64),
@@ -224,7 +224,7 @@ pub fn authorities(now: i64) -> Authorities {
     }
 }
 
-fn pem(label: &str, der: &[u8]) -> String {
+pub(crate) fn pem(label: &str, der: &[u8]) -> String {
     let body = b64(der);
     let mut out = format!("-----BEGIN {label}-----\n");
     for chunk in body.as_bytes().chunks(64) {
@@ -236,7 +236,7 @@ fn pem(label: &str, der: &[u8]) -> String {
 }
 
 /// DER of a UTF8String or PrintableString, for the issuer v2 extension.
-fn der_string(tag: u8, text: &str) -> Vec<u8> {
+pub(crate) fn der_string(tag: u8, text: &str) -> Vec<u8> {
     let mut out = vec![tag, u8::try_from(text.len()).expect("short")];
     out.extend_from_slice(text.as_bytes());
     out
@@ -245,7 +245,7 @@ fn der_string(tag: u8, text: &str) -> Vec<u8> {
 /// Signs `message` with the leaf key: as cosign does for P-256 (ECDSA over SHA-256, DER), RSA
 /// (PKCS #1 v1.5 over SHA-256) and Ed25519; a P-384 key signs over SHA-384 (rcgen's
 /// algorithm), which sigstore's SHA-256 verifier refuses.
-fn sign(key: &KeyPair, message: &[u8]) -> Vec<u8> {
+pub(crate) fn sign(key: &KeyPair, message: &[u8]) -> Vec<u8> {
     let pkcs8 = key.serialize_der();
     if key.algorithm() == &PKCS_RSA_SHA256 {
         let pair = RsaKeyPair::from_pkcs8(&pkcs8).expect("rsa");
@@ -270,7 +270,7 @@ fn sign(key: &KeyPair, message: &[u8]) -> Vec<u8> {
 
 /// The SET annotation for `signature` over `payload` by the certificate `cert_pem`, logged at
 /// `integrated` and signed by `log`.
-fn bundle(
+pub(crate) fn bundle(
     log: &KeyPair,
     cert_pem: &str,
     signature: &[u8],
@@ -504,7 +504,7 @@ fn attachment(payload: &[u8], annotations: Map<String, Value>) -> Value {
            "payload": b64(payload), "annotations": annotations})
 }
 
-fn request(
+pub(crate) fn request(
     policy: &Value,
     files: &Map<String, Value>,
     reference: &str,

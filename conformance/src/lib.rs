@@ -15,6 +15,7 @@ pub mod keyring_cases;
 pub mod oracle;
 pub mod policies;
 pub mod rekor_cases;
+pub mod release_example;
 pub mod sigstore_cases;
 
 use std::path::PathBuf;

@@ -6,6 +6,7 @@
 use vouch_conformance::generate::Rng;
 use vouch_conformance::keyless_cases::{authorities, cases};
 use vouch_conformance::oracle;
+use vouch_conformance::release_example::release_example_cases;
 use vouch_conformance::sigstore_cases::compare;
 
 const CASES: usize = 2_000;
@@ -59,4 +60,19 @@ fn keyless_sigstore_signed_agrees_with_containers_image() {
         }
     }
     comparison.report_and_assert("keyless differential", CASES / 10);
+}
+
+#[test]
+#[ignore = "differential against the containers/image oracle: the full tier runs it (scripts/test.sh)"]
+fn the_kubernetes_release_example_decides_as_containers_image() {
+    let oracle = oracle::oracle_534().expect("the oracle");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let cases = release_example_cases(&root, "docs/examples/k8s-release");
+    let comparison = compare(&oracle, &cases);
+    assert_eq!(
+        comparison.allowed,
+        [true, false, false, false, false],
+        "containers/image allows the release only"
+    );
+    comparison.report_and_assert("release example", 1);
 }

@@ -44,7 +44,12 @@ pub enum CertificateProblem {
     /// The certificate was issued for another OIDC issuer (the one it names).
     IssuerMismatch(String),
     /// The certificate does not name the required e-mail address.
-    EmailMismatch,
+    EmailMismatch {
+        /// The address the policy requires.
+        required: String,
+        /// The addresses the certificate names.
+        named: Vec<String>,
+    },
     /// The certificate does not name the required host.
     HostnameMismatch,
     /// The certificate's key is one vouch does not verify with.
@@ -74,8 +79,16 @@ impl fmt::Display for CertificateProblem {
                     "the certificate was issued for the OIDC issuer {issuer:?}"
                 )
             }
-            Self::EmailMismatch => {
-                f.write_str("the certificate does not name the required e-mail address")
+            Self::EmailMismatch { required, named } => {
+                write!(
+                    f,
+                    "the certificate does not name the e-mail address {required:?}"
+                )?;
+                match named.as_slice() {
+                    [] => f.write_str(" (it names none)"),
+                    [one] => write!(f, " (it names {one:?})"),
+                    many => write!(f, " (it names {many:?})"),
+                }
             }
             Self::HostnameMismatch => {
                 f.write_str("the certificate does not name the required host")
@@ -179,7 +192,10 @@ pub(crate) fn verify_fulcio(
         ));
     }
     if !leaf.view.emails.iter().any(|e| e == email) {
-        return Err(CertificateProblem::EmailMismatch);
+        return Err(CertificateProblem::EmailMismatch {
+            required: email.into(),
+            named: leaf.view.emails.clone(),
+        });
     }
     key_of(leaf)
 }
@@ -219,7 +235,10 @@ pub(crate) fn verify_pki(
         .map_err(CertificateProblem::Chain)?;
     annotation.verified(checked);
     if !email.is_empty() && !leaf.view.emails.iter().any(|e| e == email) {
-        return Err(CertificateProblem::EmailMismatch);
+        return Err(CertificateProblem::EmailMismatch {
+            required: email.into(),
+            named: leaf.view.emails.clone(),
+        });
     }
     if !hostname.is_empty() && !verify_hostname(&leaf, hostname) {
         return Err(CertificateProblem::HostnameMismatch);
