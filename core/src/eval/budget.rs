@@ -105,7 +105,7 @@ impl SignatureBudget {
         if let Some(chain) = annotations.get(CHAIN_ANNOTATION) {
             over(
                 Budget::ChainCertificates,
-                pem_blocks(chain.as_bytes()),
+                pem_blocks(chain),
                 self.chain_certificates,
             )?;
         }
@@ -130,19 +130,10 @@ fn over(budget: Budget, size: usize, limit: usize) -> Result<(), OverBudget> {
 }
 
 /// How many PEM blocks begin in `pem` (each `-----BEGIN ` at the start of a line).
-fn pem_blocks(pem: &[u8]) -> usize {
-    const BEGIN: &[u8] = b"-----BEGIN ";
-    let mut count = 0;
-    let mut at_line_start = true;
-    let mut rest = pem;
-    while !rest.is_empty() {
-        if at_line_start && rest.starts_with(BEGIN) {
-            count += 1;
-        }
-        at_line_start = rest[0] == b'\n';
-        rest = &rest[1..];
-    }
-    count
+fn pem_blocks(pem: &str) -> usize {
+    pem.split('\n')
+        .filter(|line| line.starts_with("-----BEGIN "))
+        .count()
 }
 
 /// Which budget a signature broke.
@@ -257,9 +248,10 @@ mod tests {
 
     #[test]
     fn pem_blocks_count_begin_lines() {
-        assert_eq!(pem_blocks(b""), 0);
-        assert_eq!(pem_blocks(b"-----BEGIN A-----\n-----BEGIN B-----"), 2);
-        assert_eq!(pem_blocks(b"x-----BEGIN A-----"), 0);
-        assert_eq!(pem_blocks(b"\r\n-----BEGIN A-----"), 1);
+        assert_eq!(pem_blocks(""), 0);
+        assert_eq!(pem_blocks("-----BEGIN A-----\n-----BEGIN B-----"), 2);
+        assert_eq!(pem_blocks("x-----BEGIN A-----"), 0);
+        assert_eq!(pem_blocks("\r\n-----BEGIN A-----"), 1);
+        assert_eq!(pem_blocks("-----BEGIN-----\n-----BEGIN A"), 1);
     }
 }

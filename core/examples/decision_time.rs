@@ -1,0 +1,79 @@
+//! Decision time in whichever crypto backend this build has, for the pure-Rust (RustCrypto)
+//! figures beside the native aws-lc-rs ones of `signature-compare` (docs/performance.md):
+//!
+//! ```sh
+//! cargo run -q --release -p vouch-benches --bin keyless-requests > /tmp/keyless.jsonl
+//! taskset -c 1 cargo run -q --release -p vouch --no-default-features --features std,openpgp \
+//!     --example decision_time -- /tmp/keyless.jsonl
+//! ```
+//!
+//! For each request of a JSON Lines file of evaluate requests (with an `id`): the decision with
+//! the verification cache off, and a cached repeat; each the median of 21 rounds of interleaved
+//! calls. The requests must be allowed.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use vouch::json::evaluate_request;
+use vouch::{CompileOptions, Evaluator, Evidence, Image, Policy};
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: decision_time REQUESTS.jsonl");
+    let text = std::fs::read_to_string(&path).expect("read the requests");
+    println!("backend: {}\n", vouch::BUILD.crypto.name());
+    println!("| request | decision, cache off | cached repeat |");
+    println!("| --- | ---: | ---: |");
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let request = evaluate_request(line.as_bytes()).expect("an evaluate request");
+        let id = serde_json::from_str::<serde_json::Value>(line).expect("JSON")["id"].clone();
+        let policy = Policy::parse(&request.policy).expect("policy");
+        let image = request
+            .transport
+            .parse()
+            .and_then(|t| Image::parse(t, &request.reference))
+            .expect("image");
+        let evidence = Evidence::new(&request.manifest, &request.signatures).at(request.now);
+        let compile = |cache| {
+            Evaluator::compile(
+                &policy,
+                &request.files,
+                &CompileOptions::default().with_verification_cache(cache),
+            )
+        };
+        let (uncached, cached) = (compile(0), compile(1024));
+        let decide = |evaluator: &Evaluator| evaluator.evaluate(&image, &evidence).allowed;
+        assert!(decide(&uncached) && decide(&cached), "{id}: not allowed");
+        // Enough calls per round to last about 20 ms.
+        let per_round = |evaluator: &Evaluator| {
+            let start = Instant::now();
+            black_box(evaluator.evaluate(&image, &evidence));
+            (20e6 / start.elapsed().as_nanos().max(1) as f64).clamp(1.0, 1e5) as u32
+        };
+        let (n_uncached, n_cached) = (per_round(&uncached), per_round(&cached));
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..21 {
+            for (evaluator, n, out) in
+                [(&uncached, n_uncached, &mut a), (&cached, n_cached, &mut b)]
+            {
+                let start = Instant::now();
+                for _ in 0..n {
+                    black_box(evaluator.evaluate(black_box(&image), black_box(&evidence)));
+                }
+                out.push(start.elapsed().as_nanos() as f64 / f64::from(n));
+            }
+        }
+        println!(
+            "| {} | {:.1} µs | {:.2} µs |",
+            id.as_str().unwrap_or("?"),
+            median(a) / 1e3,
+            median(b) / 1e3
+        );
+    }
+}
