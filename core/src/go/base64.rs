@@ -40,32 +40,26 @@ fn base64_decode(text: &str, url: bool) -> Result<Vec<u8>, usize> {
     let table = if url { &URL_VALUES } else { &STD_VALUES };
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    // Fast path: whole quanta of four alphabet characters. It stops at the first quantum
-    // with anything else (a line break, padding, a bad byte), from where the general reader
-    // goes on: both stand at a quantum boundary there.
     let mut start = 0;
-    while let Some(&[a, b, c, d]) = bytes.get(start..start + 4) {
-        let values = [a, b, c, d].map(|x| table[usize::from(x)]);
-        if values.iter().any(|&v| v == INVALID) {
-            break;
-        }
-        let acc = values
-            .iter()
-            .fold(0u32, |acc, &v| (acc << 6) | u32::from(v));
-        out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
-        start += 4;
-    }
-    let value = |b: u8| -> Option<u32> {
-        let v = table[usize::from(b)];
-        (v != INVALID).then_some(u32::from(v))
-    };
-    // Read four characters at a time (line breaks skipped), remembering where each stood.
-    let mut chars = bytes[start..]
-        .iter()
-        .enumerate()
-        .map(|(at, &b)| (start + at, b))
-        .filter(|&(_, b)| b != b'\r' && b != b'\n');
     loop {
+        // Fast path: whole quanta of four alphabet characters. It stops at the first quantum
+        // with anything else (a line break, padding, a bad byte); one quantum is then read the
+        // general way, and the fast path goes on after it.
+        while let Some(&[a, b, c, d]) = bytes.get(start..start + 4) {
+            let values = [a, b, c, d].map(|x| table[usize::from(x)]);
+            if values.iter().any(|&v| v == INVALID) {
+                break;
+            }
+            let acc = values.iter().fold(0u32, |acc, &v| (acc << 6) | u32::from(v));
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            start += 4;
+        }
+        // The next four characters, line breaks skipped, each with its offset.
+        let mut chars = bytes[start..]
+            .iter()
+            .enumerate()
+            .map(|(at, &b)| (start + at, b))
+            .filter(|&(_, b)| b != b'\r' && b != b'\n');
         let mut quantum = [(0, 0); 4];
         let mut len = 0;
         while len < 4 {
@@ -81,14 +75,15 @@ fn base64_decode(text: &str, url: bool) -> Result<Vec<u8>, usize> {
         let mut acc = 0u32;
         let mut used = 0;
         for (k, &(at, b)) in quantum.iter().enumerate() {
-            match value(b) {
-                Some(v) if used == k => {
-                    acc = (acc << 6) | v;
+            let v = table[usize::from(b)];
+            match v {
+                _ if v != INVALID && used == k => {
+                    acc = (acc << 6) | u32::from(v);
                     used += 1;
                 }
                 // Padding: only in the last quantum, from its third character on, and
                 // "x===" is not allowed.
-                None if b == b'=' && k >= 2 && chars.clone().next().is_none() => {
+                _ if b == b'=' && k >= 2 && chars.clone().next().is_none() => {
                     if quantum[k..].iter().any(|&(_, c)| c != b'=') {
                         return Err(at);
                     }
@@ -98,11 +93,12 @@ fn base64_decode(text: &str, url: bool) -> Result<Vec<u8>, usize> {
             }
         }
         acc <<= 6 * (4 - used);
-        let bytes = [(acc >> 16) as u8, (acc >> 8) as u8, acc as u8];
-        out.extend_from_slice(&bytes[..used - 1]);
+        let decoded = [(acc >> 16) as u8, (acc >> 8) as u8, acc as u8];
+        out.extend_from_slice(&decoded[..used - 1]);
         if used < 4 {
             return Ok(out);
         }
+        start = quantum[3].0 + 1;
     }
 }
 
