@@ -98,10 +98,14 @@ fn length_prefixed(hash: &mut Sha256, bytes: &[u8]) {
     hash.update(bytes);
 }
 
+/// Manifests larger than this are not remembered as the last manifest.
 #[cfg(feature = "std")]
-pub(crate) use with_std::VerificationCache;
+const MAX_LAST_MANIFEST: usize = 64 * 1024;
+
+#[cfg(feature = "std")]
+pub(crate) use with_std::{LastManifest, VerificationCache};
 #[cfg(not(feature = "std"))]
-pub(crate) use without_std::VerificationCache;
+pub(crate) use without_std::{LastManifest, VerificationCache};
 
 #[cfg(feature = "std")]
 mod with_std {
@@ -120,6 +124,40 @@ mod with_std {
     pub(crate) struct VerificationCache {
         capacity: usize,
         inner: Mutex<Inner>,
+        last_manifest: LastManifest,
+    }
+
+    /// The last manifest whose digest was computed, and that digest (or why there is none):
+    /// a node decides the same image again and again, and comparing a manifest is cheaper
+    /// than hashing it. Off with the cache.
+    #[derive(Default)]
+    pub(crate) struct LastManifest {
+        on: bool,
+        last: Mutex<Option<(Box<[u8]>, ManifestResult)>>,
+    }
+
+    type ManifestResult = Result<crate::reference::Digest, crate::manifest::ManifestError>;
+
+    impl LastManifest {
+        /// The digest of `manifest` if it is the last manifest.
+        pub(crate) fn digest(&self, manifest: &[u8]) -> Option<ManifestResult> {
+            if !self.on {
+                return None;
+            }
+            let last = self.last.lock().ok()?;
+            let (bytes, digest) = last.as_ref()?;
+            (**bytes == *manifest).then(|| digest.clone())
+        }
+
+        /// Remembers `manifest` and its digest as the last.
+        pub(crate) fn remember(&self, manifest: &[u8], digest: &ManifestResult) {
+            if !self.on || manifest.len() > super::MAX_LAST_MANIFEST {
+                return;
+            }
+            if let Ok(mut last) = self.last.lock() {
+                *last = Some((manifest.into(), digest.clone()));
+            }
+        }
     }
 
     /// An entry and its witness: the other inputs of the verification, each with its length.
@@ -166,7 +204,16 @@ mod with_std {
             Self {
                 capacity,
                 inner: Mutex::new(Inner::default()),
+                last_manifest: LastManifest {
+                    on: capacity > 0,
+                    last: Mutex::new(None),
+                },
             }
+        }
+
+        /// The last manifest's digest, remembered with the cache on.
+        pub(crate) fn last_manifest(&self) -> &LastManifest {
+            &self.last_manifest
         }
 
         /// The entry key for a signature verified with key material `material`, or `None`
@@ -261,9 +308,26 @@ mod without_std {
     #[derive(Clone, Debug)]
     pub(crate) struct VerificationCache;
 
+    /// Without `std`, no manifest is remembered.
+    pub(crate) struct LastManifest;
+
+    type ManifestResult = Result<crate::reference::Digest, crate::manifest::ManifestError>;
+
+    impl LastManifest {
+        pub(crate) fn digest(&self, _: &[u8]) -> Option<ManifestResult> {
+            None
+        }
+
+        pub(crate) fn remember(&self, _: &[u8], _: &ManifestResult) {}
+    }
+
     impl VerificationCache {
         pub(crate) fn new(_capacity: usize) -> Self {
             Self
+        }
+
+        pub(crate) fn last_manifest(&self) -> &LastManifest {
+            &LastManifest
         }
 
         pub(crate) fn id(&self, _: &Id, _: &[u8], _: &[u8]) -> Option<Id> {
@@ -331,6 +395,25 @@ mod tests {
         let id = cache.id(&[0; 32], b"p", b"s");
         cache.insert(id, &[], claims(&"x".repeat(MAX_ENTRY_WEIGHT + 1)));
         assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn the_last_manifest_is_recognised_by_its_bytes_only() {
+        let digest = |m: &[u8]| crate::manifest::manifest_digest(m);
+        let cache = VerificationCache::new(4);
+        let last = cache.last_manifest();
+        assert_eq!(last.digest(b"{}"), None);
+        last.remember(b"{}", &digest(b"{}"));
+        assert_eq!(last.digest(b"{}"), Some(digest(b"{}")));
+        assert_eq!(last.digest(b"{} "), None);
+        assert_eq!(last.digest(b"{"), None);
+        last.remember(b"[]", &digest(b"[]"));
+        assert_eq!(last.digest(b"{}"), None);
+        assert_eq!(last.digest(b"[]"), Some(digest(b"[]")));
+        // Off with the cache.
+        let off = VerificationCache::new(0);
+        off.last_manifest().remember(b"{}", &digest(b"{}"));
+        assert_eq!(off.last_manifest().digest(b"{}"), None);
     }
 
     #[test]

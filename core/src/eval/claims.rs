@@ -1,6 +1,7 @@
 //! What a verified payload claims (the manifest digest and the identity), checked against the
 //! image and the requirement's `signedIdentity`.
 
+use super::cache::LastManifest;
 use super::decision::Reason;
 use crate::image::Image;
 use crate::manifest::{ManifestError, manifest_digest};
@@ -41,19 +42,29 @@ pub(super) fn check_claims(
 pub(super) struct ManifestDigest<'a> {
     pub(super) manifest: &'a [u8],
     pub(super) digest: core::cell::OnceCell<Result<Digest, ManifestError>>,
+    /// The evaluator's last manifest and its digest, compared byte for byte.
+    last: &'a LastManifest,
 }
 
 impl<'a> ManifestDigest<'a> {
-    pub(super) fn new(manifest: &'a [u8]) -> Self {
+    pub(super) fn new(manifest: &'a [u8], last: &'a LastManifest) -> Self {
         Self {
             manifest,
             digest: core::cell::OnceCell::new(),
+            last,
         }
     }
 
     /// `manifest.MatchesDigest`: only sha256 is computed, so another algorithm never matches.
     pub(super) fn matches(&self, expected: &Digest) -> Result<bool, Reason> {
-        match self.digest.get_or_init(|| manifest_digest(self.manifest)) {
+        let digest = self.digest.get_or_init(|| {
+            self.last.digest(self.manifest).unwrap_or_else(|| {
+                let digest = manifest_digest(self.manifest);
+                self.last.remember(self.manifest, &digest);
+                digest
+            })
+        });
+        match digest {
             Ok(digest) => Ok(digest == expected),
             Err(e) => Err(Reason::ManifestUnreadable(e.clone())),
         }

@@ -177,7 +177,7 @@ impl Evaluator {
         let context = Context {
             image,
             evidence,
-            manifest: ManifestDigest::new(evidence.manifest),
+            manifest: ManifestDigest::new(evidence.manifest, self.cache.last_manifest()),
             cache: &self.cache,
             budget: &self.budget,
         };

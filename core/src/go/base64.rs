@@ -50,7 +50,9 @@ fn base64_decode(text: &str, url: bool) -> Result<Vec<u8>, usize> {
             if values.iter().any(|&v| v == INVALID) {
                 break;
             }
-            let acc = values.iter().fold(0u32, |acc, &v| (acc << 6) | u32::from(v));
+            let acc = values
+                .iter()
+                .fold(0u32, |acc, &v| (acc << 6) | u32::from(v));
             out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
             start += 4;
         }
