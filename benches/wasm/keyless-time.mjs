@@ -7,7 +7,7 @@
 //
 //   node benches/wasm/keyless-time.mjs BENCH.wasm REQUESTS.jsonl [ROUNDS]
 import { readFileSync } from 'node:fs';
-import { time as timeWith } from './timing.mjs';
+import { abi, time as timeWith } from './timing.mjs';
 
 const [wasmPath, requestsPath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 11);
@@ -16,21 +16,7 @@ const { exports } = new WebAssembly.Instance(new WebAssembly.Module(readFileSync
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function put(bytes) {
-  const ptr = exports.vouch_alloc(bytes.length);
-  new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
-  return ptr;
-}
-
-function call(entry, bytes, ...handle) {
-  const ptr = put(bytes);
-  const result = entry(...handle, ptr, bytes.length);
-  exports.vouch_free(ptr, bytes.length);
-  const len = new DataView(exports.memory.buffer).getUint32(result, true);
-  const out = new Uint8Array(exports.memory.buffer, result + 4, len).slice();
-  exports.vouch_result_free(result);
-  return out;
-}
+const { put, call } = abi(exports);
 
 const policyFields = new Set(['policy', 'policy_text', 'policy_base64', 'files']);
 const cases = readFileSync(requestsPath, 'utf8').split('\n').filter((l) => l !== '').map((line) => {

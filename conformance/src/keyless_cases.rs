@@ -800,6 +800,37 @@ fn pki_case(rng: &mut Rng, ca: &Authorities, _n: usize) -> Case {
     }
 }
 
+/// A leaf as Fulcio issues it, signed by `issuer`: no subject, the e-mail SAN `email`, both
+/// OIDC issuer extensions naming `oidc_issuer`, code signing only, a P-256 key, valid over
+/// `validity`. Gives the certificate's PEM and its key.
+pub(crate) fn fulcio_leaf(
+    issuer: &Authority,
+    email: &str,
+    oidc_issuer: &str,
+    validity: (i64, i64),
+) -> (String, KeyPair) {
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.distinguished_name = DistinguishedName::new();
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::CodeSigning];
+    params.subject_alt_names = vec![SanType::Rfc822Name(email.try_into().expect("ia5"))];
+    params.not_before = time(validity.0);
+    params.not_after = time(validity.1);
+    params.custom_extensions = vec![
+        CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 4, 1, 57264, 1, 1],
+            oidc_issuer.as_bytes().to_vec(),
+        ),
+        CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 4, 1, 57264, 1, 8],
+            der_string(0x0c, oidc_issuer),
+        ),
+    ];
+    let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("leaf key");
+    let cert = params.signed_by(&key, &issuer.issuer()).expect("leaf");
+    (pem("CERTIFICATE", cert.der()), key)
+}
+
 /// One Fulcio case containers/image accepts, as cosign makes them: a P-256 leaf under the
 /// intermediate, both issuer extensions, the e-mail SAN, the chain annotation and a SET (for
 /// the benches).
@@ -816,28 +847,12 @@ pub fn accepted_fulcio(ca: &Authorities) -> Case {
     )
     .into_bytes();
     let integrated = ca.now - 86_400;
-    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
-    params.distinguished_name = DistinguishedName::new();
-    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::CodeSigning];
-    params.subject_alt_names = vec![SanType::Rfc822Name(EMAIL.try_into().expect("ia5"))];
-    params.not_before = time(integrated - 300);
-    params.not_after = time(integrated + 300);
-    params.custom_extensions = vec![
-        CustomExtension::from_oid_content(
-            &[1, 3, 6, 1, 4, 1, 57264, 1, 1],
-            ISSUER.as_bytes().to_vec(),
-        ),
-        CustomExtension::from_oid_content(
-            &[1, 3, 6, 1, 4, 1, 57264, 1, 8],
-            der_string(0x0c, ISSUER),
-        ),
-    ];
-    let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("leaf key");
-    let leaf = params
-        .signed_by(&leaf_key, &ca.inter_a.issuer())
-        .expect("leaf");
-    let cert_pem = pem("CERTIFICATE", leaf.der());
+    let (cert_pem, leaf_key) = fulcio_leaf(
+        &ca.inter_a,
+        EMAIL,
+        ISSUER,
+        (integrated - 300, integrated + 300),
+    );
     let signature = sign(&leaf_key, &payload);
     let mut annotations = Map::new();
     annotations.insert(

@@ -21,15 +21,14 @@
 use std::path::Path;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-    PKCS_ECDSA_P384_SHA384, PublicKeyData as _, SanType,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384, PublicKeyData as _,
 };
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
 use crate::evaluations::b64;
-use crate::keyless_cases::{Authority, authority, bundle, der_string, pem, request, sign, time};
+use crate::keyless_cases::{Authority, authority, bundle, fulcio_leaf, pem, request, sign};
 use crate::sigstore_cases::Case;
 use crate::sigstore_cases::hex;
 
@@ -50,26 +49,7 @@ fn named(p: &mut CertificateParams, cn: &str) {
 
 /// A Fulcio leaf for `email` (issued by `issuer`), valid ten minutes from `at`.
 fn leaf(fulcio: &Authority, email: &str, issuer: &str, at: i64) -> (String, KeyPair) {
-    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
-    params.distinguished_name = DistinguishedName::new();
-    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::CodeSigning];
-    params.subject_alt_names = vec![SanType::Rfc822Name(email.try_into().expect("ia5"))];
-    params.not_before = time(at);
-    params.not_after = time(at + 600);
-    params.custom_extensions = vec![
-        CustomExtension::from_oid_content(
-            &[1, 3, 6, 1, 4, 1, 57264, 1, 1],
-            issuer.as_bytes().to_vec(),
-        ),
-        CustomExtension::from_oid_content(
-            &[1, 3, 6, 1, 4, 1, 57264, 1, 8],
-            der_string(0x0c, issuer),
-        ),
-    ];
-    let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("leaf key");
-    let cert = params.signed_by(&key, &fulcio.issuer()).expect("leaf");
-    (pem("CERTIFICATE", cert.der()), key)
+    fulcio_leaf(fulcio, email, issuer, (at, at + 600))
 }
 
 /// A multi-platform OCI index for `name`, as the release publishes one per image.
@@ -181,7 +161,7 @@ pub fn write_release_example(dir: &Path) {
         },
         Some(&root),
     );
-    let log = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("log key");
+    let log = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("log key");
     write(dir, "fulcio_v1.crt.pem", root.pem.as_bytes());
     write(
         dir,

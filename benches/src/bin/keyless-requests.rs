@@ -1,4 +1,5 @@
-//! Writes the keyless requests the pure-Rust and wasm figures are timed on (docs/performance.md),
+//! Writes the keyless requests the pure-Rust and wasm figures are timed on (docs/performance.md:
+//! vouch-wasm's `decision-time`, benches/wasm/keyless-time.mjs),
 //! one evaluate request per line with an `id`: `keyless-fulcio`, the case `signature-compare`
 //! times against containers/image (a P-256 leaf under a P-256 intermediate, Rekor SET), made
 //! around the current time; and `k8s-release`, the allowed image of docs/kubernetes-release.md

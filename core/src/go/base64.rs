@@ -47,7 +47,7 @@ fn base64_decode(text: &str, url: bool) -> Result<Vec<u8>, usize> {
         // general way, and the fast path goes on after it.
         while let Some(&[a, b, c, d]) = bytes.get(start..start + 4) {
             let values = [a, b, c, d].map(|x| table[usize::from(x)]);
-            if values.iter().any(|&v| v == INVALID) {
+            if values.contains(&INVALID) {
                 break;
             }
             let acc = values

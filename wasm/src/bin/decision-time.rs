@@ -1,14 +1,14 @@
-//! Decision time in whichever crypto backend this build has, for the pure-Rust (RustCrypto)
-//! figures beside the native aws-lc-rs ones of `signature-compare` (docs/performance.md):
+//! The wasm module's code run natively: decision time with the RustCrypto backend (vouch-wasm
+//! builds vouch without aws-lc-rs), for the pure-Rust figures beside the native aws-lc-rs ones
+//! of `signature-compare` and the module's under Node (docs/performance.md):
 //!
 //! ```sh
 //! cargo run -q --release -p vouch-benches --bin keyless-requests > /tmp/keyless.jsonl
-//! taskset -c 1 cargo run -q --release -p vouch --no-default-features --features std,openpgp \
-//!     --example decision_time -- /tmp/keyless.jsonl
+//! taskset -c 1 cargo run -q --release -p vouch-wasm --features bench --bin decision-time -- /tmp/keyless.jsonl
 //! ```
 //!
-//! For each request of a JSON Lines file of evaluate requests (with an `id`): the decision with
-//! the verification cache off, and a cached repeat; each the median of 21 rounds of interleaved
+//! For each request of a JSON Lines file of evaluate requests: the decision with the
+//! verification cache off, and a cached repeat; each the median of 21 rounds of interleaved
 //! calls. The requests must be allowed.
 
 use std::hint::black_box;
@@ -25,14 +25,13 @@ fn median(mut samples: Vec<f64>) -> f64 {
 fn main() {
     let path = std::env::args()
         .nth(1)
-        .expect("usage: decision_time REQUESTS.jsonl");
+        .expect("usage: decision-time REQUESTS.jsonl");
     let text = std::fs::read_to_string(&path).expect("read the requests");
     println!("backend: {}\n", vouch::BUILD.crypto.name());
     println!("| request | decision, cache off | cached repeat |");
     println!("| --- | ---: | ---: |");
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+    for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         let request = evaluate_request(line.as_bytes()).expect("an evaluate request");
-        let id = serde_json::from_str::<serde_json::Value>(line).expect("JSON")["id"].clone();
         let policy = Policy::parse(&request.policy).expect("policy");
         let image = request
             .transport
@@ -49,6 +48,7 @@ fn main() {
         };
         let (uncached, cached) = (compile(0), compile(1024));
         let decide = |evaluator: &Evaluator| evaluator.evaluate(&image, &evidence).allowed;
+        let id = format!("{} ({})", n + 1, request.reference);
         assert!(decide(&uncached) && decide(&cached), "{id}: not allowed");
         // Enough calls per round to last about 20 ms.
         let per_round = |evaluator: &Evaluator| {
@@ -70,8 +70,7 @@ fn main() {
             }
         }
         println!(
-            "| {} | {:.1} µs | {:.2} µs |",
-            id.as_str().unwrap_or("?"),
+            "| {id} | {:.1} µs | {:.2} µs |",
             median(a) / 1e3,
             median(b) / 1e3
         );
