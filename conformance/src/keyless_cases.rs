@@ -489,6 +489,63 @@ fn leaf_params(
     };
     params.not_before = time(from);
     params.not_after = time(to);
+    // Go's parsing rules at their edges: a zero serial and a negative one (the oracle's
+    // GODEBUG keeps negative serials; `leaf_der` makes one), URI names (parsed: a malformed one
+    // fails the certificate), validity before 1970 (a UTCTime from 1950 on) and after 2049 (a
+    // GeneralizedTime), and the time forms Go reads (`leaf_der` writes them).
+    match rng.below(40) {
+        0 => {
+            label.push("serial-zero".into());
+            params.serial_number = Some(rcgen::SerialNumber::from_slice(&[0]));
+        }
+        5 => label.push("serial-negative".into()),
+        1 => {
+            label.push("uri-san".into());
+            let uri = [
+                "https://build.vouch.test/pipelines/release",
+                "spiffe://vouch.test/ns/build/sa/release",
+                "https://u:p@[fe80::1%25en0]:8443/x?y#z",
+                "urn:vouch:release",
+                "/relative/path",
+            ][rng.below(5)];
+            params
+                .subject_alt_names
+                .push(SanType::URI(uri.try_into().expect("ia5")));
+        }
+        2 => {
+            label.push("uri-san-malformed".into());
+            let uri = [
+                "http://[::1",
+                "https://build.vouch.test:84x3/",
+                "https://build..vouch.test/",
+                "https://build.vouch.test./",
+                "http://bu%20ild.vouch.test/",
+                "http://build{vouch}.test/",
+                "https://u^s@build.vouch.test/",
+                ":no-scheme",
+                "1st:segment/x",
+                "https://build.vouch.test/%zz",
+                "https://build.vouch.test/#%4",
+            ][rng.below(11)];
+            params
+                .subject_alt_names
+                .push(SanType::URI(uri.try_into().expect("ia5")));
+        }
+        3 => {
+            label.push("since-1960".into());
+            params.not_before = time(-315_619_200);
+        }
+        4 => {
+            label.push("until-2100".into());
+            params.not_after = time(4_102_444_800);
+        }
+        6 => label.push("validity-minutes".into()),
+        7 => label.push("validity-offset".into()),
+        8 => label.push(["validity-fraction", "validity-generalized"][rng.below(2)].into()),
+        9 => label.push("validity-plus-zero".into()),
+        10 => label.push("validity-trailing".into()),
+        _ => {}
+    }
     if rng.chance(3) {
         label.push("unknown-critical".into());
         let mut ext =
@@ -502,6 +559,127 @@ fn leaf_params(
 fn attachment(payload: &[u8], annotations: Map<String, Value>) -> Value {
     json!({"kind": "sigstore", "mime": "application/vnd.dev.cosign.simplesigning.v1+json",
            "payload": b64(payload), "annotations": annotations})
+}
+
+/// The leaf's DER, changed as its label asks (rcgen writes positive serials and canonical
+/// times only) and signed again by `issuer`: `serial-negative` sets the sign bit of the serial
+/// number; `validity-*` writes the validity in another form Go reads or refuses.
+fn leaf_der(
+    der: &[u8],
+    issuer: &Authority,
+    label: &[String],
+    params: &CertificateParams,
+) -> Vec<u8> {
+    let has = |l: &str| label.iter().any(|x| x == l);
+    let (_, certificate) = tlv(der);
+    let (tbs_len, tbs_body) = tlv(certificate);
+    let mut fields = Vec::new();
+    let mut rest = tbs_body;
+    while !rest.is_empty() {
+        let (len, _) = tlv(rest);
+        fields.push(rest[..len].to_vec());
+        rest = &rest[len..];
+    }
+    // [0] version, serial, signature algorithm, issuer, validity, ...
+    assert_eq!(fields[1][0], 0x02, "the serial number");
+    let mut changed = false;
+    if has("serial-negative") {
+        fields[1][2] |= 0x80;
+        changed = true;
+    }
+    if let Some(validity) = validity_form(label, params) {
+        fields[4] = validity;
+        changed = true;
+    }
+    if !changed {
+        return der.to_vec();
+    }
+    let tbs = der_tlv(0x30, &fields.concat());
+    let (algorithm_len, _) = tlv(&certificate[tbs_len..]);
+    let algorithm = &certificate[tbs_len..tbs_len + algorithm_len];
+    let mut bits = vec![0];
+    bits.extend(sign(&issuer.key, &tbs));
+    let mut body = tbs;
+    body.extend_from_slice(algorithm);
+    body.extend(der_tlv(0x03, &bits));
+    der_tlv(0x30, &body)
+}
+
+/// The validity in the form a `validity-*` label asks for.
+fn validity_form(label: &[String], params: &CertificateParams) -> Option<Vec<u8>> {
+    let form = label.iter().find_map(|l| l.strip_prefix("validity-"))?;
+    let (from, to) = (params.not_before, params.not_after);
+    let at = |t: time::OffsetDateTime, hours: i8, minutes: i8| {
+        t.to_offset(time::UtcOffset::from_hms(hours, minutes, 0).expect("offset"))
+    };
+    let utc = |t: time::OffsetDateTime, seconds: bool, zone: &str| {
+        let mut text = format!(
+            "{:02}{:02}{:02}{:02}{:02}",
+            t.year() % 100,
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        );
+        if seconds {
+            text += &format!("{:02}", t.second());
+        }
+        der_tlv(0x17, (text + zone).as_bytes())
+    };
+    let generalized = |t: time::OffsetDateTime, fraction: &str| {
+        let text = format!(
+            "{:04}{:02}{:02}{:02}{:02}{:02}{fraction}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+        der_tlv(0x18, text.as_bytes())
+    };
+    let times = match form {
+        "minutes" => [utc(from, false, "Z"), utc(to, false, "Z")].concat(),
+        "offset" => [
+            utc(at(from, 1, 30), true, "+0130"),
+            utc(at(to, -8, -45), true, "-0845"),
+        ]
+        .concat(),
+        // Go reads a fraction of a second, but writes none back: refused.
+        "fraction" => [generalized(from, ".5"), generalized(to, "")].concat(),
+        "generalized" => [generalized(from, ""), generalized(to, "")].concat(),
+        "plus-zero" => [utc(from, true, "+0000"), utc(to, true, "Z")].concat(),
+        "trailing" => [utc(from, true, "Z"), utc(to, true, "Z"), vec![0x05, 0x00]].concat(),
+        other => panic!("validity form {other}"),
+    };
+    Some(der_tlv(0x30, &times))
+}
+
+/// The length of the TLV at the start of `der`, and its contents.
+fn tlv(der: &[u8]) -> (usize, &[u8]) {
+    let (len, header) = match der[1] {
+        n if n < 0x80 => (usize::from(n), 2),
+        0x81 => (usize::from(der[2]), 3),
+        0x82 => (usize::from(der[2]) << 8 | usize::from(der[3]), 4),
+        other => panic!("length form {other:#x}"),
+    };
+    (header + len, &der[header..header + len])
+}
+
+/// A DER TLV.
+fn der_tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    match contents.len() {
+        n if n < 0x80 => out.push(u8::try_from(n).expect("short")),
+        n if n < 0x100 => out.extend([0x81, u8::try_from(n).expect("short")]),
+        n => out.extend([
+            0x82,
+            u8::try_from(n >> 8).expect("short"),
+            u8::try_from(n & 0xff).expect("short"),
+        ]),
+    }
+    out.extend_from_slice(contents);
+    out
 }
 
 pub(crate) fn request(
@@ -626,7 +804,10 @@ fn fulcio_case(rng: &mut Rng, ca: &Authorities, n: usize) -> Case {
     let leaf = params
         .signed_by(&leaf_key, &issuer_ca.issuer())
         .expect("leaf");
-    let cert_pem = pem("CERTIFICATE", leaf.der());
+    let cert_pem = pem(
+        "CERTIFICATE",
+        &leaf_der(leaf.der(), issuer_ca, &label, &params),
+    );
     let mut signed_payload = payload.clone();
     let signature = sign(&leaf_key, &payload);
     let log = if rng.chance(4) {
@@ -734,7 +915,10 @@ fn pki_case(rng: &mut Rng, ca: &Authorities, _n: usize) -> Case {
     let leaf = params
         .signed_by(&leaf_key, &issuer_ca.issuer())
         .expect("leaf");
-    let cert_pem = pem("CERTIFICATE", leaf.der());
+    let cert_pem = pem(
+        "CERTIFICATE",
+        &leaf_der(leaf.der(), issuer_ca, &label, &params),
+    );
     let signature = sign(&leaf_key, &payload);
     let mut annotations = Map::new();
     annotations.insert(

@@ -42,11 +42,23 @@ fn keyless_sigstore_signed_agrees_with_containers_image() {
         ("inter-c-rsa", true),
         ("ed25519-leaf", true),
         ("p384-leaf", false),
+        ("serial-zero", true),
+        ("serial-negative", true),
+        ("uri-san-malformed", false),
+        ("uri-san", true),
+        ("since-1960", true),
+        ("until-2100", true),
+        ("validity-minutes", true),
+        ("validity-offset", true),
+        ("validity-fraction", false),
+        ("validity-generalized", true),
+        ("validity-plus-zero", false),
+        ("validity-trailing", true),
     ] {
         let (met, accepted) = cases.iter().zip(&comparison.allowed).fold(
             (0, 0),
             |(met, accepted), (case, allowed)| {
-                let has = case.label.contains(part);
+                let has = case.label.split(' ').any(|l| l == part);
                 (
                     met + usize::from(has),
                     accepted + usize::from(has && *allowed),
@@ -54,7 +66,7 @@ fn keyless_sigstore_signed_agrees_with_containers_image() {
             },
         );
         eprintln!("keyless differential: {part}: {met} cases, {accepted} allowed by c/image");
-        assert!(met >= 20, "too few {part} cases");
+        assert!(met >= 10, "too few {part} cases");
         if must_accept {
             assert!(accepted > 0, "no accepted {part} case");
         }

@@ -117,15 +117,11 @@ pub mod fuzzing {
     /// back to the bytes it was read from).
     pub fn certificates(bytes: &[u8]) -> usize {
         use crate::trust::certificate::{certificates_from_pem, parse, pool_from_pem};
-        use x509_cert::der::{Decode as _, Encode as _};
         let pool = pool_from_pem(bytes).map_or(0, |c| c.len());
         let list = certificates_from_pem(bytes).map_or(0, |c| c.len());
         if let Ok(certificate) = parse(bytes) {
             assert_eq!(
-                x509_cert::Certificate::from_der(&certificate.der)
-                    .and_then(|c| c.to_der())
-                    .ok()
-                    .as_deref(),
+                crate::trust::x509::reencode(&certificate.der).as_deref(),
                 Some(bytes),
                 "a certificate that is not DER was accepted"
             );

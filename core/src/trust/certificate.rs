@@ -9,7 +9,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use x509_cert::der::{Decode, Encode};
+use x509_cert::der::Encode;
 
 use crate::go::pem;
 
@@ -74,10 +74,13 @@ impl core::error::Error for CertificateError {}
 
 /// Parses one DER certificate as `x509.ParseCertificate` does.
 pub(crate) fn parse(der: &[u8]) -> Result<Certificate, CertificateError> {
-    let parsed = x509_cert::Certificate::from_der(der)
-        .map_err(|_| CertificateError::Malformed("not a DER X.509 certificate"))?;
+    let parsed = super::x509::decode(der).map_err(|e| match e {
+        super::x509::DecodeError::Structure => {
+            CertificateError::Malformed("not a DER X.509 certificate")
+        }
+        super::x509::DecodeError::Validity => CertificateError::Malformed("the validity"),
+    })?;
     let inner = parsed
-        .tbs_certificate
         .signature
         .to_der()
         .map_err(|_| CertificateError::Malformed("the signature algorithm"))?;
@@ -88,7 +91,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<Certificate, CertificateError> {
     if inner != outer {
         return Err(CertificateError::AlgorithmMismatch);
     }
-    if let Some(extensions) = &parsed.tbs_certificate.extensions {
+    if let Some(extensions) = &parsed.extensions {
         for (i, extension) in extensions.iter().enumerate() {
             if extensions[..i]
                 .iter()

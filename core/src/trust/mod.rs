@@ -10,3 +10,4 @@ pub(crate) mod keyless;
 pub(crate) mod memo;
 pub(crate) mod rekor;
 pub(crate) mod view;
+pub(crate) mod x509;

@@ -15,6 +15,7 @@ use x509_cert::ext::pkix::{
 };
 
 use super::certificate::CertificateError;
+use super::x509::Decoded;
 use crate::crypto::Hash;
 use crate::crypto::keys::{self, PublicKey};
 
@@ -93,24 +94,19 @@ fn malformed(what: &'static str) -> CertificateError {
 }
 
 /// Reads what verification needs from a parsed certificate, refusing what Go's parser refuses.
-pub(crate) fn view(cert: &x509_cert::Certificate) -> Result<View, CertificateError> {
-    let tbs = &cert.tbs_certificate;
+pub(crate) fn view(tbs: &Decoded) -> Result<View, CertificateError> {
     fn der<T: Encode>(what: &'static str, value: &T) -> Result<Vec<u8>, CertificateError> {
         value.to_der().map_err(|_| malformed(what))
     }
     let raw_subject = der("the subject", &tbs.subject)?;
     let raw_issuer = der("the issuer", &tbs.issuer)?;
-    let raw_tbs = der("the signed part", tbs)?;
     let spki = der("the public key", &tbs.subject_public_key_info)?;
-    let seconds = |time: &x509_cert::time::Time| -> Result<i64, CertificateError> {
-        i64::try_from(time.to_unix_duration().as_secs()).map_err(|_| malformed("the validity"))
-    };
     let mut out = View {
         raw_subject,
         raw_issuer,
-        raw_tbs,
-        not_before: seconds(&tbs.validity.not_before)?,
-        not_after: seconds(&tbs.validity.not_after)?,
+        raw_tbs: tbs.raw_tbs.clone(),
+        not_before: tbs.not_before,
+        not_after: tbs.not_after,
         version: match tbs.version {
             x509_cert::certificate::Version::V1 => 1,
             x509_cert::certificate::Version::V2 => 2,
@@ -135,8 +131,8 @@ pub(crate) fn view(cert: &x509_cert::Certificate) -> Result<View, CertificateErr
         // known one that does not parse, or one vouch does not verify with, cannot sign here.
         public_key: keys::from_pkix(&spki).ok(),
         spki,
-        signature_algorithm: signature_algorithm(&cert.signature_algorithm.oid),
-        signature: cert.signature.raw_bytes().to_vec(),
+        signature_algorithm: signature_algorithm(&tbs.signature_algorithm.oid),
+        signature: tbs.signature_value.raw_bytes().to_vec(),
         extensions: Vec::new(),
     };
     for extension in tbs.extensions.iter().flatten() {
@@ -171,7 +167,18 @@ pub(crate) fn view(cert: &x509_cert::Certificate) -> Result<View, CertificateErr
                                 out.dns_names.push(name.as_str().into());
                                 parsed += 1;
                             }
-                            GeneralName::UniformResourceIdentifier(_) => parsed += 1,
+                            GeneralName::UniformResourceIdentifier(uri) => {
+                                // Go parses every URI name and refuses the certificate when
+                                // one does not parse or names a host that is not a domain.
+                                let host = crate::go::url::parse_host(uri.as_str())
+                                    .map_err(|_| malformed("a URI in the SAN does not parse"))?;
+                                if !host.is_empty() && !crate::go::url::is_domain(&host) {
+                                    return Err(malformed(
+                                        "a URI in the SAN names a host that is not a domain",
+                                    ));
+                                }
+                                parsed += 1;
+                            }
                             GeneralName::IpAddress(ip) => {
                                 if !matches!(ip.as_bytes().len(), 4 | 16) {
                                     return Err(malformed("an IP address in the SAN"));
