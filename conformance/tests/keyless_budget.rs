@@ -4,7 +4,7 @@
 //! that.
 
 use vouch::json::evaluate_request;
-use vouch::{Budget, CompileOptions, Evaluator, Evidence, Image, Policy, Reason, SignatureBudget};
+use vouch::{Budget, CompileOptions, Evaluator, Policy, Reason, SignatureBudget};
 use vouch_conformance::keyless_cases::{accepted_fulcio, authorities};
 
 fn decide(case: &serde_json::Value, budget: SignatureBudget, cache: usize) -> Result<(), Reason> {
@@ -14,12 +14,8 @@ fn decide(case: &serde_json::Value, budget: SignatureBudget, cache: usize) -> Re
         .with_verification_cache(cache)
         .with_signature_budget(budget);
     let evaluator = Evaluator::compile(&policy, &request.files, &options);
-    let image = request
-        .transport
-        .parse()
-        .and_then(|t| Image::parse(t, &request.reference))
-        .expect("image");
-    let evidence = Evidence::new(&request.manifest, &request.signatures).at(request.now);
+    let image = request.image().expect("image");
+    let evidence = request.evidence();
     // Twice: cold, then warm (a remembered verification must not skip a budget).
     let mut outcome = None;
     for _ in 0..2 {

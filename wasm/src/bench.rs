@@ -57,11 +57,7 @@ pub unsafe extern "C" fn vouch_bench_uncached_new(ptr: *const u8, len: usize) ->
     let Ok(policy) = Policy::parse(&request.policy) else {
         return ptr::null_mut();
     };
-    let Ok(image) = request
-        .transport
-        .parse()
-        .and_then(|t| Image::parse(t, &request.reference))
-    else {
+    let Ok(image) = request.image() else {
         return ptr::null_mut();
     };
     let options = CompileOptions::default().with_verification_cache(0);

@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 use vouch::json::{EvaluateRequest, evaluate_request};
-use vouch::{CompileOptions, Evaluator, Evidence, Image, Policy};
+use vouch::{CompileOptions, Evaluator, Image, Policy};
 use vouch_conformance::gpg_cases::Gpg;
 use vouch_conformance::oracle;
 
@@ -89,11 +89,7 @@ impl Prepared {
             &request.files,
             &CompileOptions::default().with_verification_cache(cache),
         );
-        let image = request
-            .transport
-            .parse()
-            .and_then(|t| Image::parse(t, &request.reference))
-            .expect("image");
+        let image = request.image().expect("image");
         Self {
             request,
             evaluator,
@@ -102,9 +98,9 @@ impl Prepared {
     }
 
     fn decide(&self) -> bool {
-        let evidence =
-            Evidence::new(&self.request.manifest, &self.request.signatures).at(self.request.now);
-        self.evaluator.evaluate(&self.image, &evidence).allowed
+        self.evaluator
+            .evaluate(&self.image, &self.request.evidence())
+            .allowed
     }
 }
 

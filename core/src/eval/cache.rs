@@ -130,7 +130,6 @@ mod with_std {
     /// The last manifest whose digest was computed, and that digest (or why there is none):
     /// a node decides the same image again and again, and comparing a manifest is cheaper
     /// than hashing it. Off with the cache.
-    #[derive(Default)]
     pub(crate) struct LastManifest {
         on: bool,
         last: Mutex<Option<(Box<[u8]>, ManifestResult)>>,

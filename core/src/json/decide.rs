@@ -8,8 +8,7 @@ use alloc::{format, string::ToString as _};
 use super::answer::{DecisionAnswer, decision_json};
 use super::request::{EvaluateRequest, evaluate_request};
 
-use crate::eval::{CompileOptions, Evaluator, Evidence};
-use crate::image::Image;
+use crate::eval::{CompileOptions, Evaluator};
 use crate::policy::Policy;
 
 /// Decides a parsed request.
@@ -27,20 +26,11 @@ pub fn evaluate_parsed(request: &EvaluateRequest) -> DecisionAnswer {
 /// files must be the ones it was compiled from).
 pub fn evaluate_with(evaluator: &Evaluator, request: &EvaluateRequest) -> DecisionAnswer {
     let id = request.id.clone();
-    let image = match request
-        .transport
-        .parse()
-        .and_then(|t| Image::parse(t, &request.reference))
-    {
+    let image = match request.image() {
         Ok(image) => image,
         Err(error) => return DecisionAnswer::failure(id, error.kind(), error.to_string()),
     };
-    let evidence = Evidence {
-        manifest: &request.manifest,
-        signatures: &request.signatures,
-        now: request.now,
-    };
-    let decision = evaluator.evaluate(&image, &evidence);
+    let decision = evaluator.evaluate(&image, &request.evidence());
     DecisionAnswer::from_decision(id, &image, &decision, &request.signatures)
 }
 

@@ -44,6 +44,33 @@ pub struct EvaluateRequest {
     pub now: Option<crate::UnixTime>,
 }
 
+impl EvaluateRequest {
+    /// The image the request names: its transport and reference, read as containers/image
+    /// reads them.
+    ///
+    /// ```
+    /// let request = vouch::json::evaluate_request(
+    ///     br#"{"policy":{"default":[{"type":"reject"}]},"transport":"docker","reference":"busybox"}"#,
+    /// )
+    /// .unwrap();
+    /// assert_eq!(request.image().unwrap().policy_identity(), "docker.io/library/busybox:latest");
+    /// ```
+    pub fn image(&self) -> Result<crate::image::Image, crate::image::ImageError> {
+        self.transport
+            .parse()
+            .and_then(|t| crate::image::Image::parse(t, &self.reference))
+    }
+
+    /// The request's evidence: its manifest, signatures and time.
+    pub fn evidence(&self) -> crate::eval::Evidence<'_> {
+        crate::eval::Evidence {
+            manifest: &self.manifest,
+            signatures: &self.signatures,
+            now: self.now,
+        }
+    }
+}
+
 /// Reads a request. The error is one line for a person; the id is recovered when possible.
 pub fn evaluate_request(input: &[u8]) -> Result<EvaluateRequest, (Option<String>, String)> {
     read_part(input, Part::Whole)

@@ -131,7 +131,7 @@ pub(crate) fn view(tbs: &Decoded) -> Result<View, CertificateError> {
         // known one that does not parse, or one vouch does not verify with, cannot sign here.
         public_key: keys::from_pkix(&spki).ok(),
         spki,
-        signature_algorithm: signature_algorithm(&tbs.signature_algorithm.oid),
+        signature_algorithm: signature_algorithm(&tbs.signature_algorithm),
         signature: tbs.signature_value.raw_bytes().to_vec(),
         extensions: Vec::new(),
     };
@@ -230,7 +230,13 @@ pub(crate) fn view(tbs: &Decoded) -> Result<View, CertificateError> {
     Ok(out)
 }
 
-fn signature_algorithm(oid: &ObjectIdentifier) -> SignatureAlgorithm {
+/// Go's `getSignatureAlgorithmFromAI`, for the algorithms vouch verifies: the OID decides,
+/// parameters are not read, except that Ed25519 with parameters is an unknown algorithm
+/// (RFC 8410 §3: they must be absent).
+fn signature_algorithm(
+    identifier: &x509_cert::spki::AlgorithmIdentifierOwned,
+) -> SignatureAlgorithm {
+    let oid = &identifier.oid;
     const TABLE: &[(ObjectIdentifier, SignatureAlgorithm)] = &[
         (
             ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2"),
@@ -278,8 +284,39 @@ fn signature_algorithm(oid: &ObjectIdentifier) -> SignatureAlgorithm {
             SignatureAlgorithm::Insecure,
         ),
     ];
-    TABLE
-        .iter()
-        .find(|(known, _)| known == oid)
-        .map_or(SignatureAlgorithm::Unsupported, |(_, algorithm)| *algorithm)
+    match TABLE.iter().find(|(known, _)| known == oid) {
+        Some((_, SignatureAlgorithm::Ed25519)) if identifier.parameters.is_some() => {
+            SignatureAlgorithm::Unsupported
+        }
+        Some((_, algorithm)) => *algorithm,
+        None => SignatureAlgorithm::Unsupported,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use x509_cert::der::asn1::{Any, Null};
+    use x509_cert::spki::AlgorithmIdentifierOwned;
+
+    #[test]
+    fn ed25519_with_parameters_is_an_unknown_algorithm_as_in_go() {
+        let ed25519 = ObjectIdentifier::new_unwrap("1.3.101.112");
+        let ecdsa = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+        let identifier =
+            |oid, parameters: Option<Any>| AlgorithmIdentifierOwned { oid, parameters };
+        let null = || Some(Any::from(Null));
+        assert_eq!(
+            signature_algorithm(&identifier(ed25519, None)),
+            SignatureAlgorithm::Ed25519
+        );
+        assert_eq!(
+            signature_algorithm(&identifier(ed25519, null())),
+            SignatureAlgorithm::Unsupported
+        );
+        assert_eq!(
+            signature_algorithm(&identifier(ecdsa, null())),
+            SignatureAlgorithm::Ecdsa(Hash::Sha256)
+        );
+    }
 }

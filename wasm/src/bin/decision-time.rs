@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use vouch::json::evaluate_request;
-use vouch::{CompileOptions, Evaluator, Evidence, Image, Policy};
+use vouch::{CompileOptions, Evaluator, Policy};
 
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
@@ -33,12 +33,8 @@ fn main() {
     for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         let request = evaluate_request(line.as_bytes()).expect("an evaluate request");
         let policy = Policy::parse(&request.policy).expect("policy");
-        let image = request
-            .transport
-            .parse()
-            .and_then(|t| Image::parse(t, &request.reference))
-            .expect("image");
-        let evidence = Evidence::new(&request.manifest, &request.signatures).at(request.now);
+        let image = request.image().expect("image");
+        let evidence = request.evidence();
         let compile = |cache| {
             Evaluator::compile(
                 &policy,
