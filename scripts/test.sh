@@ -93,6 +93,20 @@ elif [ "${CI:-}" = true ]; then
   fail "CI=true and $SHARED/oracle/cimage is missing"
 fi
 
+# --- 2b. The sigstore-go oracle: a pinned Go module (oracles/sigstore-go), built by the machine's
+# own Go, rebuilt when its sources change ----------------------------------------------------
+step "build the sigstore-go oracle"
+MODULE_GO=/usr/local/go/bin/go
+[ -x "$MODULE_GO" ] || fail "the machine's Go ($MODULE_GO) is missing"
+sgo_stamp="$(cat oracles/sigstore-go/go.mod oracles/sigstore-go/go.sum oracles/sigstore-go/*.go | sha256sum | cut -c1-64)"
+if [ ! -x "$CACHE/oracle/bin/sigstore-go-oracle" ] || [ "$(cat "$CACHE/oracle/.stamp-sigstore-go" 2>/dev/null)" != "$sgo_stamp" ]; then
+  mkdir -p "$CACHE/oracle/bin"
+  (cd oracles/sigstore-go && GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
+    "$MODULE_GO" build -trimpath -o "$CACHE/oracle/bin/sigstore-go-oracle" .)
+  echo "$sgo_stamp" > "$CACHE/oracle/.stamp-sigstore-go"
+fi
+export VOUCH_ORACLE_SIGSTORE_GO="$CACHE/oracle/bin/sigstore-go-oracle"
+
 # --- 3. Static checks -------------------------------------------------------------------------
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -29,6 +29,26 @@ pub fn oracle_534() -> Option<PathBuf> {
     Some(path)
 }
 
+/// The sigstore-go oracle (`oracles/sigstore-go`, built by `scripts/test.sh`):
+/// `$VOUCH_ORACLE_SIGSTORE_GO`, else `~/.cache/vouch/oracle/bin/sigstore-go-oracle`.
+///
+/// # Panics
+/// When it is missing.
+#[must_use]
+pub fn sigstore_go() -> PathBuf {
+    let path = match std::env::var_os("VOUCH_ORACLE_SIGSTORE_GO") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/vouch/oracle/bin/sigstore-go-oracle"),
+    };
+    assert!(
+        path.is_file(),
+        "the sigstore-go oracle ({}) is missing: build it with scripts/test.sh or set VOUCH_ORACLE_SIGSTORE_GO",
+        path.display()
+    );
+    path
+}
+
 /// Sends every request to the oracle in one process and returns its answers in order.
 ///
 /// # Panics

@@ -18,6 +18,8 @@ const LAYERS: &[&[&str]] = &[
     // The policy document; signature envelopes and their verification; trust material
     // (certificates, and next CA pools, log keys and chains).
     &["policy", "signature", "trust"],
+    // Sigstore bundles, verified against a trusted root given as data.
+    &["bundle"],
     // Compiling a policy and deciding images.
     &["eval"],
     // The JSON contract every surface speaks; Kubernetes node decisions join as `node`.

@@ -80,6 +80,7 @@ extern crate alloc;
 extern crate std;
 
 mod build;
+mod bundle;
 mod crypto;
 mod error;
 mod eval;
@@ -131,6 +132,9 @@ pub mod fuzzing {
 }
 
 pub use build::{BUILD, BuildInfo, CryptoBackend};
+pub use bundle::{
+    InclusionError, MAX_TRUSTED_ROOT_BYTES, TRUSTED_ROOT_MEDIA_TYPE, TrustedRoot, TrustedRootError,
+};
 pub use crypto::keys::KeyError;
 pub use error::Error;
 pub use eval::{
@@ -139,6 +143,7 @@ pub use eval::{
     SignatureOutcome, SignatureVerdict, Verdict,
 };
 pub use go::path::clean_path;
+pub use go::protojson::ProtoJsonError;
 pub use image::{
     DockerImage, DockerImageError, Image, ImageError, ImageNamespaces, Namespace, Namespaces,
     Transport,

@@ -130,10 +130,22 @@ pub(crate) fn parse(input: &[u8]) -> Result<Node, SyntaxError> {
 
 /// Parses a whole document, refusing nesting deeper than `max_depth`.
 pub(crate) fn parse_bounded(input: &[u8], max_depth: usize) -> Result<Node, SyntaxError> {
+    read(input, max_depth, false)
+}
+
+/// Parses a whole document as protobuf's JSON reader (`protojson`) does: Go's syntax, except
+/// that strings must be valid UTF-8 and `\u` escapes may not leave a surrogate alone (both
+/// are errors there, where `encoding/json` writes U+FFFD).
+pub(crate) fn parse_strict_unicode(input: &[u8], max_depth: usize) -> Result<Node, SyntaxError> {
+    read(input, max_depth, true)
+}
+
+fn read(input: &[u8], max_depth: usize, strict_unicode: bool) -> Result<Node, SyntaxError> {
     let mut reader = Reader {
         input,
         pos: 0,
         max_depth,
+        strict_unicode,
     };
     reader.skip_whitespace();
     let node = reader.value(0)?;
@@ -148,6 +160,7 @@ struct Reader<'a> {
     input: &'a [u8],
     pos: usize,
     max_depth: usize,
+    strict_unicode: bool,
 }
 
 impl Reader<'_> {
@@ -386,6 +399,9 @@ impl Reader<'_> {
                 }
                 _ => {
                     let (c, width) = crate::go::decode_rune(&self.input[self.pos..]);
+                    if self.strict_unicode && c == char::REPLACEMENT_CHARACTER && width == 1 {
+                        return Err(self.error("invalid UTF-8 in string"));
+                    }
                     out.push(c);
                     self.pos += width;
                 }
@@ -422,9 +438,16 @@ impl Reader<'_> {
                 // Not a low surrogate: the second escape is read again on its own.
                 self.pos = saved;
             }
+            if self.strict_unicode {
+                return Err(self.error("invalid escape code: a lone surrogate"));
+            }
             return Ok(char::REPLACEMENT_CHARACTER);
         }
-        Ok(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER))
+        match char::from_u32(unit) {
+            Some(c) => Ok(c),
+            None if self.strict_unicode => Err(self.error("invalid escape code: a lone surrogate")),
+            None => Ok(char::REPLACEMENT_CHARACTER),
+        }
     }
 }
 

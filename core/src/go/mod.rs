@@ -9,6 +9,7 @@ pub(crate) mod base64;
 pub(crate) mod json;
 pub(crate) mod path;
 pub(crate) mod pem;
+pub(crate) mod protojson;
 pub(crate) mod url;
 pub(crate) mod utf8;
 pub(crate) mod x509_time;

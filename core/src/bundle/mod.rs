@@ -1,0 +1,10 @@
+//! Sigstore bundles (`dev.sigstore.bundle.v1`, media types v0.1 to v0.3) verified as
+//! sigstore-go verifies them, against a trusted root given as data (`root`): transparency-log
+//! inclusion proofs (`merkle`), DSSE envelopes (`dsse`).
+
+pub(crate) mod dsse;
+pub(crate) mod merkle;
+pub(crate) mod root;
+
+pub use merkle::InclusionError;
+pub use root::{MAX_TRUSTED_ROOT_BYTES, TRUSTED_ROOT_MEDIA_TYPE, TrustedRoot, TrustedRootError};
