@@ -133,7 +133,8 @@ pub mod fuzzing {
 
 pub use build::{BUILD, BuildInfo, CryptoBackend};
 pub use bundle::{
-    InclusionError, MAX_TRUSTED_ROOT_BYTES, TRUSTED_ROOT_MEDIA_TYPE, TrustedRoot, TrustedRootError,
+    Bundle, BundleError, EntryError, InclusionError, MAX_BUNDLE_BYTES, MAX_TLOG_ENTRIES,
+    MAX_TRUSTED_ROOT_BYTES, TRUSTED_ROOT_MEDIA_TYPE, TrustedRoot, TrustedRootError,
 };
 pub use crypto::keys::KeyError;
 pub use error::Error;

@@ -3,8 +3,13 @@
 //! inclusion proofs (`merkle`), DSSE envelopes (`dsse`).
 
 pub(crate) mod dsse;
+pub(crate) mod entry;
+pub(crate) mod keys;
 pub(crate) mod merkle;
+pub(crate) mod model;
 pub(crate) mod root;
 
+pub use entry::EntryError;
 pub use merkle::InclusionError;
+pub use model::{Bundle, BundleError, MAX_BUNDLE_BYTES, MAX_TLOG_ENTRIES};
 pub use root::{MAX_TRUSTED_ROOT_BYTES, TRUSTED_ROOT_MEDIA_TYPE, TrustedRoot, TrustedRootError};

@@ -140,6 +140,19 @@ pub(crate) fn parse_strict_unicode(input: &[u8], max_depth: usize) -> Result<Nod
     read(input, max_depth, true)
 }
 
+/// Reads the first value of `input` as Go's `json.Decoder.Decode` does, which leaves whatever
+/// follows it unread.
+pub(crate) fn parse_first(input: &[u8], max_depth: usize) -> Result<Node, SyntaxError> {
+    let mut reader = Reader {
+        input,
+        pos: 0,
+        max_depth,
+        strict_unicode: false,
+    };
+    reader.skip_whitespace();
+    reader.value(0)
+}
+
 fn read(input: &[u8], max_depth: usize, strict_unicode: bool) -> Result<Node, SyntaxError> {
     let mut reader = Reader {
         input,

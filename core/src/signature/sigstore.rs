@@ -77,7 +77,7 @@ impl CosignKey {
 /// if `encoding/asn1` can read a `SEQUENCE { INTEGER, INTEGER }` at the start (trailing data
 /// and extra elements tolerated), the bytes must be exact DER; otherwise they are IEEE P1363
 /// `r || s`, split in the middle (an even length of at most 132 bytes).
-fn ecdsa_signature(signature: &[u8], scalar: usize) -> Option<Cow<'_, [u8]>> {
+pub(crate) fn ecdsa_signature(signature: &[u8], scalar: usize) -> Option<Cow<'_, [u8]>> {
     if asn1_lenient(signature) {
         let (body, rest) = der::expect(signature, der::SEQUENCE)?;
         let (_, body) = der::integer(body)?;
