@@ -9,6 +9,7 @@ use crate::crypto::{Hash, SignatureBytes, VerifyingKey};
 use crate::go::pem;
 use crate::signature::sigstore::ecdsa_signature;
 use crate::trust::certificate::{self, Certificate};
+use alloc::vec::Vec;
 
 /// What an entry's `publicKey` holds.
 #[derive(Clone, Debug)]
@@ -146,6 +147,60 @@ pub(crate) fn verify_sha256(
         PublicKey::Rsa { .. } => {
             verifying.verify_digest(Hash::Sha256, digest, SignatureBytes::RsaPkcs1(signature))
         }
+        PublicKey::Ed25519(_) => verifying.verify(message, SignatureBytes::Ed25519(signature)),
+    }
+}
+
+/// The hash sigstore-go signs and verifies with for a log's key (`getSignatureHashAlgo`):
+/// SHA-384 for P-384, SHA-256 otherwise (Ed25519 signs the message itself).
+pub(crate) fn log_hash(key: &PublicKey) -> Hash {
+    match key {
+        PublicKey::P384(_) => Hash::Sha384,
+        _ => Hash::Sha256,
+    }
+}
+
+/// The digest of `message` by `hash`.
+pub(crate) fn digest(hash: Hash, message: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    match hash {
+        Hash::Sha256 => sha2::Sha256::digest(message).to_vec(),
+        Hash::Sha384 => sha2::Sha384::digest(message).to_vec(),
+        Hash::Sha512 => sha2::Sha512::digest(message).to_vec(),
+        // Never asked for: no log, key or entry signs with SHA-1 here.
+        Hash::Sha1 => Vec::new(),
+    }
+}
+
+/// Whether `signature` signs `message` with `key`, hashing with `hash` (ECDSA as DER or
+/// `r ‖ s`, RSA PKCS #1 v1.5), or, for Ed25519, over the message itself.
+pub(crate) fn verify_message(
+    key: &PublicKey,
+    verifying: &VerifyingKey,
+    hash: Hash,
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
+    match key {
+        PublicKey::P256(_) | PublicKey::P384(_) => {
+            let scalar = if matches!(key, PublicKey::P256(_)) {
+                32
+            } else {
+                48
+            };
+            ecdsa_signature(signature, scalar).is_some_and(|der| {
+                verifying.verify_digest(
+                    hash,
+                    &digest(hash, message),
+                    SignatureBytes::EcdsaDer(&der),
+                )
+            })
+        }
+        PublicKey::Rsa { .. } => verifying.verify_digest(
+            hash,
+            &digest(hash, message),
+            SignatureBytes::RsaPkcs1(signature),
+        ),
         PublicKey::Ed25519(_) => verifying.verify(message, SignatureBytes::Ed25519(signature)),
     }
 }

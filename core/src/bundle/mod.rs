@@ -2,14 +2,18 @@
 //! sigstore-go verifies them, against a trusted root given as data (`root`): transparency-log
 //! inclusion proofs (`merkle`), DSSE envelopes (`dsse`).
 
+pub(crate) mod checkpoint;
 pub(crate) mod dsse;
 pub(crate) mod entry;
 pub(crate) mod keys;
 pub(crate) mod merkle;
 pub(crate) mod model;
 pub(crate) mod root;
+pub(crate) mod tlog;
 
+pub use checkpoint::CheckpointError;
 pub use entry::EntryError;
 pub use merkle::InclusionError;
 pub use model::{Bundle, BundleError, MAX_BUNDLE_BYTES, MAX_TLOG_ENTRIES};
 pub use root::{MAX_TRUSTED_ROOT_BYTES, TRUSTED_ROOT_MEDIA_TYPE, TrustedRoot, TrustedRootError};
+pub use tlog::TlogError;

@@ -66,6 +66,19 @@ pub(crate) fn verify(
     ignore_san: bool,
     checked: &ChainMemo,
 ) -> Result<(), ChainProblem> {
+    verify_chains(leaf, intermediates, roots, time, ignore_san, checked).map(drop)
+}
+
+/// As [`verify`], returning the chains Go's `Verify` returns: every chain from the leaf to a
+/// root whose certificates allow code signing, the leaf first.
+pub(crate) fn verify_chains<'c>(
+    leaf: &'c Certificate,
+    intermediates: &[&'c Certificate],
+    roots: &'c [Certificate],
+    time: i64,
+    ignore_san: bool,
+    checked: &ChainMemo,
+) -> Result<Vec<Vec<&'c Certificate>>, ChainProblem> {
     let unhandled = leaf
         .view
         .unhandled_critical
@@ -93,10 +106,14 @@ pub(crate) fn verify(
     if chains.is_empty() {
         return Err(ChainProblem::UnknownAuthority);
     }
-    if chains.iter().any(|chain| allows_code_signing(chain)) {
-        Ok(())
-    } else {
+    let allowed: Vec<_> = chains
+        .into_iter()
+        .filter(|chain| allows_code_signing(chain))
+        .collect();
+    if allowed.is_empty() {
         Err(ChainProblem::IncompatibleUsage)
+    } else {
+        Ok(allowed)
     }
 }
 
@@ -104,18 +121,18 @@ fn valid_at(view: &View, time: i64) -> bool {
     view.not_before <= time && time <= view.not_after
 }
 
-struct Builder<'a> {
-    roots: &'a [&'a Certificate],
-    intermediates: &'a [&'a Certificate],
+struct Builder<'b, 'c> {
+    roots: &'b [&'c Certificate],
+    intermediates: &'b [&'c Certificate],
     time: i64,
     signature_checks: usize,
-    checked: &'a ChainMemo,
+    checked: &'b ChainMemo,
 }
 
-impl<'a> Builder<'a> {
+impl<'c> Builder<'_, 'c> {
     /// Go's `buildChains`: every chain from `current` (whose last certificate is the one to
     /// find an issuer for) to a root, through the intermediates.
-    fn chains(&mut self, current: &[&'a Certificate]) -> Vec<Vec<&'a Certificate>> {
+    fn chains(&mut self, current: &[&'c Certificate]) -> Vec<Vec<&'c Certificate>> {
         let mut out = Vec::new();
         let Some(child) = current.last() else {
             return out;
