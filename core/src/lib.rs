@@ -133,8 +133,10 @@ pub mod fuzzing {
 
 pub use build::{BUILD, BuildInfo, CryptoBackend};
 pub use bundle::{
-    Bundle, BundleError, EntryError, InclusionError, MAX_BUNDLE_BYTES, MAX_TLOG_ENTRIES,
-    MAX_TRUSTED_ROOT_BYTES, TRUSTED_ROOT_MEDIA_TYPE, TrustedRoot, TrustedRootError,
+    Artifact, Bundle, BundleError, BundleVerified, CheckpointError, EntryError, Expected,
+    IdentityError, InclusionError, MAX_BUNDLE_BYTES, MAX_TLOG_ENTRIES, MAX_TRUSTED_ROOT_BYTES,
+    SctError, TRUSTED_ROOT_MEDIA_TYPE, TlogError, TrustedRoot, TrustedRootError, VerifyError,
+    verify_bundle,
 };
 pub use crypto::keys::KeyError;
 pub use error::Error;

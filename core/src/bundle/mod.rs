@@ -5,15 +5,21 @@
 pub(crate) mod checkpoint;
 pub(crate) mod dsse;
 pub(crate) mod entry;
+pub(crate) mod identity;
 pub(crate) mod keys;
 pub(crate) mod merkle;
 pub(crate) mod model;
 pub(crate) mod root;
+pub(crate) mod sct;
 pub(crate) mod tlog;
+pub(crate) mod verify;
 
 pub use checkpoint::CheckpointError;
 pub use entry::EntryError;
+pub use identity::IdentityError;
 pub use merkle::InclusionError;
 pub use model::{Bundle, BundleError, MAX_BUNDLE_BYTES, MAX_TLOG_ENTRIES};
 pub use root::{MAX_TRUSTED_ROOT_BYTES, TRUSTED_ROOT_MEDIA_TYPE, TrustedRoot, TrustedRootError};
+pub use sct::SctError;
 pub use tlog::TlogError;
+pub use verify::{Artifact, BundleVerified, Expected, VerifyError, verify_bundle};

@@ -72,7 +72,12 @@ pub enum TlogError {
     /// The integrated time is outside the certificate's or key's validity.
     IntegratedTimeOutsideValidity,
     /// Fewer logs verified than required.
-    Threshold { verified: usize, required: usize },
+    Threshold {
+        /// Logs whose entries verified.
+        verified: usize,
+        /// Logs required.
+        required: usize,
+    },
 }
 
 impl fmt::Display for TlogError {

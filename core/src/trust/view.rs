@@ -61,6 +61,8 @@ pub(crate) struct View {
     pub(crate) eku_any: bool,
     pub(crate) eku_code_signing: bool,
     pub(crate) emails: Vec<String>,
+    /// URI names, as written.
+    pub(crate) uris: Vec<String>,
     pub(crate) dns_names: Vec<String>,
     /// IP addresses, 4 or 16 bytes.
     pub(crate) ip_addresses: Vec<Vec<u8>>,
@@ -120,6 +122,7 @@ pub(crate) fn view(tbs: &Decoded) -> Result<View, CertificateError> {
         eku_any: false,
         eku_code_signing: false,
         emails: Vec::new(),
+        uris: Vec::new(),
         dns_names: Vec::new(),
         ip_addresses: Vec::new(),
         san: None,
@@ -177,6 +180,7 @@ pub(crate) fn view(tbs: &Decoded) -> Result<View, CertificateError> {
                                         "a URI in the SAN names a host that is not a domain",
                                     ));
                                 }
+                                out.uris.push(uri.as_str().into());
                                 parsed += 1;
                             }
                             GeneralName::IpAddress(ip) => {
