@@ -12,6 +12,7 @@ pub(crate) mod model;
 pub(crate) mod root;
 pub(crate) mod sct;
 pub(crate) mod tlog;
+pub(crate) mod tsa;
 pub(crate) mod verify;
 
 pub use checkpoint::CheckpointError;
@@ -22,4 +23,5 @@ pub use model::{Bundle, BundleError, MAX_BUNDLE_BYTES, MAX_TLOG_ENTRIES};
 pub use root::{MAX_TRUSTED_ROOT_BYTES, TRUSTED_ROOT_MEDIA_TYPE, TrustedRoot, TrustedRootError};
 pub use sct::SctError;
 pub use tlog::TlogError;
+pub use tsa::{MAX_TIMESTAMPS, TimestampError};
 pub use verify::{Artifact, BundleVerified, Expected, VerifyError, verify_bundle};

@@ -18,6 +18,7 @@ use super::model::{Bundle, Content, Material};
 use super::root::TrustedRoot;
 use super::sct::{self, SctError};
 use super::tlog::{self, Signer, TlogError};
+use super::tsa::{self, TimestampError};
 use crate::crypto::keys::PublicKey;
 use crate::crypto::{Hash, SignatureBytes, VerifyingKey};
 use crate::trust::certificate::{self, Certificate};
@@ -75,8 +76,8 @@ pub enum VerifyError {
     Material(String),
     /// The transparency-log entries do not vouch for the bundle.
     Tlog(TlogError),
-    /// RFC 3161 timestamps are required and vouch does not verify them yet (fail closed).
-    SignedTimestampsUnsupported,
+    /// The RFC 3161 time stamps.
+    Timestamp(TimestampError),
     /// Fewer integrated times than required.
     IntegratedTimestamps,
     /// No time to check the certificate or key at.
@@ -104,9 +105,7 @@ impl fmt::Display for VerifyError {
             Self::Key(why) => write!(f, "the public key does not read: {why}"),
             Self::Material(why) => write!(f, "{why}"),
             Self::Tlog(e) => write!(f, "failed to verify log inclusion: {e}"),
-            Self::SignedTimestampsUnsupported => f.write_str(
-                "failed to verify timestamps: RFC 3161 timestamps are not verified by this version of vouch",
-            ),
+            Self::Timestamp(e) => write!(f, "failed to verify timestamps: {e}"),
             Self::IntegratedTimestamps => f.write_str(
                 "failed to verify timestamps: threshold not met for verified log entry integrated timestamps: 0 < 1",
             ),
@@ -176,13 +175,22 @@ pub fn verify_bundle(
     } else {
         Vec::new()
     };
+    // Observer times: the time stamps first, then the logs' integrated times.
+    let mut times: Vec<(String, i128)> = Vec::new();
     if require_signed {
-        return Err(VerifyError::SignedTimestampsUnsupported);
+        let stamped = tsa::verify_all(&bundle.timestamps, bundle.content.signature(), root, 1)
+            .map_err(VerifyError::Timestamp)?;
+        times.extend(stamped.into_iter().map(|s| (s.uri, s.at)));
     }
     if require_integrated && log_times.is_empty() {
         return Err(VerifyError::IntegratedTimestamps);
     }
-    if log_times.is_empty() {
+    times.extend(
+        log_times
+            .iter()
+            .map(|t| (t.url.clone(), super::root::nanos(t.seconds))),
+    );
+    if times.is_empty() {
         return Err(VerifyError::NoObserverTimestamps);
     }
     let mut identity = None;
@@ -196,9 +204,11 @@ pub fn verify_bundle(
             let summary = identity::summarize(leaf).map_err(VerifyError::Identity)?;
             let memo = ChainMemo::default();
             let mut last = None;
-            for time in &log_times {
+            for (_, at) in &times {
+                let seconds =
+                    i64::try_from(at.div_euclid(1_000_000_000)).map_err(|_| VerifyError::Chain)?;
                 last =
-                    Some(leaf_chains(leaf, root, time.seconds, &memo).ok_or(VerifyError::Chain)?);
+                    Some(leaf_chains(leaf, root, seconds, *at, &memo).ok_or(VerifyError::Chain)?);
             }
             if require_scts {
                 let chains = last.unwrap_or_default();
@@ -232,7 +242,15 @@ pub fn verify_bundle(
     }
     Ok(BundleVerified {
         identity: identity.map(|s| (s.subject, String::from_utf8_lossy(&s.issuer).into_owned())),
-        timestamps: log_times.into_iter().map(|t| (t.url, t.seconds)).collect(),
+        timestamps: times
+            .into_iter()
+            .map(|(who, at)| {
+                (
+                    who,
+                    i64::try_from(at.div_euclid(1_000_000_000)).unwrap_or(i64::MAX),
+                )
+            })
+            .collect(),
     })
 }
 
@@ -272,10 +290,11 @@ fn leaf_chains<'c>(
     leaf: &'c Certificate,
     root: &'c TrustedRoot,
     time: i64,
+    at: i128,
     memo: &ChainMemo,
 ) -> Option<Vec<Vec<&'c Certificate>>> {
     root.certificate_authorities.iter().find_map(|ca| {
-        if !ca.validity.contains(super::root::nanos(time)) {
+        if !ca.validity.contains(at) {
             return None;
         }
         let anchor = ca.root.as_ref()?;
@@ -287,6 +306,7 @@ fn leaf_chains<'c>(
             time,
             true,
             memo,
+            chain::Usage::CodeSigning,
         )
         .ok()
     })

@@ -66,11 +66,27 @@ pub(crate) fn verify(
     ignore_san: bool,
     checked: &ChainMemo,
 ) -> Result<(), ChainProblem> {
-    verify_chains(leaf, intermediates, roots, time, ignore_san, checked).map(drop)
+    verify_chains(
+        leaf,
+        intermediates,
+        roots,
+        time,
+        ignore_san,
+        checked,
+        Usage::CodeSigning,
+    )
+    .map(drop)
+}
+
+/// The extended key usage a chain is verified for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Usage {
+    CodeSigning,
+    TimeStamping,
 }
 
 /// As [`verify`], returning the chains Go's `Verify` returns: every chain from the leaf to a
-/// root whose certificates allow code signing, the leaf first.
+/// root whose certificates allow `usage`, the leaf first.
 pub(crate) fn verify_chains<'c>(
     leaf: &'c Certificate,
     intermediates: &[&'c Certificate],
@@ -78,6 +94,7 @@ pub(crate) fn verify_chains<'c>(
     time: i64,
     ignore_san: bool,
     checked: &ChainMemo,
+    usage: Usage,
 ) -> Result<Vec<Vec<&'c Certificate>>, ChainProblem> {
     let unhandled = leaf
         .view
@@ -108,7 +125,7 @@ pub(crate) fn verify_chains<'c>(
     }
     let allowed: Vec<_> = chains
         .into_iter()
-        .filter(|chain| allows_code_signing(chain))
+        .filter(|chain| allows(chain, usage))
         .collect();
     if allowed.is_empty() {
         Err(ChainProblem::IncompatibleUsage)
@@ -261,10 +278,16 @@ fn digest(hash: Hash, bytes: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Go's `checkChainForKeyUsage` for code signing: every certificate with extended key usages
-/// allows code signing or any usage.
-fn allows_code_signing(chain: &[&Certificate]) -> bool {
-    chain
-        .iter()
-        .all(|cert| !cert.view.has_eku || cert.view.eku_any || cert.view.eku_code_signing)
+/// Go's `checkChainForKeyUsage` for one usage: every certificate with extended key usages
+/// allows it or any usage.
+fn allows(chain: &[&Certificate], usage: Usage) -> bool {
+    chain.iter().all(|cert| {
+        let view = &cert.view;
+        !view.has_eku
+            || view.eku_any
+            || match usage {
+                Usage::CodeSigning => view.eku_code_signing,
+                Usage::TimeStamping => view.eku_time_stamping,
+            }
+    })
 }

@@ -26,6 +26,8 @@ const AIA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.1");
 /// anyExtendedKeyUsage and id-kp-codeSigning.
 const EKU_ANY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
 const EKU_CODE_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
+/// id-kp-timeStamping.
+const EKU_TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
 
 /// A certificate's signature algorithm, as far as vouch verifies it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +62,10 @@ pub(crate) struct View {
     pub(crate) has_eku: bool,
     pub(crate) eku_any: bool,
     pub(crate) eku_code_signing: bool,
+    pub(crate) eku_time_stamping: bool,
+    /// How many extended key usages the extension lists, and whether it is critical.
+    pub(crate) eku_count: usize,
+    pub(crate) eku_critical: bool,
     pub(crate) emails: Vec<String>,
     /// URI names, as written.
     pub(crate) uris: Vec<String>,
@@ -121,6 +127,9 @@ pub(crate) fn view(tbs: &Decoded) -> Result<View, CertificateError> {
         has_eku: false,
         eku_any: false,
         eku_code_signing: false,
+        eku_time_stamping: false,
+        eku_count: 0,
+        eku_critical: false,
         emails: Vec::new(),
         uris: Vec::new(),
         dns_names: Vec::new(),
@@ -204,6 +213,9 @@ pub(crate) fn view(tbs: &Decoded) -> Result<View, CertificateError> {
                     out.has_eku = !usages.0.is_empty();
                     out.eku_any = usages.0.contains(&EKU_ANY);
                     out.eku_code_signing = usages.0.contains(&EKU_CODE_SIGNING);
+                    out.eku_time_stamping = usages.0.contains(&EKU_TIME_STAMPING);
+                    out.eku_count = usages.0.len();
+                    out.eku_critical = extension.critical;
                 }
                 14 => {
                     let id = SubjectKeyIdentifier::from_der(value)
