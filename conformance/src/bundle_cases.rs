@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 /// One verification and what the suite expects of it.
+#[derive(Clone, Debug)]
 pub struct BundleCase {
     /// The case's name, with ` (digest)` for the run with the artifact's digest.
     pub name: String,

@@ -134,9 +134,9 @@ pub mod fuzzing {
 pub use build::{BUILD, BuildInfo, CryptoBackend};
 pub use bundle::{
     Artifact, Bundle, BundleError, BundleVerified, CheckpointError, EntryError, Expected,
-    IdentityError, InclusionError, MAX_BUNDLE_BYTES, MAX_TLOG_ENTRIES, MAX_TRUSTED_ROOT_BYTES,
-    SctError, TRUSTED_ROOT_MEDIA_TYPE, TlogError, TrustedRoot, TrustedRootError, VerifyError,
-    verify_bundle,
+    IdentityError, InclusionError, MAX_BUNDLE_BYTES, MAX_TIMESTAMPS, MAX_TLOG_ENTRIES,
+    MAX_TRUSTED_ROOT_BYTES, SctError, TRUSTED_ROOT_MEDIA_TYPE, TimestampError, TlogError,
+    TrustedRoot, TrustedRootError, VerifyError, verify_bundle,
 };
 pub use crypto::keys::KeyError;
 pub use error::Error;

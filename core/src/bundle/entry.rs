@@ -542,7 +542,7 @@ pub(crate) fn hex_encode(bytes: &[u8]) -> String {
 /// The pattern Rekor's schema holds a DSSE signature to: padded standard base64.
 fn is_padded_base64(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() % 4 != 0 {
+    if b.is_empty() || !b.len().is_multiple_of(4) {
         return false;
     }
     let alphabet = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
@@ -557,14 +557,14 @@ fn is_padded_base64(s: &str) -> bool {
 
 /// Go's `hex.DecodeString`.
 pub(crate) fn hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     text.as_bytes()
         .chunks(2)
         .map(|pair| {
             let digit = |c: u8| char::from(c).to_digit(16);
-            Some(u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?)
+            u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()
         })
         .collect()
 }

@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 #[derive(Clone, Debug)]
 pub(crate) enum EntryKey {
     Key(PublicKey),
-    Certificate(Certificate),
+    Certificate(alloc::boxed::Box<Certificate>),
 }
 
 impl EntryKey {
@@ -46,7 +46,7 @@ pub(crate) fn rekor_public_key(pem_text: &[u8]) -> Result<EntryKey, String> {
             .map(EntryKey::Key)
             .map_err(|e| alloc::format!("invalid public key: {e}")),
         "CERTIFICATE" => certificate::parse(&block.bytes)
-            .map(EntryKey::Certificate)
+            .map(|c| EntryKey::Certificate(alloc::boxed::Box::new(c)))
             .map_err(|e| alloc::format!("invalid public key: {e}")),
         other => Err(alloc::format!(
             "invalid public key: cannot handle type {other}"
@@ -59,7 +59,7 @@ pub(crate) fn rekor_public_key(pem_text: &[u8]) -> Result<EntryKey, String> {
 pub(crate) fn entry_key(pem_text: &[u8]) -> Option<EntryKey> {
     let (block, _) = pem::decode(pem_text)?;
     if let Ok(c) = certificate::parse(&block.bytes) {
-        return Some(EntryKey::Certificate(c));
+        return Some(EntryKey::Certificate(alloc::boxed::Box::new(c)));
     }
     keys::from_pkix(&block.bytes).ok().map(EntryKey::Key)
 }

@@ -162,7 +162,7 @@ pub(crate) fn bytes(node: Option<&Node>, field: &str) -> Result<Vec<u8>, ProtoJs
 /// decoder skips them, and they count in the length).
 pub(crate) fn base64(text: &str) -> Option<Vec<u8>> {
     let url = text.contains(['-', '_']);
-    if text.len() % 4 == 0 {
+    if text.len().is_multiple_of(4) {
         return if url {
             super::base64::base64_url(text).ok()
         } else {
