@@ -59,6 +59,14 @@ Evaluate images against policies: one JSON request per line (the contract in
 docs/interchange.md), from FILE or standard input; one JSON decision per line on standard
 output. Exit status 0 whenever every request was answered, whatever the decisions.")]
     Eval(EvalArgs),
+    /// Verify sigstore bundles, one JSON request per line; one JSON answer per line
+    #[command(long_about = "\
+Verify sigstore bundles as sigstore-go verifies them: one JSON request per line (the contract in
+docs/interchange.md, \"Verify a sigstore bundle\"; docs/bundles.md), from FILE or standard
+input: the bundle, the artifact or its digest, the trusted root as data, and the expected
+identity or key. One JSON answer per line on standard output. Exit status 0 whenever every
+request was answered, whatever the answers.")]
+    Bundle(BundleArgs),
     /// Decide one image from real files, and explain why
     #[command(
         long_about = "\
@@ -134,6 +142,13 @@ impl DialectArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct EvalArgs {
+    /// Read the requests from FILE instead of standard input (`-`: standard input)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) request: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BundleArgs {
     /// Read the requests from FILE instead of standard input (`-`: standard input)
     #[arg(long, value_name = "FILE")]
     pub(crate) request: Option<String>,

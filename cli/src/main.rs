@@ -4,6 +4,7 @@
 //! allowed, 1 when the command itself failed (an unreadable input, a closed output), 2 for
 //! wrong usage, 3 when `check` rejects the image or `lint` finds an error.
 
+mod bundle;
 mod check;
 mod cli;
 mod eval;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Ref(args) => run(|| reference::command(&args)),
         Command::Eval(args) => run(|| eval::command(&args)),
+        Command::Bundle(args) => run(|| bundle::command(&args)),
         Command::Check(args) => run_status(|| check::command(&args)),
         Command::Lint(args) => run_status(|| lint::command(&args.files)),
         Command::Version(args) => run(|| version(args.json)),

@@ -88,68 +88,13 @@ pub fn conformance_cases() -> Vec<BundleCase> {
     out
 }
 
-/// vouch's decision on a request: whether the bundle verified, and why not.
-///
-/// # Panics
-/// When the request is not one of this module's.
+/// vouch's decision on a request, through the JSON contract (`vouch::json::bundle_answer`, as
+/// `vouch bundle` answers it): whether the bundle verified, and why not.
 #[must_use]
 pub fn decide(request: &Value) -> (bool, String) {
-    let bundle_bytes = match (
-        request.get("bundle_base64"),
-        request.get("bundle_text"),
-        request.get("bundle"),
-    ) {
-        (Some(b), _, _) => {
-            <base64ct::Base64 as base64ct::Encoding>::decode_vec(b.as_str().expect("base64"))
-                .expect("base64")
-        }
-        (_, Some(t), _) => t.as_str().expect("text").as_bytes().to_vec(),
-        (_, _, Some(b)) => b.to_string().into_bytes(),
-        _ => panic!("no bundle"),
-    };
-    let root_bytes = request["trusted_root"].to_string().into_bytes();
-    let bundle = match vouch::Bundle::from_json(&bundle_bytes) {
-        Ok(b) => b,
-        Err(e) => return (false, e.to_string()),
-    };
-    let root = match vouch::TrustedRoot::from_json(&root_bytes) {
-        Ok(r) => r,
-        Err(e) => return (false, e.to_string()),
-    };
-    let artifact_bytes;
-    let digest_bytes;
-    let algorithm;
-    let artifact = if let Some(a) = request.get("artifact") {
-        artifact_bytes =
-            <base64ct::Base64 as base64ct::Encoding>::decode_vec(a.as_str().expect("artifact"))
-                .expect("base64");
-        vouch::Artifact::Bytes(&artifact_bytes)
-    } else {
-        let text = request["artifact_digest"]
-            .as_str()
-            .expect("artifact_digest");
-        let (alg, hex) = text.split_once(':').expect("algorithm:hex");
-        algorithm = alg.to_string();
-        digest_bytes = (0..hex.len() / 2)
-            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex"))
-            .collect::<Vec<u8>>();
-        vouch::Artifact::Digest {
-            algorithm: &algorithm,
-            digest: &digest_bytes,
-        }
-    };
-    let key_pem;
-    let expected = if let Some(key) = request.get("key") {
-        key_pem = key.as_str().expect("key").as_bytes().to_vec();
-        vouch::Expected::Key(&key_pem)
-    } else {
-        vouch::Expected::Identity {
-            subject: request["identity"]["subject"].as_str().unwrap_or(""),
-            issuer: request["identity"]["issuer"].as_str().unwrap_or(""),
-        }
-    };
-    match vouch::verify_bundle(&bundle, artifact, &root, expected) {
-        Ok(_) => (true, String::new()),
-        Err(e) => (false, e.to_string()),
-    }
+    let answer = vouch::json::bundle_answer(request.to_string().as_bytes());
+    (
+        answer.verified,
+        format!("{}: {}", answer.error_kind, answer.error),
+    )
 }

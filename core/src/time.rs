@@ -121,3 +121,48 @@ mod tests {
         }
     }
 }
+
+/// `seconds` since the Unix epoch as RFC 3339 in UTC (`2026-11-22T12:00:00Z`); years outside
+/// 0000 to 9999 are written with as many digits as they need.
+pub(crate) fn format_rfc3339(seconds: i64) -> alloc::string::String {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    alloc::format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn formats_round_trip() {
+        for s in [
+            0,
+            1,
+            86_399,
+            951_782_400,
+            1_795_348_800,
+            -1,
+            -315_619_200,
+            4_102_444_800,
+        ] {
+            assert_eq!(parse_rfc3339(&format_rfc3339(s)), Some(s), "{s}");
+        }
+        assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+}

@@ -6,6 +6,7 @@
 //! silently weakens a check.
 
 mod answer;
+mod bundle;
 mod compiled;
 mod decide;
 mod reference;
@@ -19,6 +20,9 @@ pub use typescript::typescript_declarations;
 pub use answer::{
     DecisionAnswer, ImageAnswer, PolicyErrorLocation, RequirementAnswer, ScopeAnswer,
     SignatureAnswer, decision_json,
+};
+pub use bundle::{
+    BundleAnswer, MAX_BUNDLE_REQUEST, ObservedTime, SignerIdentity, bundle_answer, bundle_line,
 };
 pub use compiled::{CompileProblemAnswer, CompileReport, CompiledPolicy};
 pub use decide::{evaluate_answer, evaluate_line, evaluate_parsed, evaluate_with};
