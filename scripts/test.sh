@@ -153,6 +153,9 @@ FULL='"crypto":"aws-lc-rs","openpgp":true,"verification_cache":true}'
 "$LIB/vouch" eval --request "$PARITY/requests.jsonl" > "$PARITY/cli.jsonl"
 cmp "$PARITY/cli.jsonl" "$PARITY/expected.jsonl" || fail "the CLI's decisions differ from the core's"
 echo "CLI: $(wc -l < "$PARITY/cli.jsonl") decisions byte-identical to the core's"
+"$LIB/vouch" bundle --request "$PARITY/bundle-requests.jsonl" > "$PARITY/cli-bundle.jsonl"
+cmp "$PARITY/cli-bundle.jsonl" "$PARITY/bundle-expected.jsonl" || fail "the CLI's bundle answers differ from the core's"
+echo "CLI: $(wc -l < "$PARITY/cli-bundle.jsonl") bundle answers byte-identical to the core's"
 
 # --- 6. The C library ---------------------------------------------------------------------------
 step "C header is up to date"
@@ -173,8 +176,8 @@ read -r -a PC_CFLAGS <<<"$(pkg-config --cflags vouch)"
 read -r -a PC_LIBS <<<"$(pkg-config --libs --static vouch)"
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L "${PC_CFLAGS[@]}")
 LIBS=("${PC_LIBS[@]}")
-for t in test_reference test_evaluate; do
-  args=(); [ "$t" = test_evaluate ] && args=("$PARITY")
+for t in test_reference test_evaluate test_bundle; do
+  args=(); [ "$t" != test_reference ] && args=("$PARITY")
   gcc "${CFLAGS[@]}" -O1 "ffi/tests/$t.c" "${LIBS[@]}" -o "$CDIR/$t"
   "$CDIR/$t" "${args[@]}"
   valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect -q "$CDIR/$t" "${args[@]}"

@@ -109,6 +109,22 @@ vouch_status vouch_reference_parse(const uint8_t *line,
                                    size_t *out_len);
 
 /**
+ * Verifies a sigstore bundle: one request as one input line of `vouch bundle` (the bundle,
+ * the artifact or its digest, the trusted root, the expected identity or key; docs/bundles.md).
+ * Writes the answer JSON (no trailing newline). A bundle that does not verify is still
+ * `VOUCH_STATUS_OK`: the answer says `"verified": false` and why.
+ *
+ * # Safety
+ * `line` must have `line_len` readable bytes (or be NULL with length 0); `out` must have
+ * `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be a valid pointer.
+ */
+vouch_status vouch_bundle_verify(const uint8_t *line,
+                                 size_t line_len,
+                                 uint8_t *out,
+                                 size_t out_capacity,
+                                 size_t *out_len);
+
+/**
  * Compiles the policy half of an evaluation request, `{"policy": ..., "files": {...}}`
  * (`policy_text` or `policy_base64` may stand for `policy`), into a new evaluator written to
  * `*evaluator_out`.

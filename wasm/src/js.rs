@@ -78,6 +78,14 @@ pub fn parse_reference(
     answer(&String::from_utf8_lossy(&json))
 }
 
+/// Verifies a sigstore bundle as sigstore-go does: `request` is the JSON of a bundle request
+/// (docs/bundles.md: the bundle, the artifact or its digest, the trusted root, the expected
+/// identity or key). The answer says whether it verified and why not.
+#[wasm_bindgen(js_name = verifyBundle, unchecked_return_type = "BundleAnswer")]
+pub fn verify_bundle(request: &str) -> Result<JsValue, JsError> {
+    answer(&vouch::json::bundle_line(request.as_bytes()))
+}
+
 /// A policy and its files compiled once, for many decisions (an admission engine's or a
 /// runtime's node policy). Call `free()` when done, or let the garbage collector do it.
 #[wasm_bindgen(js_name = Evaluator)]

@@ -88,6 +88,15 @@ test('Evaluator compiles once and reports', () => {
   rejected.free();
 });
 
+test('the parity corpus: bundle answers deep-equal the core\'s', { skip: !parity }, () => {
+  const requests = readLines(parity, 'bundle-requests.jsonl');
+  const expected = readLines(parity, 'bundle-expected.jsonl');
+  assert.ok(requests.length >= 140);
+  requests.forEach((request, i) => {
+    assert.deepEqual(vouch.verifyBundle(request), JSON.parse(expected[i]), `line ${i + 1}`);
+  });
+});
+
 test('the parity corpus: decisions deep-equal the core\'s', { skip: !parity }, () => {
   const requests = readLines(parity, 'requests.jsonl');
   const expected = readLines(parity, 'expected.jsonl');

@@ -23,7 +23,7 @@ def main():
     memory = ex["memory"]
     major = ex["vouch_abi_version_major"].value(store)
     minor = ex["vouch_abi_version_minor"].value(store)
-    assert (major, minor) == (0, 3), (major, minor)
+    assert (major, minor) == (0, 4), (major, minor)
     assert ex["vouch_abi_version"](store) == (major << 16) | minor
 
     def put(data):

@@ -367,3 +367,49 @@ string: string | null,
  * The reference as people write it (`FamiliarString`).
  */
 familiar: string | null, };
+
+export type BundleAnswer = { 
+/**
+ * The request's `id`, when it had one.
+ */
+id?: string, 
+/**
+ * Whether the bundle verified.
+ */
+verified: boolean, 
+/**
+ * The stable class of the failure; empty when verified.
+ */
+error_kind: string, 
+/**
+ * One line for a person; empty when verified.
+ */
+error: string, 
+/**
+ * The certificate's identity, for a keyless bundle that verified.
+ */
+identity: SignerIdentity | null, 
+/**
+ * The times the signature was observed at, for a bundle that verified.
+ */
+observed: Array<ObservedTime>, };
+
+export type SignerIdentity = { 
+/**
+ * The subject alternative name.
+ */
+subject: string, 
+/**
+ * The OIDC issuer.
+ */
+issuer: string, };
+
+export type ObservedTime = { 
+/**
+ * Who observed it: a transparency log's URL or a time-stamping authority's URI.
+ */
+by: string, 
+/**
+ * When (RFC 3339, UTC).
+ */
+time: string, };

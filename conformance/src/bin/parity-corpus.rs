@@ -165,4 +165,46 @@ fn main() {
         lines.len(),
         policies.lines().count()
     );
+
+    // Bundle verifications: sigstore-conformance's offline suite, each case by artifact and by
+    // digest, with ids, and requests that are not well formed.
+    let mut bundle_lines: Vec<String> = vouch_conformance::bundle_cases::conformance_cases()
+        .into_iter()
+        .enumerate()
+        .map(|(i, case)| {
+            let mut request = case.request;
+            if let Value::Object(members) = &mut request {
+                members.insert("id".into(), Value::String(format!("bundle-{i}")));
+            }
+            request.to_string()
+        })
+        .collect();
+    for raw in [
+        "",
+        "not json",
+        r#"{"id":"y","bundle":{}}"#,
+        r#"{"bundle_text":"{}","bundle_base64":"e30=","trusted_root":{},"artifact":"","key":""}"#,
+    ] {
+        bundle_lines.push(raw.to_string());
+    }
+    let (mut bundle_requests, mut bundle_expected) = (String::new(), String::new());
+    let mut verified = 0;
+    for line in &bundle_lines {
+        let answer = vouch::json::bundle_line(line.as_bytes());
+        if answer.contains(r#""verified":true"#) {
+            verified += 1;
+        }
+        writeln!(bundle_requests, "{line}").unwrap();
+        writeln!(bundle_expected, "{answer}").unwrap();
+    }
+    assert!(
+        verified >= 40,
+        "the bundle corpus must verify bundles: {verified}"
+    );
+    std::fs::write(out.join("bundle-requests.jsonl"), bundle_requests).expect("write corpus");
+    std::fs::write(out.join("bundle-expected.jsonl"), bundle_expected).expect("write corpus");
+    println!(
+        "bundle parity corpus: {} requests ({verified} verified)",
+        bundle_lines.len()
+    );
 }

@@ -12,8 +12,34 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier};
-use der::{Decode, Encode, Tagged};
+use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier, SignerInfos};
+use der::asn1::AnyRef;
+use der::{Decode, Encode, Sequence, Tagged};
+
+/// CMS `SignedData` (RFC 5652 §5.1) with `cms`'s types for what is verified, the certificates
+/// kept as their DER (each read as Go reads certificates) and the CRLs unread (digitorus reads
+/// neither into anything sigstore-go checks).
+#[derive(Sequence)]
+struct SignedData<'a> {
+    version: AnyRef<'a>,
+    digest_algorithms: AnyRef<'a>,
+    encap_content_info: EncapsulatedContentInfo,
+    #[asn1(
+        context_specific = "0",
+        tag_mode = "IMPLICIT",
+        optional = "true",
+        constructed = "true"
+    )]
+    certificates: Option<AnyRef<'a>>,
+    #[asn1(
+        context_specific = "1",
+        tag_mode = "IMPLICIT",
+        optional = "true",
+        constructed = "true"
+    )]
+    crls: Option<AnyRef<'a>>,
+    signer_infos: SignerInfos,
+}
 
 use super::root::{Authority, Nanos, TrustedRoot, nanos};
 use crate::crypto::keys::PublicKey;
@@ -146,9 +172,11 @@ fn verify(
             "the token is not SignedData".into(),
         ));
     }
-    let signed = content
+    let signed_der = content
         .content
-        .decode_as::<SignedData>()
+        .to_der()
+        .map_err(|_| TimestampError::Response("the token is not SignedData".into()))?;
+    let signed = SignedData::from_der(&signed_der)
         .map_err(|_| TimestampError::Response("the token is not SignedData".into()))?;
     let tst_der = signed
         .encap_content_info
@@ -160,19 +188,22 @@ fn verify(
     // The certificates in the token.
     let mut embedded = Vec::new();
     if let Some(set) = &signed.certificates {
-        for choice in set.0.iter() {
-            let cms::cert::CertificateChoices::Certificate(c) = choice else {
+        // `x509.ParseCertificates` over the set's contents: certificates only, back to back.
+        let mut rest = set.value();
+        while !rest.is_empty() {
+            let (element, after) = asn1::element(rest)
+                .ok_or_else(|| TimestampError::Response("a certificate does not parse".into()))?;
+            let der = &rest[..rest.len() - after.len()];
+            if element.tag != asn1::SEQUENCE {
                 return Err(TimestampError::Response(
                     "a certificate choice that is not a certificate".into(),
                 ));
-            };
-            let der = c
-                .to_der()
-                .map_err(|_| TimestampError::Response("a certificate".into()))?;
+            }
             embedded
-                .push(certificate::parse(&der).map_err(|_| {
+                .push(certificate::parse(der).map_err(|_| {
                     TimestampError::Response("a certificate does not parse".into())
                 })?);
+            rest = after;
         }
     }
     if embedded.is_empty() && authority.leaf.is_none() {

@@ -11,6 +11,9 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+#[cfg(feature = "ts")]
+#[allow(unused_imports)] // the ts-rs derive expands to `format!` and `.to_string()`.
+use alloc::{format, string::ToString as _};
 
 use serde::Serialize;
 
@@ -22,6 +25,7 @@ pub const MAX_BUNDLE_REQUEST: usize = 16 * 1024 * 1024;
 
 /// A time the signature was observed at.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ObservedTime {
     /// Who observed it: a transparency log's URL or a time-stamping authority's URI.
     pub by: String,
@@ -31,6 +35,7 @@ pub struct ObservedTime {
 
 /// The identity a keyless bundle's certificate names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SignerIdentity {
     /// The subject alternative name.
     pub subject: String,
@@ -40,9 +45,11 @@ pub struct SignerIdentity {
 
 /// The answer to a bundle request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BundleAnswer {
     /// The request's `id`, when it had one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub id: Option<String>,
     /// Whether the bundle verified.
     pub verified: bool,

@@ -77,6 +77,9 @@ pub fn typescript_declarations() -> String {
         super::CompileProblemAnswer::decl(&cfg),
         super::ReferenceRequest::decl(&cfg),
         super::ReferenceAnswer::decl(&cfg),
+        super::BundleAnswer::decl(&cfg),
+        super::SignerIdentity::decl(&cfg),
+        super::ObservedTime::decl(&cfg),
     ] {
         out.push('\n');
         out.push_str("export ");
