@@ -265,7 +265,11 @@ mod tests {
                 vouch::json::reference_line(line, Dialect::ContainersImage).to_json()
             );
         }
-        assert_eq!(vouch_abi_version(), 3);
+        assert_eq!(vouch_abi_version(), 4);
+        let bundle = br#"{"id":"b","bundle":{},"trusted_root":{},"artifact":"","key":""}"#;
+        // SAFETY: `call_with` passes a live buffer of the given length.
+        let answer = call_with(bundle, |p, n| unsafe { vouch_bundle_verify(p, n) });
+        assert_eq!(answer, vouch::json::bundle_line(bundle).into_bytes());
     }
 
     #[test]
