@@ -11,13 +11,7 @@ use crate::lines::read_bounded_line;
 pub(crate) fn command(args: &BundleArgs) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let source: Box<dyn io::Read> = match args.request.as_deref() {
-        Some(path) if path != "-" => Box::new(
-            std::fs::File::open(path)
-                .map_err(|e| Failure::Io(io::Error::new(e.kind(), format!("{path}: {e}"))))?,
-        ),
-        _ => Box::new(io::stdin().lock()),
-    };
+    let source = crate::lines::request_source(args.request.as_deref())?;
     let mut input = io::BufReader::with_capacity(1 << 20, source);
     let mut line = Vec::new();
     while read_bounded_line(&mut input, &mut line, MAX_BUNDLE_REQUEST + 1)? {

@@ -24,13 +24,7 @@ pub(crate) fn command(args: &EvalArgs) -> Result<(), Failure> {
     let request_file = args.request.as_deref();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let source: Box<dyn io::Read> = match request_file {
-        Some(path) if path != "-" => Box::new(
-            std::fs::File::open(path)
-                .map_err(|e| Failure::Io(io::Error::new(e.kind(), format!("{path}: {e}"))))?,
-        ),
-        _ => Box::new(io::stdin().lock()),
-    };
+    let source = crate::lines::request_source(request_file)?;
     let mut input = io::BufReader::with_capacity(1 << 20, source);
     let mut line = Vec::new();
     let mut cache: Option<Cache> = None;

@@ -31,3 +31,16 @@ pub(crate) fn read_bounded_line(
         }
     }
 }
+
+/// The requests of a JSON Lines command: `path`, or standard input when there is none or it
+/// is `-`.
+pub(crate) fn request_source(path: Option<&str>) -> Result<Box<dyn io::Read>, crate::Failure> {
+    Ok(match path {
+        Some(path) if path != "-" => {
+            Box::new(std::fs::File::open(path).map_err(|e| {
+                crate::Failure::Io(io::Error::new(e.kind(), format!("{path}: {e}")))
+            })?)
+        }
+        _ => Box::new(io::stdin().lock()),
+    })
+}

@@ -98,3 +98,85 @@ pub fn decide(request: &Value) -> (bool, String) {
         format!("{}: {}", answer.error_kind, answer.error),
     )
 }
+
+/// Every file under `shared/vectors` whose path `select` accepts, as text, labelled by its path
+/// there; sorted.
+///
+/// # Panics
+/// When the vectors are missing.
+#[must_use]
+pub fn vector_texts(select: impl Fn(&Path) -> bool) -> Vec<(String, String)> {
+    let vectors = crate::shared_dir().join("vectors");
+    let mut out = Vec::new();
+    let mut stack = vec![vectors.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a directory") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if select(&path)
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                let label = path
+                    .strip_prefix(&vectors)
+                    .expect("under vectors")
+                    .display()
+                    .to_string();
+                out.push((label, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Sends each document to the sigstore-go oracle with `op` (`bundle` or `trusted_root`, the
+/// document as `field`) and compares its acceptance with `ours`; prints the summary as `what`
+/// and fails on any disagreement or when fewer than `min_accepted` were accepted.
+///
+/// # Panics
+/// As said, and when the oracle fails.
+pub fn compare_acceptance(
+    cases: &[(String, String)],
+    op: &str,
+    field: &str,
+    what: &str,
+    min_accepted: usize,
+    ours: impl Fn(&[u8]) -> Result<(), String>,
+) {
+    let oracle = crate::oracle::sigstore_go();
+    let requests: Vec<Value> = cases
+        .iter()
+        .map(|(_, text)| json!({"op": op, field: text}))
+        .collect();
+    let answers = crate::oracle::ask(&oracle, &requests);
+    let mut disagreements = Vec::new();
+    let mut accepted = 0;
+    for ((label, text), answer) in cases.iter().zip(&answers) {
+        assert!(answer.get("oracle_error").is_none(), "{label}: {answer}");
+        let theirs = answer["verified"] == true;
+        let result = ours(text.as_bytes());
+        accepted += usize::from(theirs);
+        if result.is_ok() != theirs {
+            disagreements.push(format!(
+                "{label}: sigstore-go {}, vouch {}",
+                answer["error"],
+                result.err().unwrap_or_else(|| "accepted".into())
+            ));
+        }
+    }
+    eprintln!(
+        "{what}: {} documents, {accepted} accepted by sigstore-go, {} disagreements",
+        cases.len(),
+        disagreements.len()
+    );
+    assert!(
+        accepted >= min_accepted,
+        "too few accepted {what} to mean anything"
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{}",
+        disagreements[..disagreements.len().min(40)].join("\n")
+    );
+}

@@ -6,35 +6,13 @@
 
 use serde_json::{Value, json};
 use vouch::Bundle;
-use vouch_conformance::oracle;
+use vouch_conformance::bundle_cases::{compare_acceptance, vector_texts};
 
 fn bundles() -> Vec<(String, String)> {
-    let vectors = vouch_conformance::shared_dir().join("vectors");
-    let mut out = Vec::new();
-    let mut stack = vec![vectors.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("a directory") {
-            let path = entry.expect("an entry").path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.contains(".sigstore") || name.starts_with("bundle") && name.ends_with(".json") {
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                let label = path
-                    .strip_prefix(&vectors)
-                    .expect("under vectors")
-                    .display()
-                    .to_string();
-                out.push((label, text));
-            }
-        }
-    }
-    out.sort();
-    out
+    vector_texts(|path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.contains(".sigstore") || name.starts_with("bundle") && name.ends_with(".json")
+    })
 }
 
 type Mutation = (&'static str, fn(&mut Value) -> Option<()>);
@@ -346,7 +324,6 @@ const MUTATIONS: &[Mutation] = &[
 #[test]
 #[ignore = "runs the sigstore-go oracle: the full tier runs it (scripts/test.sh)"]
 fn bundles_are_read_as_sigstore_go_reads_them() {
-    let oracle = oracle::sigstore_go();
     let mut cases: Vec<(String, String)> = Vec::new();
     for (label, text) in bundles() {
         cases.push((label.clone(), text.clone()));
@@ -367,35 +344,7 @@ fn bundles_are_read_as_sigstore_go_reads_them() {
             }
         }
     }
-    let requests: Vec<Value> = cases
-        .iter()
-        .map(|(_, text)| json!({"op": "bundle", "bundle_text": text}))
-        .collect();
-    let answers = oracle::ask(&oracle, &requests);
-    let mut disagreements = Vec::new();
-    let mut accepted = 0;
-    for ((label, text), answer) in cases.iter().zip(&answers) {
-        assert!(answer.get("oracle_error").is_none(), "{label}: {answer}");
-        let theirs = answer["verified"] == true;
-        let ours = Bundle::from_json(text.as_bytes());
-        accepted += usize::from(theirs);
-        if ours.is_ok() != theirs {
-            disagreements.push(format!(
-                "{label}: sigstore-go {}, vouch {}",
-                answer["error"],
-                ours.err().map_or("accepted".into(), |e| e.to_string())
-            ));
-        }
-    }
-    eprintln!(
-        "bundles: {} documents, {accepted} accepted by sigstore-go, {} disagreements",
-        cases.len(),
-        disagreements.len()
-    );
-    assert!(accepted >= 50, "too few accepted bundles to mean anything");
-    assert!(
-        disagreements.is_empty(),
-        "{}",
-        disagreements[..disagreements.len().min(40)].join("\n")
-    );
+    compare_acceptance(&cases, "bundle", "bundle_text", "bundles", 50, |text| {
+        Bundle::from_json(text).map(drop).map_err(|e| e.to_string())
+    });
 }

@@ -7,38 +7,17 @@
 
 use serde_json::{Value, json};
 use vouch::TrustedRoot;
-use vouch_conformance::oracle;
+use vouch_conformance::bundle_cases::{compare_acceptance, vector_texts};
 
 /// Every trusted root document under shared/vectors.
 fn roots() -> Vec<(String, String)> {
-    let vectors = vouch_conformance::shared_dir().join("vectors");
-    let mut out = Vec::new();
-    let mut stack = vec![vectors.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("a directory") {
-            let path = entry.expect("an entry").path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let is_root = name.ends_with(".json")
-                && (name.contains("trusted_root")
-                    || name.contains("trustedroot")
-                    || path.parent().is_some_and(|p| p.ends_with("trusted-roots")));
-            if is_root {
-                let text = std::fs::read_to_string(&path).expect("a root");
-                let label = path
-                    .strip_prefix(&vectors)
-                    .expect("under vectors")
-                    .display()
-                    .to_string();
-                out.push((label, text));
-            }
-        }
-    }
-    out.sort();
-    out
+    vector_texts(|path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.ends_with(".json")
+            && (name.contains("trusted_root")
+                || name.contains("trustedroot")
+                || path.parent().is_some_and(|p| p.ends_with("trusted-roots")))
+    })
 }
 
 /// A mutation of a parsed root, or `None` when it does not apply to this one.
@@ -242,7 +221,6 @@ const MUTATIONS: &[Mutation] = &[
 #[test]
 #[ignore = "runs the sigstore-go oracle: the full tier runs it (scripts/test.sh)"]
 fn trusted_roots_are_read_as_sigstore_go_reads_them() {
-    let oracle = oracle::sigstore_go();
     let mut cases: Vec<(String, String)> = Vec::new();
     for (label, text) in roots() {
         let parsed: Option<Value> = serde_json::from_str(&text).ok();
@@ -263,27 +241,16 @@ fn trusted_roots_are_read_as_sigstore_go_reads_them() {
             }
         }
     }
-    let requests: Vec<Value> = cases
-        .iter()
-        .map(|(_, text)| json!({"op": "trusted_root", "trusted_root_text": text}))
-        .collect();
-    let answers = oracle::ask(&oracle, &requests);
-    let mut disagreements = Vec::new();
-    let mut accepted = 0;
-    for ((label, text), answer) in cases.iter().zip(&answers) {
-        assert!(answer.get("oracle_error").is_none(), "{label}: {answer}");
-        let theirs = answer["verified"] == true;
-        let ours = TrustedRoot::from_json(text.as_bytes());
-        accepted += usize::from(theirs);
-        if ours.is_ok() != theirs {
-            disagreements.push(format!("{label}: sigstore-go {answer}, vouch {ours:?}"));
-        }
-    }
-    eprintln!(
-        "trusted roots: {} documents, {accepted} accepted by sigstore-go, {} disagreements",
-        cases.len(),
-        disagreements.len()
+    compare_acceptance(
+        &cases,
+        "trusted_root",
+        "trusted_root_text",
+        "trusted roots",
+        10,
+        |text| {
+            TrustedRoot::from_json(text)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        },
     );
-    assert!(accepted >= 10, "too few accepted roots to mean anything");
-    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }

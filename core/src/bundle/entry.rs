@@ -361,7 +361,7 @@ fn hashedrekord(spec: &Any) -> Result<Body, String> {
     if hash.value.len() != want {
         return Err("invalid value for hash".into());
     }
-    let digest = hex(&hash.value).ok_or("invalid value for hash")?;
+    let digest = crate::go::hex_decode(&hash.value).ok_or("invalid value for hash")?;
     if !super::keys::verify_prehashed(&key, &hash.algorithm, &digest, &content) {
         return Err("verifying signature: invalid signature".into());
     }
@@ -553,20 +553,6 @@ fn is_padded_base64(s: &str) -> bool {
             [a, b2, c, b'='] => alphabet(a) && alphabet(b2) && alphabet(c),
             t => t.iter().all(alphabet),
         }
-}
-
-/// Go's `hex.DecodeString`.
-pub(crate) fn hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    text.as_bytes()
-        .chunks(2)
-        .map(|pair| {
-            let digit = |c: u8| char::from(c).to_digit(16);
-            u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use core::fmt;
 use sha2::{Digest as _, Sha256};
 
 use super::checkpoint::{self, CheckpointError};
-use super::entry::{Body, V2Key, hex, hex_encode};
+use super::entry::{Body, V2Key, hex_encode};
 use super::keys::{self, EntryKey};
 use super::merkle::{self, InclusionError};
 use super::model::{Bundle, Content, TlogEntry};
@@ -450,7 +450,8 @@ fn bind(entry: &TlogEntry, bundle: &Bundle, signer: Signer<'_>) -> Result<(), Tl
             let Body::HashedRekord { hash, .. } = &entry.body else {
                 return Err(TlogError::NotHashedRekord);
             };
-            let entry_digest = hex(&hash.value).ok_or(TlogError::NotHashedRekord)?;
+            let entry_digest =
+                crate::go::hex_decode(&hash.value).ok_or(TlogError::NotHashedRekord)?;
             let (algorithm, bundle_digest) = digest.as_ref().ok_or(TlogError::NotHashedRekord)?;
             let bundle_hash = hash_named(&enum_name_or_empty(*algorithm))?;
             let entry_hash = hash_named(&hash.algorithm)?;
@@ -471,7 +472,7 @@ fn bind(entry: &TlogEntry, bundle: &Bundle, signer: Signer<'_>) -> Result<(), Tl
                 | Body::Intoto {
                     payload_hash: Some(h),
                     ..
-                } => hex(&h.value).ok_or(TlogError::NotDsse)?,
+                } => crate::go::hex_decode(&h.value).ok_or(TlogError::NotDsse)?,
                 _ => return Err(TlogError::NotDsse),
             };
             if entry_hash != payload_hash.as_slice() {

@@ -656,7 +656,7 @@ fn subjects_match(
                 let ours = keys::digest(hash, bytes);
                 subjects.iter().flatten().any(|(k, v)| {
                     tlog::hash_named(k).ok() == Some(hash)
-                        && super::entry::hex(v).as_deref() == Some(ours.as_slice())
+                        && crate::go::hex_decode(v).as_deref() == Some(ours.as_slice())
                 })
             });
             if !matched {
@@ -669,7 +669,7 @@ fn subjects_match(
         Artifact::Digest { algorithm, digest } => {
             let mut listed = Vec::new();
             for (k, v) in subjects.iter().flatten() {
-                let decoded = super::entry::hex(v).ok_or_else(|| {
+                let decoded = crate::go::hex_decode(v).ok_or_else(|| {
                     VerifyError::Signature(
                         "could not verify artifact: unable to decode subject digest".into(),
                     )

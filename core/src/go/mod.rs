@@ -16,3 +16,17 @@ pub(crate) mod x509_time;
 
 pub(crate) use base64::{base64_std, base64_url};
 pub(crate) use utf8::decode_rune;
+
+/// Go's `hex.DecodeString`: pairs of hexadecimal digits, either case.
+pub(crate) fn hex_decode(text: &str) -> Option<alloc::vec::Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let digit = |b: u8| char::from(b).to_digit(16);
+            u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()
+        })
+        .collect()
+}

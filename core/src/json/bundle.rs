@@ -260,7 +260,7 @@ fn decide(input: &[u8], members: &[Member]) -> Result<BundleAnswer, Failure> {
             let (alg, hex) = value
                 .split_once(':')
                 .ok_or_else(|| invalid("artifact_digest must be \"<algorithm>:<hex>\"".into()))?;
-            digest = crate::bundle::entry::hex(hex)
+            digest = crate::go::hex_decode(hex)
                 .ok_or_else(|| invalid("artifact_digest's digest is not hex".into()))?;
             algorithm = alg.to_string();
             Artifact::Digest {

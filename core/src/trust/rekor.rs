@@ -151,7 +151,7 @@ pub(crate) fn verify_set(
     let value = entry
         .hash_value
         .ok_or(RekorProblem::Missing("data.hash.value"))?;
-    let value = go_hex(&value).ok_or(RekorProblem::HashNotHex)?;
+    let value = crate::go::hex_decode(&value).ok_or(RekorProblem::HashNotHex)?;
     if value[..] != Sha256::digest(payload)[..] {
         return Err(RekorProblem::PayloadMismatch);
     }
@@ -239,20 +239,6 @@ fn go_int64(node: &Node) -> Option<i64> {
         Value::Null => Some(0),
         _ => None,
     }
-}
-
-/// Go's `hex.DecodeString`.
-fn go_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    text.as_bytes()
-        .chunks(2)
-        .map(|pair| {
-            let digit = |b: u8| char::from(b).to_digit(16);
-            Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
-        })
-        .collect()
 }
 
 /// What containers/image reads of a `hashedrekord` 0.0.1 entry.
