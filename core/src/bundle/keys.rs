@@ -204,3 +204,10 @@ pub(crate) fn verify_message(
         PublicKey::Ed25519(_) => verifying.verify(message, SignatureBytes::Ed25519(signature)),
     }
 }
+
+/// The size of an RSA modulus in bits (big-endian, leading zero bytes allowed).
+pub(crate) fn rsa_bits(n: &[u8]) -> usize {
+    let n = &n[n.iter().take_while(|&&b| b == 0).count()..];
+    n.first()
+        .map_or(0, |b| n.len() * 8 - b.leading_zeros() as usize)
+}

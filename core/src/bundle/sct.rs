@@ -220,7 +220,7 @@ fn verify_one(
     let digest = super::keys::digest(hash, &signed);
     match (key, sct.algorithm) {
         // ct-go's verifier takes RSA keys of 2,048 bits or more and ECDSA keys on P-256 only.
-        (PublicKey::Rsa { n, .. }, 1) if n.len() * 8 >= 2048 => {
+        (PublicKey::Rsa { n, .. }, 1) if super::keys::rsa_bits(n) >= 2048 => {
             verifying.verify_digest(hash, &digest, SignatureBytes::RsaPkcs1(sct.signature))
         }
         (PublicKey::P256(_), 3) => {

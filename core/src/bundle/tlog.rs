@@ -364,7 +364,7 @@ fn v2_leaf_hash(bundle: &Bundle, signer: Signer<'_>) -> Result<merkle::Hash, Tlo
         ),
         Some(PublicKey::Ed25519(_)) => ("PKIX_ED25519_PH", crate::crypto::Hash::Sha512, "SHA2_512"),
         Some(PublicKey::Rsa { ref n, .. }) => {
-            let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+            let bits = super::keys::rsa_bits(n);
             let details = match bits {
                 2048 => "PKIX_RSA_PKCS1V15_2048_SHA256",
                 3072 => "PKIX_RSA_PKCS1V15_3072_SHA256",

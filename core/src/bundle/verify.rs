@@ -406,7 +406,7 @@ impl SignatureKey<'_> {
 fn default_verifier_takes(key: &PublicKey) -> bool {
     match key {
         PublicKey::Rsa { n, .. } => {
-            let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+            let bits = super::keys::rsa_bits(n);
             matches!(bits, 2048 | 3072 | 4096)
         }
         _ => true,
