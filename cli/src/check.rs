@@ -9,8 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use vouch::json::{EvaluateRequest, decision_json, evaluate_parsed};
 use vouch::{
-    CompileOptions, Decision, Evaluator, Evidence, Files, Image, Policy, Signature, Transport,
-    Verdict,
+    CompileOptions, Decision, Evaluator, Evidence, Files, Image, Signature, Transport, Verdict,
 };
 
 use crate::Failure;
@@ -64,6 +63,11 @@ pub(crate) fn command(args: &CheckArgs) -> Result<u8, Failure> {
     let mut request = EvaluateRequest {
         id: None,
         policy: document,
+        policy_dialect: if args.strict {
+            vouch::PolicyDialect::ContainersImage
+        } else {
+            vouch::PolicyDialect::Vouch
+        },
         files: Files::new(),
         transport: transport.clone(),
         reference: given.clone(),
@@ -74,7 +78,7 @@ pub(crate) fn command(args: &CheckArgs) -> Result<u8, Failure> {
     let out = io::stdout();
     let mut out = out.lock();
 
-    let policy = match Policy::parse(&request.policy) {
+    let policy = match request.parse_policy() {
         Ok(policy) => policy,
         Err(error) => {
             if args.output == Output::Json {
@@ -128,6 +132,10 @@ pub(crate) fn command(args: &CheckArgs) -> Result<u8, Failure> {
     let gathered = gather(args, &named)?;
     request.manifest = gathered.manifest;
     request.signatures = gathered.signatures;
+    for path in &args.bundles {
+        let bundle = crate::paths::read("the bundle", path)?;
+        request.signatures.push(Signature::Bundle { bundle });
+    }
     if args.output == Output::Json {
         return json(&mut out, &request);
     }

@@ -183,12 +183,20 @@ pub(crate) struct CheckArgs {
     /// Read signatures from DIR/signature-1, -2, ... (instead of the image's own)
     #[arg(long, value_name = "DIR")]
     pub(crate) signatures: Option<String>,
+    /// A sigstore bundle attached to the image (cosign v3, OCI referrers), after the
+    /// signatures; repeat for more. Only vouchSigstoreBundle requirements read bundles
+    #[arg(long = "bundle", value_name = "FILE")]
+    pub(crate) bundles: Vec<String>,
     /// Decide as at this time [default: the system clock]
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub(crate) now: Option<vouch::UnixTime>,
     /// text: an explanation for a person; json: the decision as `vouch eval` writes it
     #[arg(long, short = 'o', value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
     pub(crate) output: Output,
+    /// Accept exactly the policies containers/image accepts: vouch's extension requirement
+    /// (vouchSigstoreBundle) makes the policy invalid
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 /// How `check` reports.
@@ -237,6 +245,10 @@ pub(crate) struct LintArgs {
     /// Policy files (containers-policy.json(5))
     #[arg(value_name = "FILE", required = true)]
     pub(crate) files: Vec<String>,
+    /// Accept exactly what containers/image accepts: vouch's extension requirement
+    /// (vouchSigstoreBundle) is an error
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use vouch::json::{
     DecisionAnswer, EvaluateRequest, MAX_EVALUATE_REQUEST, decision_json, evaluate_parsed,
     evaluate_request, evaluate_with,
 };
-use vouch::{CompileOptions, Evaluator, Files, Policy};
+use vouch::{CompileOptions, Evaluator, Files};
 
 use crate::Failure;
 use crate::cli::EvalArgs;
@@ -17,6 +17,7 @@ use crate::lines::read_bounded_line;
 struct Cache {
     policy: Vec<u8>,
     files: Files,
+    dialect: vouch::PolicyDialect,
     evaluator: Evaluator,
 }
 
@@ -46,16 +47,18 @@ fn decide(request: &EvaluateRequest, cache: &mut Option<Cache>) -> DecisionAnswe
     if let Some(cached) = cache
         && cached.policy == request.policy
         && cached.files == request.files
+        && cached.dialect == request.policy_dialect
     {
         return evaluate_with(&cached.evaluator, request);
     }
-    match Policy::parse(&request.policy) {
+    match request.parse_policy() {
         Ok(policy) => {
             let evaluator = Evaluator::compile(&policy, &request.files, &CompileOptions::default());
             let answer = evaluate_with(&evaluator, request);
             *cache = Some(Cache {
                 policy: request.policy.clone(),
                 files: request.files.clone(),
+                dialect: request.policy_dialect,
                 evaluator,
             });
             answer

@@ -2,11 +2,16 @@
 
 use std::io::{self, Write};
 
-use vouch::{CompileOptions, Evaluator, Files, Reason, Severity, lint_policy};
+use vouch::{CompileOptions, Evaluator, Files, PolicyDialect, Reason, Severity, lint_policy_in};
 
 use crate::Failure;
 
-pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {
+pub(crate) fn command(args: &[String], strict: bool) -> Result<u8, Failure> {
+    let dialect = if strict {
+        PolicyDialect::ContainersImage
+    } else {
+        PolicyDialect::Vouch
+    };
     let out = io::stdout();
     let mut out = out.lock();
     let mut status = 0;
@@ -15,7 +20,7 @@ pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {
             .map_err(|e| Failure::Io(io::Error::new(e.kind(), format!("{path}: {e}"))))?;
         // The files the policy names, as containers/image would read them at evaluation.
         let mut files = Files::new();
-        if let Ok(policy) = vouch::Policy::parse(&document) {
+        if let Ok(policy) = vouch::Policy::parse_with(&document, dialect) {
             for needed in policy.files_needed() {
                 match crate::paths::read_policy_file(needed) {
                     crate::paths::Found::Read(bytes) => files.insert(needed, bytes),
@@ -24,7 +29,7 @@ pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {
                 }
             }
         }
-        let problems = lint_policy(&document, &files);
+        let problems = lint_policy_in(&document, &files, dialect);
         let errors = problems
             .iter()
             .filter(|p| p.severity == Severity::Error)
@@ -44,7 +49,7 @@ pub(crate) fn command(args: &[String]) -> Result<u8, Failure> {
         // What compiling finds beyond the document: key files, Rekor keys and certificate
         // files that do not load (missing and unreadable files are reported above).
         if errors == 0
-            && let Ok(policy) = vouch::Policy::parse(&document)
+            && let Ok(policy) = vouch::Policy::parse_with(&document, dialect)
         {
             let evaluator = Evaluator::compile(&policy, &files, &CompileOptions::default());
             for problem in evaluator.problems() {

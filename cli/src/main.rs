@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => run(|| eval::command(&args)),
         Command::Bundle(args) => run(|| bundle::command(&args)),
         Command::Check(args) => run_status(|| check::command(&args)),
-        Command::Lint(args) => run_status(|| lint::command(&args.files)),
+        Command::Lint(args) => run_status(|| lint::command(&args.files, args.strict)),
         Command::Version(args) => run(|| version(args.json)),
         Command::Completions(args) => run(|| {
             let mut command = Cli::command();

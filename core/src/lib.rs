@@ -141,20 +141,22 @@ pub use bundle::{
 pub use crypto::keys::KeyError;
 pub use error::Error;
 pub use eval::{
-    Budget, CompileOptions, CompileProblem, Decision, Evaluator, Evidence, Headline,
+    Budget, BundleProblem, CompileOptions, CompileProblem, Decision, Evaluator, Evidence, Headline,
     MaterialProblem, OverBudget, Reason, RequirementOutcome, Scope, SignatureBudget,
     SignatureOutcome, SignatureVerdict, Verdict,
 };
 pub use go::path::clean_path;
 pub use go::protojson::ProtoJsonError;
+pub use go::regexp::{Regexp, RegexpError};
 pub use image::{
     DockerImage, DockerImageError, Image, ImageError, ImageNamespaces, Namespace, Namespaces,
     Transport,
 };
 pub use policy::{
-    FileLookup, Files, Fulcio, KeySource, KeyType, MAX_POLICY_BYTES, PathOrData, Pki, Policy,
-    PolicyError, PolicyErrorKind, Problem, Remapped, Requirement, Severity, SignedBy,
-    SignedIdentity, SigstoreSigned, SigstoreTrust, lint_policy,
+    BundleIdentity, BundleSigner, COSIGN_SIGN_PREDICATE, FileLookup, Files, Fulcio, KeySource,
+    KeyType, MAX_POLICY_BYTES, NameMatch, PathOrData, Pki, Policy, PolicyDialect, PolicyError,
+    PolicyErrorKind, Problem, Remapped, Requirement, Severity, SignedBy, SignedIdentity,
+    SigstoreBundle, SigstoreSigned, SigstoreTrust, lint_policy, lint_policy_in,
 };
 pub use reference::{
     AnyReference, DEFAULT_DOMAIN, DEFAULT_TAG, Dialect, Digest, DigestAlgorithm, DigestError,

@@ -35,6 +35,20 @@ pub enum IdentityError {
         /// The certificate's.
         got: String,
     },
+    /// The name does not match the expected pattern.
+    SubjectRegexp {
+        /// The pattern.
+        pattern: String,
+        /// The certificate's name.
+        got: String,
+    },
+    /// The issuer does not match the expected pattern.
+    IssuerRegexp {
+        /// The pattern.
+        pattern: String,
+        /// The certificate's issuer.
+        got: String,
+    },
     /// Neither a name nor an issuer to match.
     NoCriteria,
 }
@@ -56,6 +70,14 @@ impl fmt::Display for IdentityError {
             Self::Issuer { expected, got } => write!(
                 f,
                 "failed to verify certificate identity: no matching CertificateIdentity found, last error: expected issuer value {expected:?}, got {got:?}"
+            ),
+            Self::SubjectRegexp { pattern, got } => write!(
+                f,
+                "failed to verify certificate identity: no matching CertificateIdentity found, last error: expected SAN value to match regex {pattern:?}, got {got:?}"
+            ),
+            Self::IssuerRegexp { pattern, got } => write!(
+                f,
+                "failed to verify certificate identity: no matching CertificateIdentity found, last error: expected issuer value to match regex {pattern:?}, got {got:?}"
             ),
             Self::NoCriteria => {
                 f.write_str("can't verify identities without providing at least one identity")
@@ -188,4 +210,51 @@ pub(crate) fn check(summary: &Summary, subject: &str, issuer: &str) -> Result<()
         });
     }
     Ok(())
+}
+
+/// sigstore-go's `CertificateIdentities.Verify`: the first rule whose subject, then issuer,
+/// matches (its index); otherwise the last rule's failure.
+pub(crate) fn check_rules(
+    summary: &Summary,
+    rules: &[crate::policy::BundleIdentity],
+) -> Result<usize, IdentityError> {
+    use crate::policy::NameMatch;
+    let issuer = String::from_utf8_lossy(&summary.issuer);
+    let mut last = IdentityError::NoCriteria;
+    for (index, rule) in rules.iter().enumerate() {
+        let failure = if !rule.subject.matches(&summary.subject) {
+            Some(match &rule.subject {
+                NameMatch::Exact(expected) => IdentityError::Subject {
+                    expected: expected.clone(),
+                    got: summary.subject.clone(),
+                },
+                NameMatch::Regexp(re) => IdentityError::SubjectRegexp {
+                    pattern: re.as_str().into(),
+                    got: summary.subject.clone(),
+                },
+            })
+        } else {
+            match &rule.issuer {
+                // Exact issuers compare the extension's bytes.
+                NameMatch::Exact(expected) if summary.issuer != expected.as_bytes() => {
+                    Some(IdentityError::Issuer {
+                        expected: expected.clone(),
+                        got: issuer.clone().into_owned(),
+                    })
+                }
+                NameMatch::Regexp(re) if !re.is_match(&issuer) => {
+                    Some(IdentityError::IssuerRegexp {
+                        pattern: re.as_str().into(),
+                        got: issuer.clone().into_owned(),
+                    })
+                }
+                _ => None,
+            }
+        };
+        match failure {
+            None => return Ok(index),
+            Some(e) => last = e,
+        }
+    }
+    Err(last)
 }

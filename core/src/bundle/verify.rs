@@ -41,6 +41,7 @@ pub enum Artifact<'a> {
 
 /// Who must have signed.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Expected<'a> {
     /// A Fulcio certificate naming this subject (SAN) and OIDC issuer, exactly.
     Identity {
@@ -49,6 +50,10 @@ pub enum Expected<'a> {
         /// The OIDC issuer.
         issuer: &'a str,
     },
+    /// A Fulcio certificate matching any of these rules (exact or regular-expression subject
+    /// and issuer, as cosign's `--certificate-identity(-regexp)` and
+    /// `--certificate-oidc-issuer(-regexp)`).
+    Identities(&'a [crate::policy::BundleIdentity]),
     /// A managed key (PEM `PUBLIC KEY`).
     Key(&'a [u8]),
 }
@@ -62,6 +67,8 @@ pub struct BundleVerified {
     /// The times the signature was observed at (Unix seconds), with who vouched for each
     /// (a log's URL).
     pub timestamps: Vec<(String, i64)>,
+    /// The in-toto statement's `predicateType`, for a DSSE bundle.
+    pub predicate_type: Option<String>,
 }
 
 /// Why a bundle does not verify.
@@ -135,7 +142,7 @@ pub fn verify_bundle(
 ) -> Result<BundleVerified, VerifyError> {
     let key = match expected {
         Expected::Key(pem) => Some(read_key(pem)?),
-        Expected::Identity { .. } => None,
+        Expected::Identity { .. } | Expected::Identities(_) => None,
     };
     // The verifier's configuration.
     let require_signed = !root.timestamp_authorities.is_empty() && !bundle.timestamps.is_empty();
@@ -148,6 +155,9 @@ pub fn verify_bundle(
     if let Expected::Identity { subject, issuer } = expected
         && (subject.is_empty() || issuer.is_empty())
     {
+        return Err(VerifyError::Identity(IdentityError::NoCriteria));
+    }
+    if let Expected::Identities([]) = expected {
         return Err(VerifyError::Identity(IdentityError::NoCriteria));
     }
     // The bundle's signer.
@@ -229,16 +239,23 @@ pub fn verify_bundle(
         (None, Some(_)) => {}
     }
     verify_signature(bundle, artifact, leaf.as_ref(), key.as_ref())?;
+    let mut predicate_type = None;
     if let Content::Dsse {
         payload_type,
         payload,
         ..
     } = &bundle.content
     {
-        statement(payload_type, payload)?;
+        predicate_type = Some(statement(payload_type, payload)?);
     }
-    if let (Some(summary), Expected::Identity { subject, issuer }) = (&identity, expected) {
-        identity::check(summary, subject, issuer).map_err(VerifyError::Identity)?;
+    match (&identity, expected) {
+        (Some(summary), Expected::Identity { subject, issuer }) => {
+            identity::check(summary, subject, issuer).map_err(VerifyError::Identity)?;
+        }
+        (Some(summary), Expected::Identities(rules)) => {
+            identity::check_rules(summary, rules).map_err(VerifyError::Identity)?;
+        }
+        _ => {}
     }
     Ok(BundleVerified {
         identity: identity.map(|s| (s.subject, String::from_utf8_lossy(&s.issuer).into_owned())),
@@ -251,6 +268,7 @@ pub fn verify_bundle(
                 )
             })
             .collect(),
+        predicate_type,
     })
 }
 
@@ -694,8 +712,8 @@ fn subjects_match(
 }
 
 /// `envelope.Statement()`: the payload, an in-toto statement in protobuf's JSON (unknown
-/// fields refused).
-fn statement(payload_type: &str, payload: &[u8]) -> Result<(), VerifyError> {
+/// fields refused). Gives its `predicateType`.
+fn statement(payload_type: &str, payload: &[u8]) -> Result<String, VerifyError> {
     use crate::go::protojson::{self as pj, Field};
     if payload_type != super::dsse::IN_TOTO {
         return Err(VerifyError::Statement(
@@ -726,7 +744,7 @@ fn statement(payload_type: &str, payload: &[u8]) -> Result<(), VerifyError> {
     let [kind, subject, predicate_type, predicate] =
         pj::message(&document, &STATEMENT, "Statement").map_err(bad)?;
     pj::string(kind, "_type").map_err(bad)?;
-    pj::string(predicate_type, "predicateType").map_err(bad)?;
+    let predicate_type = pj::string(predicate_type, "predicateType").map_err(bad)?;
     if let Some(p) = predicate
         && !matches!(p.value, crate::go::json::Value::Object(_))
     {
@@ -775,5 +793,5 @@ fn statement(payload_type: &str, payload: &[u8]) -> Result<(), VerifyError> {
             ));
         }
     }
-    Ok(())
+    Ok(predicate_type)
 }

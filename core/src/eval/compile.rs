@@ -25,6 +25,8 @@ pub(crate) enum Compiled {
         trust: SigstoreCheck,
         identity: SignedIdentity,
     },
+    /// `vouchSigstoreBundle`: the trusted root and signer, or why every bundle is refused.
+    SigstoreBundle(Result<super::sigstore_bundle::BundleTrust, Reason>),
 }
 
 /// Keys prepared at compile time, with the digest of the bytes they came from, which stands
@@ -95,6 +97,7 @@ impl Compiled {
             Self::SignedBaseLayer => "signedBaseLayer",
             Self::SignedBy { .. } => "signedBy",
             Self::SigstoreSigned { .. } => "sigstoreSigned",
+            Self::SigstoreBundle(_) => crate::policy::SIGSTORE_BUNDLE_TYPE,
         }
     }
 }
@@ -205,5 +208,8 @@ pub(super) fn compile_requirement(requirement: &Requirement, files: &Files) -> C
             trust: super::material::sigstore_trust(sigstore, files),
             identity: sigstore.signed_identity.clone(),
         },
+        Requirement::SigstoreBundle(bundle) => {
+            Compiled::SigstoreBundle(super::sigstore_bundle::compile(bundle, files))
+        }
     }
 }

@@ -232,6 +232,10 @@ pub enum Reason {
     SignatureExpired,
     /// The key or signature carries an expiry, and the evidence has no `now`.
     TimeRequired,
+    /// A simple or cosign signature seen by `vouchSigstoreBundle`.
+    NotABundle,
+    /// A sigstore bundle seen by `vouchSigstoreBundle` that it does not accept.
+    BundleRejected(super::sigstore_bundle::BundleProblem),
 }
 
 impl Reason {
@@ -266,6 +270,8 @@ impl Reason {
             Self::KeyUnusable(_) => "key_unusable",
             Self::SignatureExpired => "signature_expired",
             Self::TimeRequired => "time_required",
+            Self::NotABundle => "not_a_bundle",
+            Self::BundleRejected(_) => "bundle_rejected",
         }
     }
 
@@ -275,6 +281,7 @@ impl Reason {
     pub const fn rank(&self) -> u8 {
         match self {
             Self::IdentityMismatch { .. } => 90,
+            Self::BundleRejected(problem) => problem.rank(),
             Self::DigestMismatch { .. } => 80,
             Self::ManifestNotReferenced { .. } | Self::ManifestUnreadable(_) => 75,
             Self::InvalidPayload(_) => 70,
@@ -397,6 +404,8 @@ impl fmt::Display for Reason {
             Self::TimeRequired => f.write_str(
                 "the key or signature has an expiry time, so the decision needs the time (now)",
             ),
+            Self::NotABundle => f.write_str("not a sigstore bundle; skipped"),
+            Self::BundleRejected(problem) => fmt::Display::fmt(problem, f),
             Self::NotASignature { mime } => {
                 write!(
                     f,

@@ -31,6 +31,8 @@ pub enum MaterialProblem {
     RekorKeyNotEcdsa,
     /// CA certificates (Fulcio's or PKI's roots or intermediates) that do not load.
     Certificates(CertificateError),
+    /// A `trusted_root.json` (`vouchSigstoreBundle`) that does not read.
+    TrustedRoot(crate::bundle::TrustedRootError),
 }
 
 impl fmt::Display for MaterialProblem {
@@ -39,6 +41,7 @@ impl fmt::Display for MaterialProblem {
             Self::Key(problem) => fmt::Display::fmt(problem, f),
             Self::RekorKeyNotEcdsa => f.write_str("a Rekor public key must be an ECDSA key"),
             Self::Certificates(problem) => fmt::Display::fmt(problem, f),
+            Self::TrustedRoot(problem) => fmt::Display::fmt(problem, f),
         }
     }
 }

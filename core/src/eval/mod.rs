@@ -12,6 +12,7 @@ mod material;
 mod report;
 mod requirement;
 mod signed_by;
+mod sigstore_bundle;
 mod sigstore_signed;
 
 use alloc::string::String;
@@ -24,6 +25,7 @@ pub use decision::{
 };
 pub use material::MaterialProblem;
 pub use report::CompileProblem;
+pub use sigstore_bundle::BundleProblem;
 
 use crate::image::{Image, Transport, TransportIndex};
 use crate::policy::{Files, Policy, Requirement};

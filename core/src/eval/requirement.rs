@@ -70,12 +70,16 @@ pub(super) fn evaluate_requirement(
                     .and_then(|claims| check_claims(&claims, identity, image, manifest))
                     .err(),
                 ),
-                Signature::Sigstore { .. } => Examined::OtherFormat(Reason::NotSimpleSigning),
+                Signature::Sigstore { .. } | Signature::Bundle { .. } => {
+                    Examined::OtherFormat(Reason::NotSimpleSigning)
+                }
             })
         }
         Compiled::SigstoreSigned { trust, identity } => {
             signature_requirement(name, evidence, |signature| match signature {
-                Signature::Simple { .. } => Examined::OtherFormat(Reason::NotSigstore),
+                Signature::Simple { .. } | Signature::Bundle { .. } => {
+                    Examined::OtherFormat(Reason::NotSigstore)
+                }
                 Signature::Sigstore { mime, .. } if mime != SIGSTORE_SIGNATURE_MIME => {
                     Examined::Attachment(Reason::NotASignature { mime: mime.clone() })
                 }
@@ -99,6 +103,21 @@ pub(super) fn evaluate_requirement(
                         .and_then(|claims| check_claims(&claims, identity, image, manifest))
                         .err(),
                 ),
+            })
+        }
+        Compiled::SigstoreBundle(trust) => {
+            signature_requirement(name, evidence, |signature| match signature {
+                Signature::Simple { .. } | Signature::Sigstore { .. } => {
+                    Examined::OtherFormat(Reason::NotABundle)
+                }
+                Signature::Bundle { bundle } => Examined::Checked(match trust {
+                    Err(reason) => Some(reason.clone()),
+                    Ok(trust) => {
+                        super::sigstore_bundle::check_bundle(trust, bundle, evidence.manifest)
+                            .err()
+                            .map(Reason::BundleRejected)
+                    }
+                }),
             })
         }
     }

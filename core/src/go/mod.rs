@@ -1,7 +1,7 @@
 //! Go standard-library behaviour that vouch's parsers must share exactly, since the tools it
 //! agrees with are written in Go: `encoding/json`'s syntax and value rules (`json`),
 //! `encoding/base64` (`base64`), `unicode/utf8` (`utf8`), `encoding/pem` (`pem`), `net/url`'s parsing as
-//! `crypto/x509` uses it (`url`), and as much
+//! `crypto/x509` uses it (`url`), `regexp` as cosign matches identities (`regexp`), and as much
 //! of `encoding/asn1` as sigstore's signature sniffing needs (`asn1`).
 
 pub(crate) mod asn1;
@@ -10,6 +10,7 @@ pub(crate) mod json;
 pub(crate) mod path;
 pub(crate) mod pem;
 pub(crate) mod protojson;
+pub(crate) mod regexp;
 pub(crate) mod url;
 pub(crate) mod utf8;
 pub(crate) mod x509_time;

@@ -14,7 +14,7 @@ use super::decide::evaluate_with;
 use super::request::{Part, read_part};
 
 use crate::eval::{CompileOptions, Evaluator};
-use crate::policy::{FileLookup, Policy, PolicyError};
+use crate::policy::{FileLookup, PolicyError};
 
 /// What compiling a policy found, as the C library and the wasm package report it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -109,7 +109,7 @@ impl CompiledPolicy {
                 };
             }
         };
-        match Policy::parse(&half.policy) {
+        match half.parse_policy() {
             Ok(policy) => {
                 let needed: Vec<String> = policy
                     .files_needed()

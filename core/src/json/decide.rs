@@ -9,12 +9,11 @@ use super::answer::{DecisionAnswer, decision_json};
 use super::request::{EvaluateRequest, evaluate_request};
 
 use crate::eval::{CompileOptions, Evaluator};
-use crate::policy::Policy;
 
 /// Decides a parsed request.
 pub fn evaluate_parsed(request: &EvaluateRequest) -> DecisionAnswer {
     let id = request.id.clone();
-    let policy = match Policy::parse(&request.policy) {
+    let policy = match request.parse_policy() {
         Ok(policy) => policy,
         Err(error) => return DecisionAnswer::policy_rejected(id, &error),
     };

@@ -30,6 +30,8 @@ pub struct EvaluateRequest {
     pub id: Option<String>,
     /// The policy document's bytes.
     pub policy: Vec<u8>,
+    /// The requirement types the policy may use (`policy_dialect`; vouch's by default).
+    pub policy_dialect: crate::policy::PolicyDialect,
     /// Files the policy names.
     pub files: Files,
     /// The transport name.
@@ -59,6 +61,11 @@ impl EvaluateRequest {
         self.transport
             .parse()
             .and_then(|t| crate::image::Image::parse(t, &self.reference))
+    }
+
+    /// The request's policy, parsed in its dialect.
+    pub fn parse_policy(&self) -> Result<crate::policy::Policy, crate::policy::PolicyError> {
+        crate::policy::Policy::parse_with(&self.policy, self.policy_dialect)
     }
 
     /// The request's evidence: its manifest, signatures and time.
@@ -195,6 +202,7 @@ fn read_request(input: &[u8], members: &[Member], part: Part) -> Result<Evaluate
     let mut request = EvaluateRequest {
         id: None,
         policy: Vec::new(),
+        policy_dialect: crate::policy::PolicyDialect::default(),
         files: Files::new(),
         transport: String::new(),
         reference: String::new(),
@@ -217,6 +225,14 @@ fn read_request(input: &[u8], members: &[Member], part: Part) -> Result<Evaluate
             ("policy_text", Read::Text(document)) => {
                 policies += 1;
                 request.policy = document.into_bytes();
+            }
+            ("policy_dialect", Read::Text(name)) => {
+                request.policy_dialect = crate::policy::PolicyDialect::from_name(&name)
+                    .ok_or_else(|| {
+                        alloc::format!(
+                            "policy_dialect {name:?} is not \"vouch\" or \"containers-image\""
+                        )
+                    })?;
             }
             ("files", Read::Files(files)) => request.files.extend(files),
             ("files_unreadable", Read::Strings(files)) => {
@@ -301,7 +317,7 @@ fn read_value(input: &[u8], node: &Node, ty: FieldType, name: &str) -> Result<Re
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| read_signature(item, i))
+                    .map(|(i, item)| read_signature(input, item, i))
                     .collect::<Result<_, String>>()?,
             )
         }
@@ -332,7 +348,7 @@ fn entries<'n>(node: &'n Node, name: &str) -> Result<&'n [Member], String> {
     Ok(members)
 }
 
-fn read_signature(node: &Node, index: usize) -> Result<Signature, String> {
+fn read_signature(input: &[u8], node: &Node, index: usize) -> Result<Signature, String> {
     let what = alloc::format!("signatures[{index}]");
     let members = object(node, &what)?;
     no_duplicates(members, &what)?;
@@ -362,13 +378,13 @@ fn read_signature(node: &Node, index: usize) -> Result<Signature, String> {
     {
         return Err(alloc::format!("{what}.{} is required", absent.name));
     }
-    // Each field read as the schema types it (signatures hold no policy document).
+    // Each field read as the schema types it (a bundle object keeps its bytes).
     let mut values = Vec::with_capacity(spec.fields.len());
     for f in spec.fields {
         if let Some(node) = field(f.name) {
             values.push((
                 f.name,
-                read_value(&[], node, f.ty, &alloc::format!("{what}.{}", f.name))?,
+                read_value(input, node, f.ty, &alloc::format!("{what}.{}", f.name))?,
             ));
         }
     }
@@ -401,6 +417,23 @@ fn read_signature(node: &Node, index: usize) -> Result<Signature, String> {
                     payload,
                     annotations,
                 }),
+                _ => Err(internal()),
+            }
+        }
+        "bundle" => {
+            let given = [take("bundle"), take("bundle_text"), take("bundle_base64")];
+            let mut given = given.into_iter().flatten();
+            match (given.next(), given.next()) {
+                (Some(Read::Bytes(bundle)), None) => Ok(Signature::Bundle { bundle }),
+                (Some(Read::Text(text)), None) => Ok(Signature::Bundle {
+                    bundle: text.into_bytes(),
+                }),
+                (None, _) => Err(alloc::format!(
+                    "{what}: one of bundle, bundle_text and bundle_base64 is required"
+                )),
+                (Some(_), Some(_)) => Err(alloc::format!(
+                    "{what}: give only one of bundle, bundle_text and bundle_base64"
+                )),
                 _ => Err(internal()),
             }
         }

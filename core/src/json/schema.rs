@@ -102,6 +102,15 @@ pub(crate) const REQUEST: &[Field] = &[
         "The policy document's bytes, base64.",
     ),
     field(
+        "policy_dialect",
+        Half::Policy,
+        FieldType::String,
+        false,
+        "The requirement types the policy may use: `vouch` (the default: containers/image's and \
+         vouch's `vouchSigstoreBundle`) or `containers-image` (exactly what containers/image \
+         accepts).",
+    ),
+    field(
         "files",
         Half::Policy,
         FieldType::Base64Map,
@@ -169,6 +178,34 @@ pub(crate) struct SignatureKind {
 
 /// The kinds of signature a request carries.
 pub(crate) const SIGNATURE_KINDS: &[SignatureKind] = &[
+    SignatureKind {
+        kind: "bundle",
+        doc: "A sigstore bundle attached through the OCI referrers API (cosign v3); give one of \
+              `bundle`, `bundle_text`, `bundle_base64`. Only `vouchSigstoreBundle` reads it.",
+        fields: &[
+            field(
+                "bundle",
+                Half::Image,
+                FieldType::Document,
+                false,
+                "The bundle document: its bytes exactly as they stand in the request.",
+            ),
+            field(
+                "bundle_text",
+                Half::Image,
+                FieldType::String,
+                false,
+                "The bundle document as text.",
+            ),
+            field(
+                "bundle_base64",
+                Half::Image,
+                FieldType::Base64,
+                false,
+                "The bundle document's bytes, base64.",
+            ),
+        ],
+    },
     SignatureKind {
         kind: "simple",
         doc: "containers-signature(5) simple signing: an OpenPGP message.",

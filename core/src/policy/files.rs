@@ -171,6 +171,12 @@ fn requirement_paths<'p>(requirement: &'p Requirement, out: &mut Vec<&'p str>) {
                 key_source_paths(rekor, out);
             }
         }
+        Requirement::SigstoreBundle(bundle) => {
+            path_or_data_path(&bundle.trusted_root, out);
+            if let super::model::BundleSigner::Key(key) = &bundle.signer {
+                path_or_data_path(key, out);
+            }
+        }
         _ => {}
     }
 }

@@ -63,7 +63,20 @@ impl Problem {
 /// [`Policy::parse`](super::Policy::parse) accepts it; `files` are the files the policy names
 /// that exist (absent ones are warned about).
 pub fn lint_policy(document: &[u8], files: &Files) -> Vec<Problem> {
-    let d = Decoder { input: document };
+    lint_policy_in(document, files, super::PolicyDialect::Vouch)
+}
+
+/// [`lint_policy`] in a dialect: no errors exactly when
+/// [`Policy::parse_with`](super::Policy::parse_with) accepts the document.
+pub fn lint_policy_in(
+    document: &[u8],
+    files: &Files,
+    dialect: super::PolicyDialect,
+) -> Vec<Problem> {
+    let d = Decoder {
+        input: document,
+        dialect,
+    };
     if document.len() > MAX_POLICY_BYTES {
         return alloc::vec![Problem::from_error(d.error(
             Kind::TooLarge,
@@ -284,6 +297,14 @@ impl Linter<'_> {
                     path,
                     node.start,
                 ),
+            Requirement::SigstoreBundle(_) => self.warn(
+                String::from(
+                    "vouchSigstoreBundle is vouch's extension: containers/image (CRI-O, Podman, \
+                     Skopeo) refuses this policy",
+                ),
+                path,
+                node.start,
+            ),
             Requirement::SigstoreSigned(sigstore) => {
                 if let super::model::SigstoreTrust::Fulcio(fulcio) = &sigstore.trust
                     && !looks_like_url(&fulcio.oidc_issuer)

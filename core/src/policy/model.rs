@@ -34,6 +34,124 @@ pub enum Requirement {
     SignedBy(SignedBy),
     /// `sigstoreSigned`: a cosign signature by a key, a Fulcio certificate or a PKI certificate.
     SigstoreSigned(SigstoreSigned),
+    /// `vouchSigstoreBundle`, vouch's extension: a sigstore bundle (cosign v3) for the image's
+    /// manifest. containers/image refuses a policy that names it
+    /// ([`PolicyDialect::ContainersImage`] does too).
+    SigstoreBundle(SigstoreBundle),
+}
+
+/// Which requirement types a policy may use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyDialect {
+    /// containers/image's requirement types and vouch's extension (`vouchSigstoreBundle`).
+    #[default]
+    Vouch,
+    /// containers/image's requirement types only: a policy is accepted exactly when
+    /// `NewPolicyFromBytes` accepts it.
+    ContainersImage,
+}
+
+impl PolicyDialect {
+    /// The name the JSON contract and the CLI use: `vouch` or `containers-image`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Vouch => "vouch",
+            Self::ContainersImage => "containers-image",
+        }
+    }
+
+    /// The dialect of a name ([`PolicyDialect::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Vouch, Self::ContainersImage]
+            .into_iter()
+            .find(|d| d.name() == name)
+    }
+}
+
+/// The fields of a `vouchSigstoreBundle` requirement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SigstoreBundle {
+    /// `trustedRootPath` or `trustedRootData`: a `trusted_root.json`
+    /// (`dev.sigstore.trustroot.v1.TrustedRoot`).
+    pub trusted_root: PathOrData,
+    /// Who must have signed.
+    pub signer: BundleSigner,
+    /// `predicateTypes`: the in-toto predicate types accepted. `None`: a cosign signature
+    /// (predicate `https://sigstore.dev/cosign/sign/v1`, or a message signature over the
+    /// manifest).
+    pub predicate_types: Option<Vec<String>>,
+}
+
+/// The predicate type of the statement `cosign sign` writes in a bundle (cosign v3).
+pub const COSIGN_SIGN_PREDICATE: &str = "https://sigstore.dev/cosign/sign/v1";
+
+/// Who must have signed a bundle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BundleSigner {
+    /// `identities`: a Fulcio certificate matching any of these.
+    Identities(Vec<BundleIdentity>),
+    /// `keyPath` or `keyData`: a managed key (PEM `PUBLIC KEY`).
+    Key(PathOrData),
+}
+
+/// One accepted keyless identity, as cosign's `--certificate-identity(-regexp)` and
+/// `--certificate-oidc-issuer(-regexp)` state it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BundleIdentity {
+    /// `issuer` or `issuerRegExp`: the OIDC issuer.
+    pub issuer: NameMatch,
+    /// `subject` or `subjectRegExp`: the certificate's subject alternative name.
+    pub subject: NameMatch,
+}
+
+/// How a name must match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NameMatch {
+    /// Exactly this (case-sensitive).
+    Exact(String),
+    /// Go's `regexp.MatchString`: anywhere in the name unless the pattern anchors.
+    Regexp(crate::go::regexp::Regexp),
+}
+
+impl NameMatch {
+    /// Whether `name` matches.
+    pub fn matches(&self, name: &str) -> bool {
+        match self {
+            Self::Exact(exact) => exact == name,
+            Self::Regexp(re) => re.is_match(name),
+        }
+    }
+}
+
+impl BundleIdentity {
+    /// An identity rule.
+    pub fn new(issuer: NameMatch, subject: NameMatch) -> Self {
+        Self { issuer, subject }
+    }
+}
+
+impl SigstoreBundle {
+    /// `vouchSigstoreBundle` trusting `trusted_root`, signed as `signer` says, for cosign
+    /// signatures.
+    pub fn new(trusted_root: PathOrData, signer: BundleSigner) -> Self {
+        Self {
+            trusted_root,
+            signer,
+            predicate_types: None,
+        }
+    }
+
+    /// The same requirement, for in-toto attestations of these predicate types.
+    #[must_use]
+    pub fn with_predicate_types(mut self, types: Vec<String>) -> Self {
+        self.predicate_types = Some(types);
+        self
+    }
 }
 
 /// The fields of a `signedBy` requirement.

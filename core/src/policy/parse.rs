@@ -17,8 +17,8 @@ use crate::reference::{Reference, grammar_is_domain, grammar_is_name};
 /// The largest policy document vouch reads.
 pub const MAX_POLICY_BYTES: usize = 64 * 1024 * 1024;
 
-pub(super) fn parse_policy(input: &[u8]) -> Result<Policy, PolicyError> {
-    let d = Decoder { input };
+pub(super) fn parse_policy(input: &[u8], dialect: PolicyDialect) -> Result<Policy, PolicyError> {
+    let d = Decoder { input, dialect };
     if input.len() > MAX_POLICY_BYTES {
         return Err(d.error(
             Kind::TooLarge,
@@ -36,7 +36,12 @@ pub(super) fn parse_policy(input: &[u8]) -> Result<Policy, PolicyError> {
 
 pub(super) struct Decoder<'a> {
     pub(super) input: &'a [u8],
+    /// Whether vouch's extension requirement is known.
+    pub(super) dialect: PolicyDialect,
 }
+
+/// The type name of vouch's extension requirement.
+pub(crate) const SIGSTORE_BUNDLE_TYPE: &str = "vouchSigstoreBundle";
 
 /// Go names of the destination types, for type errors.
 const GO_STRING: &str = "string";
@@ -308,6 +313,9 @@ impl Decoder<'_> {
             "sigstoreSigned" => self
                 .sigstore_signed(node, path)
                 .map(Requirement::SigstoreSigned),
+            SIGSTORE_BUNDLE_TYPE if self.dialect == PolicyDialect::Vouch => self
+                .sigstore_bundle(node, path)
+                .map(Requirement::SigstoreBundle),
             other => Err(self.error(
                 Kind::UnknownRequirementType,
                 alloc::format!("Unknown policy requirement type {other:?}"),
@@ -524,6 +532,116 @@ impl Decoder<'_> {
             rekor,
             signed_identity,
         })
+    }
+
+    /// vouch's `vouchSigstoreBundle`, read with the same paranoid reader.
+    fn sigstore_bundle(&self, node: &Node, path: &str) -> Result<SigstoreBundle, PolicyError> {
+        let (mut root_path, mut root_data, mut key_path, mut key_data) = (None, None, None, None);
+        let mut identities = None;
+        let mut predicate_types = None;
+        self.object(node, path, |key, value, p| {
+            match key {
+                "type" => {
+                    self.string(value, p)?;
+                }
+                "trustedRootPath" => root_path = Some(self.string(value, p)?),
+                "trustedRootData" => root_data = Some(self.bytes(value, p)?),
+                "keyPath" => key_path = Some(self.string(value, p)?),
+                "keyData" => key_data = Some(self.bytes(value, p)?),
+                "identities" => identities = Some(self.bundle_identities(value, p)?),
+                "predicateTypes" => {
+                    let types = self.strings(value, p)?.unwrap_or_default();
+                    if types.is_empty() {
+                        return Err(self.invalid("predicateTypes contains no entries", p, value));
+                    }
+                    if types.iter().any(String::is_empty) {
+                        return Err(self.invalid("predicateTypes has an empty entry", p, value));
+                    }
+                    predicate_types = Some(types);
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        let trusted_root = self.required_path_or_data(
+            root_path,
+            root_data,
+            ("trustedRootPath", "trustedRootData"),
+            path,
+            node,
+        )?;
+        let key = self.path_or_data(key_path, key_data, ("keyPath", "keyData"), path, node)?;
+        let signer = match (key, identities) {
+            (Some(key), None) => BundleSigner::Key(key),
+            (None, Some(identities)) => BundleSigner::Identities(identities),
+            _ => {
+                return Err(self.invalid(
+                    "exactly one of identities, keyPath and keyData must be specified",
+                    path,
+                    node,
+                ));
+            }
+        };
+        Ok(SigstoreBundle {
+            trusted_root,
+            signer,
+            predicate_types,
+        })
+    }
+
+    /// `identities`: a non-empty list of `{issuer | issuerRegExp, subject | subjectRegExp}`.
+    fn bundle_identities(
+        &self,
+        node: &Node,
+        path: &str,
+    ) -> Result<Vec<BundleIdentity>, PolicyError> {
+        let items = match &node.value {
+            Value::Array(items) if !items.is_empty() => items,
+            Value::Array(_) | Value::Null => {
+                return Err(self.invalid("identities contains no entries", path, node));
+            }
+            _ => return Err(self.wrong_type(node, "list of identities", path)),
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let item_path = index_path(path, i);
+            let mut fields: [Option<(String, String)>; 4] = Default::default();
+            const NAMES: [&str; 4] = ["issuer", "issuerRegExp", "subject", "subjectRegExp"];
+            self.object(item, &item_path, |key, value, p| {
+                let Some(at) = NAMES.iter().position(|n| *n == key) else {
+                    return Ok(false);
+                };
+                fields[at] =
+                    Some((self.string(value, p)?, String::from(p))).filter(|(v, _)| !v.is_empty());
+                Ok(true)
+            })?;
+            let [issuer, issuer_re, subject, subject_re] = fields;
+            let name = |exact: Option<(String, String)>,
+                        re: Option<(String, String)>,
+                        what: (&str, &str)|
+             -> Result<NameMatch, PolicyError> {
+                match (exact, re) {
+                    (Some((exact, _)), None) => Ok(NameMatch::Exact(exact)),
+                    (None, Some((pattern, p))) => crate::go::regexp::Regexp::new(&pattern)
+                        .map(NameMatch::Regexp)
+                        .map_err(|e| self.invalid(e.message, &p, item)),
+                    _ => Err(self.invalid(
+                        alloc::format!(
+                            "exactly one of {} and {} must be specified",
+                            what.0,
+                            what.1
+                        ),
+                        &item_path,
+                        item,
+                    )),
+                }
+            };
+            out.push(BundleIdentity {
+                issuer: name(issuer, issuer_re, ("issuer", "issuerRegExp"))?,
+                subject: name(subject, subject_re, ("subject", "subjectRegExp"))?,
+            });
+        }
+        Ok(out)
     }
 
     /// A path-or-data pair as the Fulcio and PKI options read it: a `...Path` of `""` is unset,

@@ -26,6 +26,12 @@ pub enum Signature {
         /// The layer annotations (`dev.cosignproject.cosign/signature`, ...).
         annotations: BTreeMap<String, String>,
     },
+    /// A sigstore bundle attached through the OCI referrers API (cosign v3): its JSON bytes.
+    /// containers/image does not read these; vouch's `vouchSigstoreBundle` requirement does.
+    Bundle {
+        /// The bundle document (`*.sigstore.json`).
+        bundle: Vec<u8>,
+    },
 }
 
 impl Signature {
@@ -34,6 +40,7 @@ impl Signature {
         match self {
             Self::Simple { .. } => "simple",
             Self::Sigstore { .. } => "sigstore",
+            Self::Bundle { .. } => "bundle",
         }
     }
 }

@@ -1,0 +1,211 @@
+//! Bundles as image evidence: every sigstore-conformance case (its artifact standing for the
+//! image's manifest) evaluated through the JSON contract with a `vouchSigstoreBundle`
+//! requirement, and decided exactly as `vouch bundle` verifies the same bundle; the identity
+//! as exact names, as anchored regular expressions (the same decisions) and as a pattern that
+//! does not match (no keyless bundle allowed); the predicate-type rule; and the
+//! containers/image dialect, which refuses the policy.
+
+use serde_json::{Value, json};
+use vouch_conformance::bundle_cases::{conformance_cases, decide};
+
+const ROOT_PATH: &str = "/etc/vouch/trusted_root.json";
+const KEY_PATH: &str = "/etc/vouch/bundle-key.pub";
+
+fn b64(bytes: &[u8]) -> String {
+    <base64ct::Base64 as base64ct::Encoding>::encode_string(bytes)
+}
+
+fn unb64(text: &str) -> Vec<u8> {
+    <base64ct::Base64 as base64ct::Encoding>::decode_vec(text).expect("base64")
+}
+
+/// Go's `regexp.QuoteMeta`.
+fn quote_meta(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if r"\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The DSSE statement's predicate type, when the bundle is JSON with an in-toto envelope.
+fn predicate_type(bundle: &[u8]) -> Option<String> {
+    let doc: Value = serde_json::from_slice(bundle).ok()?;
+    let payload = unb64(doc["dsseEnvelope"]["payload"].as_str()?);
+    let statement: Value = serde_json::from_slice(&payload).ok()?;
+    statement["predicateType"].as_str().map(String::from)
+}
+
+struct Evaluation {
+    name: String,
+    /// Whether `vouch bundle` verifies the bundle for the artifact.
+    verified: bool,
+    predicate: Option<String>,
+    keyless: bool,
+    /// The evaluate request, with `REQUIREMENT` to fill in.
+    request: Value,
+    requirement: Value,
+}
+
+fn evaluations() -> Vec<Evaluation> {
+    conformance_cases()
+        .into_iter()
+        .filter(|case| case.request.get("artifact").is_some())
+        .map(|case| {
+            let r = &case.request;
+            let bundle = unb64(r["bundle_base64"].as_str().expect("bundle"));
+            let root = r["trusted_root"].to_string();
+            let mut files = serde_json::Map::new();
+            files.insert(ROOT_PATH.into(), json!(b64(root.as_bytes())));
+            let mut requirement =
+                json!({"type": "vouchSigstoreBundle", "trustedRootPath": ROOT_PATH});
+            let keyless = r.get("key").is_none();
+            if let Some(key) = r["key"].as_str() {
+                files.insert(KEY_PATH.into(), json!(b64(key.as_bytes())));
+                requirement["keyPath"] = json!(KEY_PATH);
+            } else {
+                requirement["identities"] = json!([{
+                    "issuer": r["identity"]["issuer"],
+                    "subject": r["identity"]["subject"],
+                }]);
+            }
+            let predicate = predicate_type(&bundle);
+            if let Some(p) = &predicate {
+                requirement["predicateTypes"] = json!([p]);
+            }
+            let request = json!({
+                "files": Value::Object(files),
+                "transport": "docker",
+                "reference": "registry.example/team/app:v1",
+                "manifest": r["artifact"],
+                "signatures": [
+                    {"kind": "simple", "blob": b64(b"not a signature")},
+                    {"kind": "bundle", "bundle_base64": b64(&bundle)},
+                ],
+                "now": "2026-11-22T12:00:00Z",
+            });
+            Evaluation {
+                name: case.name,
+                verified: decide(&case.request).0,
+                predicate,
+                keyless,
+                request,
+                requirement,
+            }
+        })
+        .collect()
+}
+
+fn evaluate(e: &Evaluation, requirement: &Value, dialect: Option<&str>) -> Value {
+    let mut request = e.request.clone();
+    request["policy"] = json!({
+        "default": [{"type": "reject"}],
+        "transports": {"docker": {"registry.example/team": [requirement]}},
+    });
+    if let Some(d) = dialect {
+        request["policy_dialect"] = json!(d);
+    }
+    let answer = vouch::json::evaluate_answer(request.to_string().as_bytes());
+    serde_json::from_str(&vouch::json::decision_json(&answer)).expect("a decision")
+}
+
+#[test]
+#[cfg_attr(vouch_no_shared, ignore = "needs ../shared/vectors: set VOUCH_SHARED")]
+fn bundles_decide_as_verification() {
+    let evaluations = evaluations();
+    assert_eq!(evaluations.len(), 70, "one per conformance case");
+    let (mut allowed, mut disagreements) = (0, Vec::new());
+    for e in &evaluations {
+        let decision = evaluate(e, &e.requirement, None);
+        let got = decision["allowed"].as_bool().expect("allowed");
+        if got {
+            allowed += 1;
+        }
+        if got != e.verified {
+            disagreements.push(format!("{}: {}", e.name, decision["error"]));
+        }
+        if !got {
+            assert!(
+                !decision["error"].as_str().unwrap_or_default().is_empty(),
+                "{}: a denial explains itself",
+                e.name
+            );
+        }
+        // The same identity as anchored regular expressions decides the same.
+        if e.keyless {
+            let mut by_regexp = e.requirement.clone();
+            let id = &e.requirement["identities"][0];
+            by_regexp["identities"] = json!([{
+                "issuerRegExp": format!("^{}$", quote_meta(id["issuer"].as_str().unwrap_or(""))),
+                "subjectRegExp": format!("^{}$", quote_meta(id["subject"].as_str().unwrap_or(""))),
+            }]);
+            let decision = evaluate(e, &by_regexp, None);
+            assert_eq!(
+                decision["allowed"],
+                json!(got),
+                "{}: regexp identity",
+                e.name
+            );
+            // A second rule that does not match changes nothing; alone, it refuses.
+            let wrong = json!({"issuer": id["issuer"], "subjectRegExp": "^https://example\\.com/"});
+            let mut either = e.requirement.clone();
+            either["identities"] = json!([wrong, id]);
+            assert_eq!(
+                evaluate(e, &either, None)["allowed"],
+                json!(got),
+                "{}",
+                e.name
+            );
+            let mut only_wrong = e.requirement.clone();
+            only_wrong["identities"] = json!([wrong]);
+            assert_eq!(
+                evaluate(e, &only_wrong, None)["allowed"],
+                json!(false),
+                "{}",
+                e.name
+            );
+        }
+        // Without predicateTypes only cosign's signature statement is accepted.
+        if let Some(p) = &e.predicate {
+            let mut default_kind = e.requirement.clone();
+            default_kind
+                .as_object_mut()
+                .expect("object")
+                .remove("predicateTypes");
+            let decision = evaluate(e, &default_kind, None);
+            let cosign = p == vouch::COSIGN_SIGN_PREDICATE;
+            assert_eq!(decision["allowed"], json!(got && cosign), "{}", e.name);
+        } else {
+            // A message signature is no attestation.
+            let mut attestation = e.requirement.clone();
+            attestation["predicateTypes"] = json!(["https://slsa.dev/provenance/v1"]);
+            assert_eq!(
+                evaluate(e, &attestation, None)["allowed"],
+                json!(false),
+                "{}",
+                e.name
+            );
+        }
+        // containers/image's dialect refuses the policy itself.
+        let strict = evaluate(e, &e.requirement, Some("containers-image"));
+        assert_eq!(strict["allowed"], json!(false));
+        assert!(
+            strict["policy_error"].as_str().is_some_and(
+                |m| m.ends_with(r#"Unknown policy requirement type "vouchSigstoreBundle""#)
+            ),
+            "{}: {}",
+            e.name,
+            strict["policy_error"]
+        );
+    }
+    eprintln!(
+        "bundle evidence: {} conformance bundles, {allowed} allowed, {} disagreements with vouch bundle",
+        evaluations.len(),
+        disagreements.len()
+    );
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+    assert!(allowed >= 20, "the suite's happy paths are allowed");
+}
