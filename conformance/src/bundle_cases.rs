@@ -180,3 +180,118 @@ pub fn compare_acceptance(
         disagreements[..disagreements.len().min(40)].join("\n")
     );
 }
+
+const ROOT_PATH: &str = "/etc/vouch/trusted_root.json";
+const KEY_PATH: &str = "/etc/vouch/bundle-key.pub";
+
+fn unb64(text: &str) -> Vec<u8> {
+    <base64ct::Base64 as base64ct::Encoding>::decode_vec(text).expect("base64")
+}
+
+/// Go's `regexp.QuoteMeta`.
+#[must_use]
+pub fn quote_meta(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if r"\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The DSSE statement's predicate type, when the bundle is JSON with an in-toto envelope.
+fn predicate_type(bundle: &[u8]) -> Option<String> {
+    let doc: Value = serde_json::from_slice(bundle).ok()?;
+    let payload = unb64(doc["dsseEnvelope"]["payload"].as_str()?);
+    let statement: Value = serde_json::from_slice(&payload).ok()?;
+    statement["predicateType"].as_str().map(String::from)
+}
+
+/// A conformance bundle as the evidence of an image whose manifest is the case's artifact.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    /// The case's name.
+    pub name: String,
+    /// Whether `vouch bundle` verifies the bundle for the artifact.
+    pub verified: bool,
+    /// The DSSE statement's predicate type.
+    pub predicate: Option<String>,
+    /// Whether the case names an identity (else a managed key).
+    pub keyless: bool,
+    /// The evaluate request without its policy.
+    pub request: Value,
+    /// The `vouchSigstoreBundle` requirement the case's own verification options make.
+    pub requirement: Value,
+}
+
+impl Evaluation {
+    /// The request with a policy whose scope for the image holds `requirement`, in `dialect`.
+    #[must_use]
+    pub fn with_requirement(&self, requirement: &Value, dialect: Option<&str>) -> Value {
+        let mut request = self.request.clone();
+        request["policy"] = json!({
+            "default": [{"type": "reject"}],
+            "transports": {"docker": {"registry.example/team": [requirement]}},
+        });
+        if let Some(d) = dialect {
+            request["policy_dialect"] = json!(d);
+        }
+        request
+    }
+}
+
+/// Every sigstore-conformance case, by artifact, as image evidence.
+///
+/// # Panics
+/// When the vectors are missing or malformed.
+#[must_use]
+pub fn evidence_evaluations() -> Vec<Evaluation> {
+    conformance_cases()
+        .into_iter()
+        .filter(|case| case.request.get("artifact").is_some())
+        .map(|case| {
+            let r = &case.request;
+            let bundle = unb64(r["bundle_base64"].as_str().expect("bundle"));
+            let root = r["trusted_root"].to_string();
+            let mut files = serde_json::Map::new();
+            files.insert(ROOT_PATH.into(), json!(b64(root.as_bytes())));
+            let mut requirement =
+                json!({"type": "vouchSigstoreBundle", "trustedRootPath": ROOT_PATH});
+            let keyless = r.get("key").is_none();
+            if let Some(key) = r["key"].as_str() {
+                files.insert(KEY_PATH.into(), json!(b64(key.as_bytes())));
+                requirement["keyPath"] = json!(KEY_PATH);
+            } else {
+                requirement["identities"] = json!([{
+                    "issuer": r["identity"]["issuer"],
+                    "subject": r["identity"]["subject"],
+                }]);
+            }
+            let predicate = predicate_type(&bundle);
+            if let Some(p) = &predicate {
+                requirement["predicateTypes"] = json!([p]);
+            }
+            let request = json!({
+                "files": Value::Object(files),
+                "transport": "docker",
+                "reference": "registry.example/team/app:v1",
+                "manifest": r["artifact"],
+                "signatures": [
+                    {"kind": "simple", "blob": b64(b"not a signature")},
+                    {"kind": "bundle", "bundle_base64": b64(&bundle)},
+                ],
+                "now": "2026-11-22T12:00:00Z",
+            });
+            Evaluation {
+                name: case.name,
+                verified: decide(&case.request).0,
+                predicate,
+                keyless,
+                request,
+                requirement,
+            }
+        })
+        .collect()
+}

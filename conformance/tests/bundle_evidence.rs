@@ -6,108 +6,10 @@
 //! containers/image dialect, which refuses the policy.
 
 use serde_json::{Value, json};
-use vouch_conformance::bundle_cases::{conformance_cases, decide};
-
-const ROOT_PATH: &str = "/etc/vouch/trusted_root.json";
-const KEY_PATH: &str = "/etc/vouch/bundle-key.pub";
-
-fn b64(bytes: &[u8]) -> String {
-    <base64ct::Base64 as base64ct::Encoding>::encode_string(bytes)
-}
-
-fn unb64(text: &str) -> Vec<u8> {
-    <base64ct::Base64 as base64ct::Encoding>::decode_vec(text).expect("base64")
-}
-
-/// Go's `regexp.QuoteMeta`.
-fn quote_meta(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if r"\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The DSSE statement's predicate type, when the bundle is JSON with an in-toto envelope.
-fn predicate_type(bundle: &[u8]) -> Option<String> {
-    let doc: Value = serde_json::from_slice(bundle).ok()?;
-    let payload = unb64(doc["dsseEnvelope"]["payload"].as_str()?);
-    let statement: Value = serde_json::from_slice(&payload).ok()?;
-    statement["predicateType"].as_str().map(String::from)
-}
-
-struct Evaluation {
-    name: String,
-    /// Whether `vouch bundle` verifies the bundle for the artifact.
-    verified: bool,
-    predicate: Option<String>,
-    keyless: bool,
-    /// The evaluate request, with `REQUIREMENT` to fill in.
-    request: Value,
-    requirement: Value,
-}
-
-fn evaluations() -> Vec<Evaluation> {
-    conformance_cases()
-        .into_iter()
-        .filter(|case| case.request.get("artifact").is_some())
-        .map(|case| {
-            let r = &case.request;
-            let bundle = unb64(r["bundle_base64"].as_str().expect("bundle"));
-            let root = r["trusted_root"].to_string();
-            let mut files = serde_json::Map::new();
-            files.insert(ROOT_PATH.into(), json!(b64(root.as_bytes())));
-            let mut requirement =
-                json!({"type": "vouchSigstoreBundle", "trustedRootPath": ROOT_PATH});
-            let keyless = r.get("key").is_none();
-            if let Some(key) = r["key"].as_str() {
-                files.insert(KEY_PATH.into(), json!(b64(key.as_bytes())));
-                requirement["keyPath"] = json!(KEY_PATH);
-            } else {
-                requirement["identities"] = json!([{
-                    "issuer": r["identity"]["issuer"],
-                    "subject": r["identity"]["subject"],
-                }]);
-            }
-            let predicate = predicate_type(&bundle);
-            if let Some(p) = &predicate {
-                requirement["predicateTypes"] = json!([p]);
-            }
-            let request = json!({
-                "files": Value::Object(files),
-                "transport": "docker",
-                "reference": "registry.example/team/app:v1",
-                "manifest": r["artifact"],
-                "signatures": [
-                    {"kind": "simple", "blob": b64(b"not a signature")},
-                    {"kind": "bundle", "bundle_base64": b64(&bundle)},
-                ],
-                "now": "2026-11-22T12:00:00Z",
-            });
-            Evaluation {
-                name: case.name,
-                verified: decide(&case.request).0,
-                predicate,
-                keyless,
-                request,
-                requirement,
-            }
-        })
-        .collect()
-}
+use vouch_conformance::bundle_cases::{Evaluation, evidence_evaluations, quote_meta};
 
 fn evaluate(e: &Evaluation, requirement: &Value, dialect: Option<&str>) -> Value {
-    let mut request = e.request.clone();
-    request["policy"] = json!({
-        "default": [{"type": "reject"}],
-        "transports": {"docker": {"registry.example/team": [requirement]}},
-    });
-    if let Some(d) = dialect {
-        request["policy_dialect"] = json!(d);
-    }
+    let request = e.with_requirement(requirement, dialect);
     let answer = vouch::json::evaluate_answer(request.to_string().as_bytes());
     serde_json::from_str(&vouch::json::decision_json(&answer)).expect("a decision")
 }
@@ -115,7 +17,7 @@ fn evaluate(e: &Evaluation, requirement: &Value, dialect: Option<&str>) -> Value
 #[test]
 #[cfg_attr(vouch_no_shared, ignore = "needs ../shared/vectors: set VOUCH_SHARED")]
 fn bundles_decide_as_verification() {
-    let evaluations = evaluations();
+    let evaluations = evidence_evaluations();
     assert_eq!(evaluations.len(), 70, "one per conformance case");
     let (mut allowed, mut disagreements) = (0, Vec::new());
     for e in &evaluations {

@@ -21,6 +21,10 @@ policy_text?: string,
  */
 policy_base64?: string, 
 /**
+ * The requirement types the policy may use: `vouch` (the default: containers/image's and vouch's `vouchSigstoreBundle`) or `containers-image` (exactly what containers/image accepts).
+ */
+policy_dialect?: string, 
+/**
  * The files the policy names, by path as written in the policy, base64.
  */
 files?: { [key in string]: string }, 
@@ -63,6 +67,10 @@ policy_text?: string,
  */
 policy_base64?: string, 
 /**
+ * The requirement types the policy may use: `vouch` (the default: containers/image's and vouch's `vouchSigstoreBundle`) or `containers-image` (exactly what containers/image accepts).
+ */
+policy_dialect?: string, 
+/**
  * The files the policy names, by path as written in the policy, base64.
  */
 files?: { [key in string]: string }, 
@@ -97,7 +105,20 @@ signatures?: Array<RequestSignature>,
  */
 now?: string, };
 
-export type RequestSignature = /* containers-signature(5) simple signing: an OpenPGP message. */ { 
+export type RequestSignature = /* A sigstore bundle attached through the OCI referrers API (cosign v3); give one of `bundle`, `bundle_text`, `bundle_base64`. Only `vouchSigstoreBundle` reads it. */ { 
+kind: "bundle", 
+/**
+ * The bundle document: its bytes exactly as they stand in the request.
+ */
+bundle?: Record<string, unknown>, 
+/**
+ * The bundle document as text.
+ */
+bundle_text?: string, 
+/**
+ * The bundle document's bytes, base64.
+ */
+bundle_base64?: string, } | /* containers-signature(5) simple signing: an OpenPGP message. */ { 
 kind: "simple", 
 /**
  * The message, base64.

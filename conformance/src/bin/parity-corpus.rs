@@ -71,6 +71,27 @@ fn main() {
     }
     let _ = std::fs::remove_dir_all(&scratch);
 
+    // Bundles as image evidence (vouchSigstoreBundle): every conformance bundle with its
+    // case's identity or key, some as regular expressions, some in containers/image's dialect.
+    for (i, e) in vouch_conformance::bundle_cases::evidence_evaluations()
+        .iter()
+        .enumerate()
+    {
+        let mut requirement = e.requirement.clone();
+        if e.keyless && i % 3 == 1 {
+            let id = requirement["identities"][0].clone();
+            requirement["identities"] = json!([{
+                "issuer": id["issuer"],
+                "subjectRegExp": format!(
+                    "^{}$",
+                    vouch_conformance::bundle_cases::quote_meta(id["subject"].as_str().unwrap_or(""))
+                ),
+            }]);
+        }
+        let dialect = (i % 10 == 7).then_some("containers-image");
+        requests.push(e.with_requirement(&requirement, dialect));
+    }
+
     // Every request carries an id, so the echo is compared too, and `now` where it has none.
     for (i, request) in requests.iter_mut().enumerate() {
         if let Value::Object(members) = request {
@@ -144,6 +165,7 @@ fn main() {
         "signedBaseLayer",
         "signedBy",
         "sigstoreSigned",
+        "vouchSigstoreBundle",
     ] {
         assert!(
             types.get(required).copied().unwrap_or(0) >= 10,
