@@ -172,3 +172,94 @@ fn lint_reports_keyless_material_that_cannot_be_used() {
     std::fs::remove_dir_all(&dir).ok();
     assert!(out.contains("0 errors, 2 warnings"), "{out}");
 }
+
+#[test]
+fn the_bundle_extension_and_strict_mode() {
+    let dir = std::env::temp_dir().join(format!("vouch-cli-bundle-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let policy = dir.join("policy.json");
+    std::fs::write(
+        &policy,
+        format!(
+            r#"{{"default": [{{"type": "vouchSigstoreBundle", "trustedRootPath": "{d}/missing_root.json",
+                "identities": [{{"issuer": "https://token.actions.githubusercontent.com",
+                                 "subjectRegExp": "^https://github\\.com/org/"}}]}}]}}"#,
+            d = dir.display()
+        ),
+    )
+    .expect("write");
+    let policy = policy.to_string_lossy().into_owned();
+    // vouch's dialect: a warning that containers/image refuses the policy, and the missing root.
+    let (status, out, err) = vouch(&["lint", &policy], b"");
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(status, 0, "{out}{err}");
+    assert!(
+        out.contains("warning: vouchSigstoreBundle is vouch's extension"),
+        "{out}"
+    );
+    assert!(out.contains("missing_root.json"), "{out}");
+    // containers/image's dialect: its own error.
+    let (status, out, err) = vouch(&["lint", "--strict", &policy], b"");
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(status, 3, "{out}{err}");
+    assert!(
+        out.contains(r#"error: Unknown policy requirement type "vouchSigstoreBundle""#),
+        "{out}"
+    );
+    // `check`: refused for want of a bundle, or for the policy itself under --strict.
+    let (status, out, _) = vouch(
+        &[
+            "check",
+            "--policy",
+            &policy,
+            "docker://registry.example/app:1",
+            "-o",
+            "json",
+        ],
+        b"",
+    );
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(status, 3, "{out}");
+    assert!(
+        out.contains(r#""policy_error":"""#) && out.contains("no_signature"),
+        "{out}"
+    );
+    let (status, out, _) = vouch(
+        &[
+            "check",
+            "--strict",
+            "--policy",
+            &policy,
+            "docker://registry.example/app:1",
+            "-o",
+            "json",
+        ],
+        b"",
+    );
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(status, 3, "{out}");
+    assert!(out.contains("Unknown policy requirement type"), "{out}");
+    // A bundle is read, and refused with the requirement's reason: its trusted root is missing.
+    let bundle = dir.join("image.sigstore.json");
+    std::fs::write(&bundle, "{}").expect("write");
+    let (status, out, _) = vouch(
+        &[
+            "check",
+            "--policy",
+            &policy,
+            "docker://registry.example/app:1",
+            "--bundle",
+            &bundle.to_string_lossy(),
+            "-o",
+            "json",
+        ],
+        b"",
+    );
+    let out = String::from_utf8_lossy(&out);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(status, 3, "{out}");
+    assert!(
+        out.contains(r#""kind":"bundle""#) && out.contains("key_file_missing"),
+        "{out}"
+    );
+}

@@ -867,3 +867,103 @@ pub(super) fn child_path(path: &str, key: &str) -> String {
 pub(super) fn index_path(path: &str, index: usize) -> String {
     alloc::format!("{path}[{index}]")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(requirement: &str) -> Result<Policy, PolicyError> {
+        parse_policy(
+            alloc::format!(r#"{{"default": [{requirement}]}}"#).as_bytes(),
+            PolicyDialect::Vouch,
+        )
+    }
+
+    const ROOT: &str = r#""type": "vouchSigstoreBundle", "trustedRootPath": "/r.json""#;
+    const ID: &str = r#"{"issuer": "https://issuer", "subject": "me@example.com"}"#;
+
+    #[test]
+    fn the_bundle_extension() {
+        let policy = parse(&alloc::format!(
+            r#"{{{ROOT}, "identities": [{ID}, {{"issuerRegExp": "^https://", "subjectRegExp": "@example\\.com$"}}], "predicateTypes": ["https://slsa.dev/provenance/v1"]}}"#
+        ))
+        .unwrap();
+        let Requirement::SigstoreBundle(bundle) = &policy.default[0] else {
+            panic!("{policy:?}");
+        };
+        assert_eq!(bundle.trusted_root, PathOrData::Path("/r.json".into()));
+        let BundleSigner::Identities(ids) = &bundle.signer else {
+            panic!("{bundle:?}");
+        };
+        assert_eq!(ids[0].subject, NameMatch::Exact("me@example.com".into()));
+        assert!(ids[1].subject.matches("you@example.com"));
+        assert!(!ids[1].subject.matches("you@example.org"));
+        assert_eq!(policy.files_needed(), ["/r.json"]);
+        let key = parse(&alloc::format!(r#"{{{ROOT}, "keyPath": "/k.pub"}}"#)).unwrap();
+        assert_eq!(key.files_needed(), ["/k.pub", "/r.json"]);
+        // The same document in containers/image's dialect.
+        let strict = parse_policy(
+            alloc::format!(r#"{{"default": [{{{ROOT}, "keyPath": "/k.pub"}}]}}"#).as_bytes(),
+            PolicyDialect::ContainersImage,
+        )
+        .unwrap_err();
+        assert_eq!(strict.kind(), Kind::UnknownRequirementType);
+    }
+
+    #[test]
+    fn bundle_extension_errors() {
+        for (requirement, message) in [
+            (
+                alloc::format!(r#"{{"type": "vouchSigstoreBundle", "keyPath": "/k"}}"#),
+                "At least one of trustedRootPath and trustedRootData must be specified",
+            ),
+            (
+                alloc::format!(r#"{{{ROOT}}}"#),
+                "exactly one of identities, keyPath and keyData must be specified",
+            ),
+            (
+                alloc::format!(r#"{{{ROOT}, "keyPath": "/k", "identities": [{ID}]}}"#),
+                "exactly one of identities, keyPath and keyData must be specified",
+            ),
+            (
+                alloc::format!(r#"{{{ROOT}, "identities": []}}"#),
+                "identities contains no entries",
+            ),
+            (
+                alloc::format!(r#"{{{ROOT}, "identities": [{{"issuer": "i"}}]}}"#),
+                "exactly one of subject and subjectRegExp must be specified",
+            ),
+            (
+                alloc::format!(
+                    r#"{{{ROOT}, "identities": [{{"issuer": "i", "issuerRegExp": "i", "subject": "s"}}]}}"#
+                ),
+                "exactly one of issuer and issuerRegExp must be specified",
+            ),
+            (
+                alloc::format!(
+                    r#"{{{ROOT}, "identities": [{{"issuer": "i", "subjectRegExp": "(?x)a"}}]}}"#
+                ),
+                "the flag `x`",
+            ),
+            (
+                alloc::format!(
+                    r#"{{{ROOT}, "identities": [{{"issuer": "i", "subject": "s", "email": "e"}}]}}"#
+                ),
+                "Unknown key \"email\"",
+            ),
+            (
+                alloc::format!(r#"{{{ROOT}, "identities": [{ID}], "predicateTypes": []}}"#),
+                "predicateTypes contains no entries",
+            ),
+            (
+                alloc::format!(
+                    r#"{{{ROOT}, "identities": [{ID}], "signedIdentity": {{"type": "matchExact"}}}}"#
+                ),
+                "Unknown key \"signedIdentity\"",
+            ),
+        ] {
+            let error = parse(&requirement).expect_err(&requirement);
+            assert!(error.message().contains(message), "{requirement}: {error}");
+        }
+    }
+}
