@@ -133,10 +133,11 @@ pub mod fuzzing {
 
 pub use build::{BUILD, BuildInfo, CryptoBackend};
 pub use bundle::{
-    Artifact, Bundle, BundleError, BundleVerified, CheckpointError, EntryError, Expected,
-    IdentityError, InclusionError, MAX_BUNDLE_BYTES, MAX_TIMESTAMPS, MAX_TLOG_ENTRIES,
-    MAX_TRUSTED_ROOT_BYTES, SctError, TRUSTED_ROOT_MEDIA_TYPE, TimestampError, TlogError,
-    TrustedRoot, TrustedRootError, VerifyError, verify_bundle,
+    Artifact, Bundle, BundleBudget, BundleError, BundleLimit, BundleOverBudget, BundleVerified,
+    CheckpointError, EntryError, Expected, IdentityError, InclusionError, MAX_BUNDLE_BYTES,
+    MAX_JSON_DEPTH, MAX_TIMESTAMPS, MAX_TLOG_ENTRIES, MAX_TRUSTED_ROOT_BYTES, SctError,
+    TRUSTED_ROOT_MEDIA_TYPE, TimestampError, TlogError, TrustedRoot, TrustedRootError, VerifyError,
+    verify_bundle,
 };
 pub use crypto::keys::KeyError;
 pub use error::Error;

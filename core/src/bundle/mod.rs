@@ -2,6 +2,7 @@
 //! sigstore-go verifies them, against a trusted root given as data (`root`): transparency-log
 //! inclusion proofs (`merkle`), DSSE envelopes (`dsse`).
 
+pub(crate) mod budget;
 pub(crate) mod checkpoint;
 pub(crate) mod dsse;
 pub(crate) mod entry;
@@ -15,6 +16,7 @@ pub(crate) mod tlog;
 pub(crate) mod tsa;
 pub(crate) mod verify;
 
+pub use budget::{BundleBudget, BundleLimit, BundleOverBudget, MAX_JSON_DEPTH};
 pub use checkpoint::CheckpointError;
 pub use entry::EntryError;
 pub use identity::IdentityError;

@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 use core::fmt;
 
+use super::budget::{self, BundleBudget, BundleLimit};
 use super::entry::{self, Body, EntryError};
 use super::root::{CERTIFICATE_FIELDS, CHAIN_FIELDS};
 use crate::go::json::Node;
@@ -24,8 +25,8 @@ pub const MAX_TLOG_ENTRIES: usize = 32;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BundleError {
-    /// Larger than [`MAX_BUNDLE_BYTES`].
-    TooLarge(usize),
+    /// Over one of the [`BundleBudget`](super::BundleBudget)'s limits.
+    OverBudget(super::BundleOverBudget),
     /// Not a `Bundle` in protobuf's JSON.
     Json(ProtoJsonError),
     /// A media type that names no bundle version vouch reads.
@@ -51,9 +52,7 @@ pub enum BundleError {
 impl fmt::Display for BundleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::TooLarge(n) => {
-                write!(f, "a bundle of {n} bytes is larger than {MAX_BUNDLE_BYTES}")
-            }
+            Self::OverBudget(over) => write!(f, "over budget: {over}"),
             Self::Json(e) => write!(f, "{e}"),
             Self::UnsupportedMediaType(m) => {
                 write!(f, "validation error: unsupported media type: {m}")
@@ -328,12 +327,19 @@ fn version_of(media_type: &str) -> Result<String, BundleError> {
 }
 
 impl Bundle {
-    /// Reads a bundle (`*.sigstore.json`).
+    /// Reads a bundle (`*.sigstore.json`) within the default [`BundleBudget`].
     pub fn from_json(json: &[u8]) -> Result<Self, BundleError> {
-        if json.len() > MAX_BUNDLE_BYTES {
-            return Err(BundleError::TooLarge(json.len()));
-        }
-        let document = pj::document(json)?;
+        Self::from_json_with(json, &BundleBudget::default())
+    }
+
+    /// Reads a bundle within `budget`.
+    pub fn from_json_with(json: &[u8], budget: &BundleBudget) -> Result<Self, BundleError> {
+        let over = BundleError::OverBudget;
+        budget::check(BundleLimit::BundleBytes, json.len(), budget.bundle_bytes).map_err(over)?;
+        let depth = budget.json_depth.min(super::MAX_JSON_DEPTH);
+        let nested = crate::go::json::nesting(json);
+        budget::check(BundleLimit::JsonDepth, nested, depth).map_err(over)?;
+        let document = pj::document_nested(json, depth)?;
         let [media_type, material, message, envelope] =
             pj::message(&document, &BUNDLE_FIELDS, "Bundle")?;
         let media_type = pj::string(media_type, "mediaType")?;
@@ -357,11 +363,37 @@ impl Bundle {
         if entries.len() > MAX_TLOG_ENTRIES {
             return Err(BundleError::TooManyTlogEntries(entries.len()));
         }
+        budget::check(BundleLimit::TlogEntries, entries.len(), budget.tlog_entries)
+            .map_err(over)?;
+        budget::check(BundleLimit::Timestamps, timestamps.len(), budget.timestamps)
+            .map_err(over)?;
+        if let Material::Chain(chain) = &material {
+            budget::check(
+                BundleLimit::ChainCertificates,
+                chain.len(),
+                budget.chain_certificates,
+            )
+            .map_err(over)?;
+        }
         let entries = entries
             .iter()
             .map(read_entry)
             .collect::<Result<Result<Vec<_>, EntryError>, BundleError>>()?
             .map_err(BundleError::Entry)?;
+        for proof in entries.iter().filter_map(|e| e.proof.as_ref()) {
+            budget::check(
+                BundleLimit::ProofHashes,
+                proof.hashes.len(),
+                budget.proof_hashes,
+            )
+            .map_err(over)?;
+            budget::check(
+                BundleLimit::CheckpointBytes,
+                proof.checkpoint.len(),
+                budget.checkpoint_bytes,
+            )
+            .map_err(over)?;
+        }
         if !entries.is_empty() {
             if compare(&parsed, 0, 1) == Ordering::Equal {
                 if !entries.iter().any(|e| e.set.is_some()) {

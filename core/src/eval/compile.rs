@@ -195,7 +195,11 @@ pub(super) fn import_keyring(_: &[&[u8]]) -> Result<Keyring, Reason> {
     })
 }
 
-pub(super) fn compile_requirement(requirement: &Requirement, files: &Files) -> Compiled {
+pub(super) fn compile_requirement(
+    requirement: &Requirement,
+    files: &Files,
+    options: &super::CompileOptions,
+) -> Compiled {
     match requirement {
         Requirement::InsecureAcceptAnything => Compiled::InsecureAcceptAnything,
         Requirement::Reject => Compiled::Reject,
@@ -208,8 +212,8 @@ pub(super) fn compile_requirement(requirement: &Requirement, files: &Files) -> C
             trust: super::material::sigstore_trust(sigstore, files),
             identity: sigstore.signed_identity.clone(),
         },
-        Requirement::SigstoreBundle(bundle) => {
-            Compiled::SigstoreBundle(super::sigstore_bundle::compile(bundle, files))
-        }
+        Requirement::SigstoreBundle(bundle) => Compiled::SigstoreBundle(
+            super::sigstore_bundle::compile(bundle, files, options.bundle_budget),
+        ),
     }
 }

@@ -236,6 +236,8 @@ pub enum Reason {
     NotABundle,
     /// A sigstore bundle seen by `vouchSigstoreBundle` that it does not accept.
     BundleRejected(super::sigstore_bundle::BundleProblem),
+    /// A sigstore bundle over one of the evaluator's bundle budgets (`over_budget`).
+    BundleOverBudget(crate::bundle::BundleOverBudget),
 }
 
 impl Reason {
@@ -272,6 +274,7 @@ impl Reason {
             Self::TimeRequired => "time_required",
             Self::NotABundle => "not_a_bundle",
             Self::BundleRejected(_) => "bundle_rejected",
+            Self::BundleOverBudget(_) => "over_budget",
         }
     }
 
@@ -290,7 +293,7 @@ impl Reason {
             Self::CertificateInvalid(_) => 57,
             Self::UntrustedKey(_) | Self::KeyUnusable(_) | Self::SignatureExpired => 55,
             Self::TimeRequired => 45,
-            Self::MalformedSignature(_) | Self::OverBudget(_) => 50,
+            Self::MalformedSignature(_) | Self::OverBudget(_) | Self::BundleOverBudget(_) => 50,
             Self::VerificationUnavailable { .. } => 40,
             Self::KeyFileMissing(_)
             | Self::KeyFileUnreadable { .. }
@@ -406,6 +409,7 @@ impl fmt::Display for Reason {
             ),
             Self::NotABundle => f.write_str("not a sigstore bundle; skipped"),
             Self::BundleRejected(problem) => fmt::Display::fmt(problem, f),
+            Self::BundleOverBudget(over) => write!(f, "over budget: {over}"),
             Self::NotASignature { mime } => {
                 write!(
                     f,

@@ -81,6 +81,9 @@ pub struct CompileOptions {
     pub verification_cache: usize,
     /// What one signature may make vouch read (see [`SignatureBudget`] for the defaults).
     pub signature_budget: SignatureBudget,
+    /// What one sigstore bundle may make vouch read (`vouchSigstoreBundle`; see
+    /// [`BundleBudget`](crate::BundleBudget) for the defaults).
+    pub bundle_budget: crate::bundle::BundleBudget,
 }
 
 impl Default for CompileOptions {
@@ -88,6 +91,7 @@ impl Default for CompileOptions {
         Self {
             verification_cache: cache::DEFAULT_CAPACITY,
             signature_budget: SignatureBudget::default(),
+            bundle_budget: crate::bundle::BundleBudget::default(),
         }
     }
 }
@@ -104,6 +108,13 @@ impl CompileOptions {
     #[must_use]
     pub fn with_signature_budget(mut self, budget: SignatureBudget) -> Self {
         self.signature_budget = budget;
+        self
+    }
+
+    /// The options with `budget` for every sigstore bundle.
+    #[must_use]
+    pub fn with_bundle_budget(mut self, budget: crate::bundle::BundleBudget) -> Self {
+        self.bundle_budget = budget;
         self
     }
 }
@@ -128,7 +139,10 @@ impl Evaluator {
         let compile_list = |transport: Option<&str>, scope: &str, list: &[Requirement]| List {
             transport: transport.map(String::from),
             scope: scope.into(),
-            requirements: list.iter().map(|r| compile_requirement(r, files)).collect(),
+            requirements: list
+                .iter()
+                .map(|r| compile_requirement(r, files, options))
+                .collect(),
         };
         let mut lists = Vec::new();
         lists.push(compile_list(None, "", &policy.default));

@@ -113,9 +113,7 @@ pub(super) fn evaluate_requirement(
                 Signature::Bundle { bundle } => Examined::Checked(match trust {
                     Err(reason) => Some(reason.clone()),
                     Ok(trust) => {
-                        super::sigstore_bundle::check_bundle(trust, bundle, evidence.manifest)
-                            .err()
-                            .map(Reason::BundleRejected)
+                        super::sigstore_bundle::check_bundle(trust, bundle, evidence.manifest).err()
                     }
                 }),
             })

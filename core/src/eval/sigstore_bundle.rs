@@ -12,7 +12,7 @@ use super::compile::file_bytes;
 use super::decision::Reason;
 use super::material::MaterialProblem;
 use crate::bundle::{
-    Artifact, Bundle, BundleError, Expected, TrustedRoot, VerifyError, verify_bundle,
+    Artifact, Bundle, BundleBudget, BundleError, Expected, TrustedRoot, VerifyError, verify_bundle,
 };
 use crate::policy::{
     BundleIdentity, BundleSigner, COSIGN_SIGN_PREDICATE, Files, PathOrData, SigstoreBundle,
@@ -24,6 +24,7 @@ pub(crate) struct BundleTrust {
     root: TrustedRoot,
     signer: Signer,
     predicate_types: Option<Vec<String>>,
+    budget: BundleBudget,
 }
 
 #[derive(Clone, Debug)]
@@ -88,7 +89,11 @@ impl fmt::Display for BundleProblem {
 }
 
 /// Reads the requirement's trusted root and key, as the files or inline data give them.
-pub(super) fn compile(requirement: &SigstoreBundle, files: &Files) -> Result<BundleTrust, Reason> {
+pub(super) fn compile(
+    requirement: &SigstoreBundle,
+    files: &Files,
+    budget: BundleBudget,
+) -> Result<BundleTrust, Reason> {
     let bytes = |source: &PathOrData, field: &str| -> Result<(String, Vec<u8>), Reason> {
         match source {
             PathOrData::Path(path) => {
@@ -117,6 +122,7 @@ pub(super) fn compile(requirement: &SigstoreBundle, files: &Files) -> Result<Bun
         root,
         signer,
         predicate_types: requirement.predicate_types.clone(),
+        budget,
     })
 }
 
@@ -134,8 +140,16 @@ pub(super) fn check_bundle(
     trust: &BundleTrust,
     bundle: &[u8],
     manifest: &[u8],
-) -> Result<(), BundleProblem> {
-    let bundle = Bundle::from_json(bundle).map_err(BundleProblem::Unreadable)?;
+) -> Result<(), Reason> {
+    check(trust, bundle, manifest).map_err(|problem| match problem {
+        BundleProblem::Unreadable(BundleError::OverBudget(over)) => Reason::BundleOverBudget(over),
+        problem => Reason::BundleRejected(problem),
+    })
+}
+
+fn check(trust: &BundleTrust, bundle: &[u8], manifest: &[u8]) -> Result<(), BundleProblem> {
+    let bundle =
+        Bundle::from_json_with(bundle, &trust.budget).map_err(BundleProblem::Unreadable)?;
     let expected = match &trust.signer {
         Signer::Identities(rules) => Expected::Identities(rules),
         Signer::Key(pem) => Expected::Key(pem),

@@ -123,6 +123,34 @@ pub(crate) struct SyntaxError {
     pub(crate) offset: usize,
 }
 
+/// How deep `input`'s arrays and objects nest (a top-level object is 1), counted over the
+/// bytes without parsing them: brackets inside strings do not count. Not a validation; used to
+/// refuse a document over a depth budget before reading it.
+pub(crate) fn nesting(input: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in input {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Parses a whole document.
 pub(crate) fn parse(input: &[u8]) -> Result<Node, SyntaxError> {
     parse_bounded(input, MAX_DEPTH)

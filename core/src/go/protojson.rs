@@ -57,7 +57,12 @@ impl core::error::Error for ProtoJsonError {}
 
 /// Reads a whole document: one JSON object, nothing after it.
 pub(crate) fn document(input: &[u8]) -> Result<Node, ProtoJsonError> {
-    let node = gojson::parse_strict_unicode(input, MAX_DEPTH)
+    document_nested(input, MAX_DEPTH)
+}
+
+/// [`document`], nested at most `max_depth` levels.
+pub(crate) fn document_nested(input: &[u8], max_depth: usize) -> Result<Node, ProtoJsonError> {
+    let node = gojson::parse_strict_unicode(input, max_depth)
         .map_err(|e| ProtoJsonError::Syntax(e.message))?;
     if !matches!(node.value, Value::Object(_)) {
         return Err(ProtoJsonError::Syntax(

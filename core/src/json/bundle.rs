@@ -304,7 +304,13 @@ fn decide(input: &[u8], members: &[Member]) -> Result<BundleAnswer, Failure> {
         }
         None => return Err(invalid("identity or key is required".into())),
     };
-    let bundle = Bundle::from_json(&bundle_bytes).map_err(|e| ("bundle_invalid", e.to_string()))?;
+    let bundle = Bundle::from_json(&bundle_bytes).map_err(|e| {
+        let kind = match e {
+            crate::bundle::BundleError::OverBudget(_) => "over_budget",
+            _ => "bundle_invalid",
+        };
+        (kind, e.to_string())
+    })?;
     let root =
         TrustedRoot::from_json(&root_bytes).map_err(|e| ("trusted_root_invalid", e.to_string()))?;
     let verified =
