@@ -271,8 +271,8 @@ fi
   --target-dir "$CACHE/fuzz-target" "$CORPUS" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 \
   | tail -n 5)
 
-step "fuzz smoke: policy_parse, evaluate_request, manifest_digest, signatures, certificates (${FUZZ_SECONDS}s each)"
-for target in policy_parse evaluate_request manifest_digest signatures certificates; do
+step "fuzz smoke: policy_parse, evaluate_request, manifest_digest, signatures, certificates, bundles (${FUZZ_SECONDS}s each)"
+for target in policy_parse evaluate_request manifest_digest signatures certificates bundles; do
   CORPUS="$CACHE/fuzz-corpus/$target"
   mkdir -p "$CORPUS"
   case "$target" in
@@ -329,6 +329,26 @@ for name in ("fulcio_v1.crt.pem", "pki_root_crts.pem", "pki_intermediate_crts.pe
     put(text)
     for body in re.findall(rb"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", text, re.S):
         put(base64.b64decode(b"".join(body.split())))
+PY
+      ;;
+    bundles)
+      # Seeds: sigstore bundles and trusted roots, alone and as whole verifications (read from
+      # ../shared, not copied), and identity patterns.
+      python3 - "$SHARED/vectors" "$CORPUS" <<'PY'
+import hashlib, json, pathlib, sys
+src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+def put(b): (dst / hashlib.sha1(b).hexdigest()).write_bytes(b)
+good = (src / "trusted-root/public-good-trusted_root.json").read_bytes()
+put(b"\x01" + good)
+suite = src / "sigstore-conformance"
+for case in json.loads((suite / "cases.json").read_text())["cases"]:
+    bundle = (suite / case["bundle"]).read_bytes()
+    root = good if case["trusted_root"].startswith("PUBLIC_GOOD") else (suite / case["trusted_root"]).read_bytes()
+    put(b"\x00" + bundle)
+    if len(root) < 65536:
+        put(b"\x03" + len(root).to_bytes(2, "big") + root + bundle)
+for pattern in (rb"^https://github\.com/[a-z]+/", rb"(?i)^[\w.-]+@example\.(com|org)$", rb"a{2,5}\b[[:alpha:]]"):
+    put(b"\x02" + pattern + b"\xffhttps://github.com/org/repo")
 PY
       ;;
     manifest_digest)

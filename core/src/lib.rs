@@ -129,6 +129,62 @@ pub mod fuzzing {
         }
         pool + list
     }
+
+    /// Bundles and what they are verified with. The first byte selects: 0 a bundle
+    /// (`Bundle::from_json`), 1 a trusted root, 2 a regular expression and a text to match
+    /// (split at the first `0xff`), 3 a whole verification (two bytes, big-endian, of trusted
+    /// root length, the root, then the bundle; the artifact is its digest in the bundle, the
+    /// signer a fixed identity or, with a key-signed bundle, nothing to match). Never panics.
+    pub fn bundles(bytes: &[u8]) -> bool {
+        use crate::bundle::{Artifact, Bundle, Expected, TrustedRoot, verify_bundle};
+        let Some((&selector, rest)) = bytes.split_first() else {
+            return false;
+        };
+        match selector % 4 {
+            0 => Bundle::from_json(rest).is_ok(),
+            1 => TrustedRoot::from_json(rest).is_ok(),
+            2 => {
+                let (pattern, text) = match rest.iter().position(|&b| b == 0xff) {
+                    Some(at) => (&rest[..at], &rest[at + 1..]),
+                    None => (rest, &[][..]),
+                };
+                let (Ok(pattern), Ok(text)) =
+                    (core::str::from_utf8(pattern), core::str::from_utf8(text))
+                else {
+                    return false;
+                };
+                crate::go::regexp::Regexp::new(pattern).is_ok_and(|re| re.is_match(text))
+            }
+            _ => {
+                let Some((length, rest)) = rest.split_first_chunk::<2>() else {
+                    return false;
+                };
+                let length = usize::from(u16::from_be_bytes(*length)).min(rest.len());
+                let (root, bundle) = rest.split_at(length);
+                let (Ok(root), Ok(bundle)) =
+                    (TrustedRoot::from_json(root), Bundle::from_json(bundle))
+                else {
+                    return false;
+                };
+                let digest = match &bundle.content {
+                    crate::bundle::model::Content::Message {
+                        digest: Some((_, d)),
+                        ..
+                    } => d.clone(),
+                    _ => alloc::vec![0; 32],
+                };
+                let artifact = Artifact::Digest {
+                    algorithm: "sha256",
+                    digest: &digest,
+                };
+                let expected = Expected::Identity {
+                    subject: "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+                    issuer: "https://token.actions.githubusercontent.com",
+                };
+                verify_bundle(&bundle, artifact, &root, expected).is_ok()
+            }
+        }
+    }
 }
 
 pub use build::{BUILD, BuildInfo, CryptoBackend};
