@@ -914,7 +914,7 @@ mod tests {
     fn bundle_extension_errors() {
         for (requirement, message) in [
             (
-                alloc::format!(r#"{{"type": "vouchSigstoreBundle", "keyPath": "/k"}}"#),
+                String::from(r#"{"type": "vouchSigstoreBundle", "keyPath": "/k"}"#),
                 "At least one of trustedRootPath and trustedRootData must be specified",
             ),
             (
