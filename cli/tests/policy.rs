@@ -104,20 +104,48 @@ fn check_explains_and_exits_zero_or_three() {
     assert_eq!(status, 2, "{err}");
 }
 
+/// A scratch directory for one test's files, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("vouch-cli-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    /// Writes `text` to `name` in the directory; its path.
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_string_lossy().into_owned()
+    }
+
+    fn path(&self) -> String {
+        self.0.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+/// `vouch ARGS` with no input: status and standard output, standard error.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let (status, out, err) = vouch(args, b"");
+    (status, String::from_utf8_lossy(&out).into_owned(), err)
+}
+
 #[test]
 fn lint_reports_every_problem_with_line_and_column() {
-    let dir = std::env::temp_dir().join(format!("vouch-cli-lint-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let bad = dir.join("bad.json");
-    std::fs::write(
-        &bad,
+    let scratch = Scratch::new("lint");
+    let bad = scratch.write(
+        "bad.json",
         "{\n  \"default\": [{\"type\": \"reject\"}],\n  \"transports\": {\n    \"docker\": {\"quay.io\": []},\n    \"dir\": {\"relative\": [{\"type\": \"reject\"}]},\n    \"atomic\": {}\n  }\n}\n",
-    )
-    .expect("write");
-    let bad = bad.to_string_lossy().into_owned();
-    let (status, out, err) = vouch(&["lint", &bad], b"");
-    let out = String::from_utf8_lossy(&out);
-    std::fs::remove_dir_all(&dir).ok();
+    );
+    let (status, out, err) = run(&["lint", &bad]);
     assert_eq!(status, 3, "{out}{err}");
     assert!(
         out.contains(&format!(
@@ -141,24 +169,19 @@ fn lint_reports_every_problem_with_line_and_column() {
 
 #[test]
 fn lint_reports_keyless_material_that_cannot_be_used() {
-    let dir = std::env::temp_dir().join(format!("vouch-cli-lint-keyless-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let policy = dir.join("keyless.json");
+    let scratch = Scratch::new("lint-keyless");
     let rsa_key = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmwIDAQAB\n-----END PUBLIC KEY-----\n";
-    std::fs::write(dir.join("rekor.pub"), rsa_key.replace("\\n", "\n")).expect("write");
-    std::fs::write(dir.join("fulcio.pem"), "not a certificate").expect("write");
-    std::fs::write(
-        &policy,
-        format!(
+    scratch.write("rekor.pub", &rsa_key.replace("\\n", "\n"));
+    scratch.write("fulcio.pem", "not a certificate");
+    let policy = scratch.write(
+        "keyless.json",
+        &format!(
             r#"{{"default": [{{"type": "sigstoreSigned", "rekorPublicKeyPath": "{d}/rekor.pub",
                 "fulcio": {{"caPath": "{d}/fulcio.pem", "oidcIssuer": "github", "subjectEmail": "a@b"}}}}]}}"#,
-            d = dir.display()
+            d = scratch.path()
         ),
-    )
-    .expect("write");
-    let policy = policy.to_string_lossy().into_owned();
-    let (status, out, err) = vouch(&["lint", &policy], b"");
-    let out = String::from_utf8_lossy(&out);
+    );
+    let (status, out, err) = run(&["lint", &policy]);
     assert_eq!(status, 0, "{out}{err}");
     assert!(
         out.contains("fulcio.oidcIssuer \"github\" is not a URL"),
@@ -169,29 +192,23 @@ fn lint_reports_keyless_material_that_cannot_be_used() {
             && out.contains("no certificate could be loaded [invalid_key]"),
         "{out}"
     );
-    std::fs::remove_dir_all(&dir).ok();
     assert!(out.contains("0 errors, 2 warnings"), "{out}");
 }
 
 #[test]
 fn the_bundle_extension_and_strict_mode() {
-    let dir = std::env::temp_dir().join(format!("vouch-cli-bundle-policy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let policy = dir.join("policy.json");
-    std::fs::write(
-        &policy,
-        format!(
+    let scratch = Scratch::new("bundle-policy");
+    let policy = scratch.write(
+        "policy.json",
+        &format!(
             r#"{{"default": [{{"type": "vouchSigstoreBundle", "trustedRootPath": "{d}/missing_root.json",
                 "identities": [{{"issuer": "https://token.actions.githubusercontent.com",
                                  "subjectRegExp": "^https://github\\.com/org/"}}]}}]}}"#,
-            d = dir.display()
+            d = scratch.path()
         ),
-    )
-    .expect("write");
-    let policy = policy.to_string_lossy().into_owned();
+    );
     // vouch's dialect: a warning that containers/image refuses the policy, and the missing root.
-    let (status, out, err) = vouch(&["lint", &policy], b"");
-    let out = String::from_utf8_lossy(&out);
+    let (status, out, err) = run(&["lint", &policy]);
     assert_eq!(status, 0, "{out}{err}");
     assert!(
         out.contains("warning: vouchSigstoreBundle is vouch's extension"),
@@ -199,64 +216,30 @@ fn the_bundle_extension_and_strict_mode() {
     );
     assert!(out.contains("missing_root.json"), "{out}");
     // containers/image's dialect: its own error.
-    let (status, out, err) = vouch(&["lint", "--strict", &policy], b"");
-    let out = String::from_utf8_lossy(&out);
+    let (status, out, err) = run(&["lint", "--strict", &policy]);
     assert_eq!(status, 3, "{out}{err}");
     assert!(
         out.contains(r#"error: Unknown policy requirement type "vouchSigstoreBundle""#),
         "{out}"
     );
+    let image = "docker://registry.example/app:1";
     // `check`: refused for want of a bundle, or for the policy itself under --strict.
-    let (status, out, _) = vouch(
-        &[
-            "check",
-            "--policy",
-            &policy,
-            "docker://registry.example/app:1",
-            "-o",
-            "json",
-        ],
-        b"",
-    );
-    let out = String::from_utf8_lossy(&out);
+    let (status, out, _) = run(&["check", "--policy", &policy, image, "-o", "json"]);
     assert_eq!(status, 3, "{out}");
     assert!(
         out.contains(r#""policy_error":"""#) && out.contains("no_signature"),
         "{out}"
     );
-    let (status, out, _) = vouch(
-        &[
-            "check",
-            "--strict",
-            "--policy",
-            &policy,
-            "docker://registry.example/app:1",
-            "-o",
-            "json",
-        ],
-        b"",
-    );
-    let out = String::from_utf8_lossy(&out);
+    let (status, out, _) = run(&[
+        "check", "--strict", "--policy", &policy, image, "-o", "json",
+    ]);
     assert_eq!(status, 3, "{out}");
     assert!(out.contains("Unknown policy requirement type"), "{out}");
     // A bundle is read, and refused with the requirement's reason: its trusted root is missing.
-    let bundle = dir.join("image.sigstore.json");
-    std::fs::write(&bundle, "{}").expect("write");
-    let (status, out, _) = vouch(
-        &[
-            "check",
-            "--policy",
-            &policy,
-            "docker://registry.example/app:1",
-            "--bundle",
-            &bundle.to_string_lossy(),
-            "-o",
-            "json",
-        ],
-        b"",
-    );
-    let out = String::from_utf8_lossy(&out);
-    std::fs::remove_dir_all(&dir).ok();
+    let bundle = scratch.write("image.sigstore.json", "{}");
+    let (status, out, _) = run(&[
+        "check", "--policy", &policy, image, "--bundle", &bundle, "-o", "json",
+    ]);
     assert_eq!(status, 3, "{out}");
     assert!(
         out.contains(r#""kind":"bundle""#) && out.contains("key_file_missing"),
