@@ -15,6 +15,8 @@
 // the bundle has an inclusion promise. With "op": "bench" and "n", the line's verification is
 // repeated n times and "ns_per_op" reported. With "op": "trusted_root", only the trusted root
 // is read ("verified": whether sigstore-go accepts it); with "op": "bundle", only the bundle.
+// With "op": "regexp", "pattern" and "text" (a list), Go's regexp package: "verified" is
+// whether the pattern compiles, "matches" whether it matches each text.
 package main
 
 import (
@@ -25,6 +27,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -52,9 +55,12 @@ type request struct {
 	TrustedRootTxt *string         `json:"trusted_root_text"`
 	Identity       *identity       `json:"identity"`
 	Key            *string         `json:"key"`
+	Pattern        *string         `json:"pattern"`
+	Text           []string        `json:"text"`
 }
 
 type answer struct {
+	Matches     []bool  `json:"matches,omitempty"`
 	Verified    bool    `json:"verified"`
 	Error       string  `json:"error"`
 	OracleError string  `json:"oracle_error,omitempty"`
@@ -189,6 +195,22 @@ func decide(req *request) (out answer) {
 			return answer{Error: err.Error()}
 		}
 		return answer{Verified: true}
+	}
+	if req.Op == "regexp" {
+		// Go's regexp as cosign and sigstore-go match identities: "verified" says whether
+		// the pattern compiles, "matches" whether it matches each text (MatchString).
+		if req.Pattern == nil {
+			return answer{OracleError: "regexp: no pattern"}
+		}
+		re, err := regexp.Compile(*req.Pattern)
+		if err != nil {
+			return answer{Error: err.Error()}
+		}
+		matches := make([]bool, len(req.Text))
+		for i, text := range req.Text {
+			matches[i] = re.MatchString(text)
+		}
+		return answer{Verified: true, Matches: matches}
 	}
 	if req.Op == "bundle" {
 		// Only read the bundle: "verified" says whether sigstore-go accepts it.

@@ -119,7 +119,7 @@ impl Regexp {
 }
 
 /// Reads `pattern` as Go's `regexp/syntax` would and gives the same pattern for regex-lite,
-/// or why the two would disagree on it.
+/// or why the two would disagree on it (or Go would refuse it).
 fn translate(pattern: &str) -> Result<String, String> {
     let refuse = |at: usize, what: &str| {
         Err(alloc::format!(
@@ -131,9 +131,44 @@ fn translate(pattern: &str) -> Result<String, String> {
     let mut in_class = false;
     // Just after `[` or `[^`, where `]` is a literal.
     let mut class_start = false;
+    // Just after a repetition operator (and its `?`): Go refuses another one there.
+    let mut after_repeat = false;
+    // Just after a flag group such as `(?i)`: Go repeats the atom before it, regex-lite not.
+    let mut after_flags = false;
+    // Go's `repeatIsValid`: along nested counted repetitions, the counts multiply to at most
+    // 1,000. Per open group, the largest product inside it; and the last atom's.
+    let mut groups: alloc::vec::Vec<u64> = alloc::vec![1];
+    let mut last_atom: u64 = 1;
     while let Some((at, c)) = chars.next() {
         let at_class_start = core::mem::take(&mut class_start);
+        let repeated = core::mem::take(&mut after_repeat);
+        let flagged = core::mem::take(&mut after_flags);
+        let count = if in_class || c != '{' {
+            None
+        } else {
+            counted(&pattern[at + 1..])
+        };
+        if !in_class && (matches!(c, '*' | '+' | '?') || matches!(count, Some(Ok(_)))) {
+            if repeated {
+                return refuse(at, "a nested repetition operator");
+            }
+            if flagged {
+                return refuse(at, "a repetition right after a flag group");
+            }
+            after_repeat = true;
+        } else if !in_class && c != ')' {
+            // A new atom (a group's atom is set when it closes).
+            last_atom = 1;
+        }
         match c {
+            '*' | '+' | '?' if !in_class => {
+                out.push(c);
+                // `*?`, `+?`, `??`: the non-greedy form is part of the operator.
+                if chars.peek().is_some_and(|(_, n)| *n == '?') {
+                    chars.next();
+                    out.push('?');
+                }
+            }
             '\\' => {
                 let Some((_, e)) = chars.next() else {
                     return refuse(at, "trailing backslash");
@@ -206,65 +241,102 @@ fn translate(pattern: &str) -> Result<String, String> {
                 out.push(']');
             }
             '&' | '~' | '-' if in_class => {
-                if chars.peek().is_some_and(|(_, n)| *n == c) && c != '-' {
-                    return refuse(at, "a class operator (`&&`, `~~`)");
-                }
-                if c == '-' && chars.peek().is_some_and(|(_, n)| *n == '-') {
-                    return refuse(at, "a class operator (`--`)");
+                if chars.peek().is_some_and(|(_, n)| *n == c) {
+                    return refuse(at, "a class operator (`&&`, `~~`, `--`)");
                 }
                 out.push(c);
             }
-            '(' if !in_class && chars.peek().is_some_and(|(_, n)| *n == '?') => {
-                chars.next();
-                out.push_str("(?");
-                let named = match chars.peek() {
-                    Some((_, 'P')) => {
-                        chars.next();
-                        out.push('P');
-                        true
-                    }
-                    Some((_, '<')) => true,
-                    _ => false,
-                };
-                if !named {
-                    // Flags: Go knows i, m, s and U.
-                    while let Some(&(fat, f)) = chars.peek() {
-                        match f {
-                            'i' | 'm' | 's' | 'U' | '-' => {
-                                out.push(f);
-                                chars.next();
-                            }
-                            ')' | ':' => break,
-                            _ => return refuse(fat, &alloc::format!("the flag `{f}`")),
-                        }
-                    }
-                }
-            }
-            '{' if !in_class => {
-                // A counted repetition (Go's limit 1000), or a literal brace in Go.
-                let rest = &pattern[at + 1..];
-                match counted(rest) {
-                    Some(Ok(len)) => {
-                        out.push_str(&pattern[at..at + 1 + len]);
-                        for _ in 0..len {
+            '(' if !in_class => {
+                out.push('(');
+                if chars.peek().is_some_and(|(_, n)| *n == '?') {
+                    chars.next();
+                    out.push('?');
+                    let named = match chars.peek() {
+                        Some((_, 'P')) => {
                             chars.next();
+                            out.push('P');
+                            true
+                        }
+                        Some((_, '<')) => true,
+                        _ => false,
+                    };
+                    if !named {
+                        // Flags: Go knows i, m, s and U.
+                        while let Some(&(fat, f)) = chars.peek() {
+                            match f {
+                                'i' | 'm' | 's' | 'U' | '-' => {
+                                    out.push(f);
+                                    chars.next();
+                                }
+                                ')' => {
+                                    // A flag group: no group, no atom.
+                                    chars.next();
+                                    out.push(')');
+                                    after_flags = true;
+                                    break;
+                                }
+                                ':' => break,
+                                _ => return refuse(fat, &alloc::format!("the flag `{f}`")),
+                            }
+                        }
+                        if after_flags {
+                            continue;
                         }
                     }
-                    Some(Err(())) => {
-                        return refuse(at, "a repetition count over 1000");
+                }
+                groups.push(1);
+            }
+            ')' if !in_class => {
+                out.push(')');
+                if groups.len() > 1 {
+                    let inner = groups.pop().unwrap_or(1);
+                    last_atom = inner;
+                    if let Some(outer) = groups.last_mut() {
+                        *outer = (*outer).max(inner);
                     }
-                    None => out.push_str(r"\{"),
                 }
             }
+            '{' if !in_class => match count {
+                Some(Ok((len, min, max))) => {
+                    out.push_str(&pattern[at..at + 1 + len]);
+                    for _ in 0..len {
+                        chars.next();
+                    }
+                    if chars.peek().is_some_and(|(_, n)| *n == '?') {
+                        chars.next();
+                        out.push('?');
+                    }
+                    // `repeatIsValid`: a count of 0 ends the chain; an unbounded one counts
+                    // its minimum.
+                    let m = u64::from(max.unwrap_or(min));
+                    let product = if m == 0 {
+                        1
+                    } else {
+                        last_atom.saturating_mul(m)
+                    };
+                    if (min >= 2 || max.is_some_and(|m| m >= 2)) && product > u64::from(MAX_REPEAT)
+                    {
+                        return refuse(at, "nested repetition counts over 1000 together");
+                    }
+                    last_atom = product;
+                    if let Some(group) = groups.last_mut() {
+                        *group = (*group).max(product);
+                    }
+                }
+                Some(Err(())) => {
+                    return refuse(at, "a repetition count over 1000");
+                }
+                None => out.push_str(r"\{"),
+            },
             _ => out.push(c),
         }
     }
     Ok(out)
 }
 
-/// A counted repetition's `n}`, `n,}` or `n,m}` at the start of `rest`: its length, an error
-/// when a count passes Go's limit, or `None` when Go reads the brace as a literal.
-fn counted(rest: &str) -> Option<Result<usize, ()>> {
+/// A counted repetition's `n}`, `n,}` or `n,m}` at the start of `rest`: its length and counts,
+/// an error when a count passes Go's limit, or `None` when Go reads the brace as a literal.
+fn counted(rest: &str) -> Option<Result<(usize, u32, Option<u32>), ()>> {
     let bytes = rest.as_bytes();
     let digits = |from: usize| {
         bytes[from..]
@@ -285,12 +357,13 @@ fn counted(rest: &str) -> Option<Result<usize, ()>> {
     }
     let n = number(0, n_len)?;
     let mut i = n_len;
-    let mut m = None;
+    let mut m = Some(n);
     match bytes.get(i) {
         Some(b'}') => {}
         Some(b',') => {
             i += 1;
             let m_len = digits(i);
+            m = None;
             if m_len > 0 {
                 m = Some(number(i, m_len)?);
                 i += m_len;
@@ -304,7 +377,7 @@ fn counted(rest: &str) -> Option<Result<usize, ()>> {
     if n > MAX_REPEAT || m.is_some_and(|m| m > MAX_REPEAT) {
         return Some(Err(()));
     }
-    Some(Ok(i + 1))
+    Some(Ok((i + 1, n, m)))
 }
 
 #[cfg(all(test, feature = "std"))]
@@ -332,6 +405,11 @@ mod tests {
         assert!(Regexp::new("a{x}").unwrap().is_match("a{x}"));
         assert!(Regexp::new("a{,3}").unwrap().is_match("a{,3}"));
         assert!(Regexp::new("^a{2,3}$").unwrap().is_match("aaa"));
+        assert!(Regexp::new("^a{2,3}?b*?c??$").unwrap().is_match("aac"));
+        assert!(Regexp::new("^(?:a*)*$").unwrap().is_match("aa"));
+        assert!(Regexp::new("^(a{10}){100}$").is_ok());
+        assert!(Regexp::new("(a{0}){1000}b{1000}").is_ok());
+        assert!(Regexp::new("^a(?i)B$").unwrap().is_match("ab"));
         assert!(Regexp::new("[]a]").unwrap().is_match("]"));
         assert!(Regexp::new("[[:alpha:]]").unwrap().is_match("q"));
         assert!(Regexp::new("(?i)GITHUB").unwrap().is_match("github"));
@@ -353,6 +431,16 @@ mod tests {
             r"\0",
             r"\1",
             "a{1001}",
+            "a**",
+            "a*+",
+            "a???",
+            "a{2}{3}",
+            "a{2}*",
+            "a*{2}",
+            "(a{30}){40}",
+            "((a{10}){10}){11}",
+            "ab(?i){2}",
+            "ab(?i)*",
             "a{1,1001}",
             "a{99999}",
             "[[a]]",
