@@ -91,6 +91,29 @@ fn bundles_decide_as_verification() {
                 e.name
             );
         }
+        // By digest: the manifest must be the one the reference names.
+        if got {
+            let manifest = <base64ct::Base64 as base64ct::Encoding>::decode_vec(
+                e.request["manifest"].as_str().expect("manifest"),
+            )
+            .expect("base64");
+            let right = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&manifest));
+            for (digest, allowed) in [(right, true), ("0".repeat(64), false)] {
+                let mut by_digest = e.clone();
+                by_digest.request["reference"] =
+                    json!(format!("registry.example/team/app@sha256:{digest}"));
+                let decision = evaluate(&by_digest, &e.requirement, None);
+                assert_eq!(
+                    decision["allowed"],
+                    json!(allowed),
+                    "{}: {decision}",
+                    e.name
+                );
+                if !allowed {
+                    assert_eq!(decision["reason"], json!("manifest_not_referenced"));
+                }
+            }
+        }
         // containers/image's dialect refuses the policy itself.
         let strict = evaluate(e, &e.requirement, Some("containers-image"));
         assert_eq!(strict["allowed"], json!(false));

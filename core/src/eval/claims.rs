@@ -57,6 +57,11 @@ impl<'a> ManifestDigest<'a> {
 
     /// `manifest.MatchesDigest`: only sha256 is computed, so another algorithm never matches.
     pub(super) fn matches(&self, expected: &Digest) -> Result<bool, Reason> {
+        Ok(self.digest()? == expected)
+    }
+
+    /// The manifest's digest as containers/image computes it (`manifest.Digest`).
+    pub(super) fn digest(&self) -> Result<&Digest, Reason> {
         let digest = self.digest.get_or_init(|| {
             self.last.digest(self.manifest).unwrap_or_else(|| {
                 let digest = manifest_digest(self.manifest);
@@ -64,9 +69,8 @@ impl<'a> ManifestDigest<'a> {
                 digest
             })
         });
-        match digest {
-            Ok(digest) => Ok(digest == expected),
-            Err(e) => Err(Reason::ManifestUnreadable(e.clone())),
-        }
+        digest
+            .as_ref()
+            .map_err(|e| Reason::ManifestUnreadable(e.clone()))
     }
 }

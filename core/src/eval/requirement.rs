@@ -113,7 +113,7 @@ pub(super) fn evaluate_requirement(
                 Signature::Bundle { bundle } => Examined::Checked(match trust {
                     Err(reason) => Some(reason.clone()),
                     Ok(trust) => {
-                        super::sigstore_bundle::check_bundle(trust, bundle, evidence.manifest).err()
+                        super::sigstore_bundle::check_bundle(trust, bundle, image, manifest).err()
                     }
                 }),
             })

@@ -135,26 +135,39 @@ fn read_key(pem: &[u8]) -> Result<(), MaterialProblem> {
         .map_err(MaterialProblem::Key)
 }
 
-/// Checks one bundle (its JSON bytes) for the image's manifest.
+/// Checks one bundle (its JSON bytes) for the image: the manifest must be the one the
+/// reference names (when it names a digest), and the bundle's artifact the manifest's digest
+/// as containers/image computes it (for a schema 1 manifest, without its signatures).
 pub(super) fn check_bundle(
     trust: &BundleTrust,
     bundle: &[u8],
-    manifest: &[u8],
+    image: &crate::image::Image,
+    manifest: &super::claims::ManifestDigest<'_>,
 ) -> Result<(), Reason> {
-    check(trust, bundle, manifest).map_err(|problem| match problem {
+    if let Some(digest) = image.docker_reference().and_then(|r| r.digest())
+        && !manifest.matches(digest)?
+    {
+        return Err(Reason::ManifestNotReferenced { digest: *digest });
+    }
+    let digest = manifest.digest()?;
+    check(trust, bundle, digest.hash()).map_err(|problem| match problem {
         BundleProblem::Unreadable(BundleError::OverBudget(over)) => Reason::BundleOverBudget(over),
         problem => Reason::BundleRejected(problem),
     })
 }
 
-fn check(trust: &BundleTrust, bundle: &[u8], manifest: &[u8]) -> Result<(), BundleProblem> {
+fn check(trust: &BundleTrust, bundle: &[u8], digest: &[u8]) -> Result<(), BundleProblem> {
     let bundle =
         Bundle::from_json_with(bundle, &trust.budget).map_err(BundleProblem::Unreadable)?;
     let expected = match &trust.signer {
         Signer::Identities(rules) => Expected::Identities(rules),
         Signer::Key(pem) => Expected::Key(pem),
     };
-    let verified = verify_bundle(&bundle, Artifact::Bytes(manifest), &trust.root, expected)
+    let artifact = Artifact::Digest {
+        algorithm: "sha256",
+        digest,
+    };
+    let verified = verify_bundle(&bundle, artifact, &trust.root, expected)
         .map_err(BundleProblem::NotVerified)?;
     let accepted = match (&trust.predicate_types, &verified.predicate_type) {
         // A cosign signature: a message signature over the manifest, or cosign's statement.
