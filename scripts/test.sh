@@ -106,6 +106,16 @@ if [ ! -x "$CACHE/oracle/bin/sigstore-go-oracle" ] || [ "$(cat "$CACHE/oracle/.s
   echo "$sgo_stamp" > "$CACHE/oracle/.stamp-sigstore-go"
 fi
 export VOUCH_ORACLE_SIGSTORE_GO="$CACHE/oracle/bin/sigstore-go-oracle"
+# The bundle generator of the generated differential (conformance/tests/bundle_generated.rs):
+# a virtual sigstore (Fulcio CA with SCTs, Rekor, RFC 3161 authority) in the same module.
+sgo_gen_stamp="$(cat oracles/sigstore-go/go.mod oracles/sigstore-go/go.sum oracles/sigstore-go/gen/*.go | sha256sum | cut -c1-64)"
+if [ ! -x "$CACHE/oracle/bin/sigstore-go-gen" ] || [ "$(cat "$CACHE/oracle/.stamp-sigstore-go-gen" 2>/dev/null)" != "$sgo_gen_stamp" ]; then
+  mkdir -p "$CACHE/oracle/bin"
+  (cd oracles/sigstore-go && GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
+    "$MODULE_GO" build -trimpath -o "$CACHE/oracle/bin/sigstore-go-gen" ./gen)
+  echo "$sgo_gen_stamp" > "$CACHE/oracle/.stamp-sigstore-go-gen"
+fi
+export VOUCH_SIGSTORE_GO_GEN="$CACHE/oracle/bin/sigstore-go-gen"
 
 # --- 3. Static checks -------------------------------------------------------------------------
 step "cargo fmt --check"

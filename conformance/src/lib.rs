@@ -7,6 +7,7 @@
 //! the Go oracle, which are `#[ignore]`d in the quick tier and fail when the oracle is missing.
 
 pub mod bundle_cases;
+pub mod bundle_gen;
 pub mod cached;
 pub mod evaluations;
 pub mod generate;

@@ -17,11 +17,13 @@ use der::asn1::AnyRef;
 use der::{Decode, Encode, Sequence, Tagged};
 
 /// CMS `SignedData` (RFC 5652 §5.1) with `cms`'s types for what is verified, the certificates
-/// kept as their DER (each read as Go reads certificates) and the CRLs unread (digitorus reads
-/// neither into anything sigstore-go checks).
+/// kept as their DER (each read as Go reads certificates). digitorus' `pkcs7` reads the version
+/// as an integer and the digest algorithms as a set of algorithm identifiers, and fails the
+/// whole token when they do not read (`signed_data_as_go_reads_it`); the CRLs it reads into
+/// nothing sigstore-go checks, and vouch refuses a token that carries any.
 #[derive(Sequence)]
 struct SignedData<'a> {
-    version: AnyRef<'a>,
+    version: i64,
     digest_algorithms: AnyRef<'a>,
     encap_content_info: EncapsulatedContentInfo,
     #[asn1(
@@ -148,6 +150,36 @@ pub(crate) fn verify_all(
     Ok(out)
 }
 
+/// What digitorus' `pkcs7` needs of the fields vouch does not otherwise read, where Go's
+/// `encoding/asn1` fails the whole `SignedData`: the digest algorithms a SET of algorithm
+/// identifiers, the certificates `[0]` constructed. CRLs (`[1]`) are refused: no time-stamp
+/// authority sends them, and Go would parse them as CRLs, which vouch does not.
+fn signed_data_as_go_reads_it(signed: &SignedData<'_>) -> bool {
+    let algorithms_read = signed.digest_algorithms.tag() == der::Tag::Set && {
+        let mut rest = signed.digest_algorithms.value();
+        let mut ok = true;
+        while ok && !rest.is_empty() {
+            match asn1::element(rest) {
+                Some((_, after)) => {
+                    let one = &rest[..rest.len() - after.len()];
+                    ok = x509_cert::spki::AlgorithmIdentifierRef::from_der(one).is_ok();
+                    rest = after;
+                }
+                None => ok = false,
+            }
+        }
+        ok
+    };
+    let certificates_read = signed.certificates.as_ref().is_none_or(|c| {
+        c.tag()
+            == der::Tag::ContextSpecific {
+                constructed: true,
+                number: der::TagNumber::N0,
+            }
+    });
+    algorithms_read && certificates_read && signed.crls.is_none()
+}
+
 /// The parts of a TSTInfo that are checked.
 struct TstInfo {
     hash: Hash,
@@ -177,7 +209,9 @@ fn verify(
         .to_der()
         .map_err(|_| TimestampError::Response("the token is not SignedData".into()))?;
     let signed = SignedData::from_der(&signed_der)
-        .map_err(|_| TimestampError::Response("the token is not SignedData".into()))?;
+        .ok()
+        .filter(signed_data_as_go_reads_it)
+        .ok_or_else(|| TimestampError::Response("the token is not SignedData".into()))?;
     let tst_der = signed
         .encap_content_info
         .econtent
