@@ -410,6 +410,25 @@ fn media_type(version: &str) -> &'static str {
     }
 }
 
+/// The donor's request `field` in place of this case's (`None` when the case has none, or
+/// the same).
+fn request_field_from_donor(c: &mut Ctx<'_>, field: &str) -> Option<()> {
+    let theirs = c.donor.request.get(field)?.clone();
+    if c.request.get(field)? == &theirs {
+        return None;
+    }
+    c.request[field] = theirs;
+    Some(())
+}
+
+/// The donor's first RFC 3161 time stamp.
+fn donor_timestamp(c: &Ctx<'_>) -> Option<Value> {
+    bundle_of(&c.donor.request)["verificationMaterial"]["timestampVerificationData"]
+        ["rfc3161Timestamps"]
+        .get(0)
+        .cloned()
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -544,12 +563,7 @@ pub const MUTATIONS: &[Mutation] = &[
         Some(())
     }),
     ("artifact from donor", |c| {
-        let other = c.donor.request.get("artifact")?.clone();
-        if c.request.get("artifact")? == &other {
-            return None;
-        }
-        c.request["artifact"] = other;
-        Some(())
+        request_field_from_donor(c, "artifact")
     }),
     // ---- the log entries ----
     ("proof hash bit flipped", |c| {
@@ -897,7 +911,7 @@ pub const MUTATIONS: &[Mutation] = &[
         })
     }),
     ("checkpoint signature as r||s", |c| {
-        edit_note_signature_checked(&mut c.bundle, |sig| ecdsa_to_p1363(sig))
+        edit_note_signature_checked(&mut c.bundle, ecdsa_to_p1363)
     }),
     ("checkpoint signature with a trailing byte", |c| {
         edit_note_signature_checked(&mut c.bundle, |sig| {
@@ -957,21 +971,13 @@ pub const MUTATIONS: &[Mutation] = &[
         Some(())
     }),
     ("time stamp from donor", |c| {
-        let donor = bundle_of(&c.donor.request);
-        let theirs =
-            donor["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"]
-                .get(0)?
-                .clone();
+        let theirs = donor_timestamp(c)?;
         let ts = timestamps(&mut c.bundle)?;
         ts[0] = theirs;
         Some(())
     }),
     ("time stamp from donor added", |c| {
-        let donor = bundle_of(&c.donor.request);
-        let theirs =
-            donor["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"]
-                .get(0)?
-                .clone();
+        let theirs = donor_timestamp(c)?;
         let m = material(&mut c.bundle)?;
         let tvd = m
             .entry("timestampVerificationData")
@@ -1094,21 +1100,9 @@ pub const MUTATIONS: &[Mutation] = &[
         Some(())
     }),
     ("identity from donor", |c| {
-        let theirs = c.donor.request.get("identity")?.clone();
-        if c.request.get("identity")? == &theirs {
-            return None;
-        }
-        c.request["identity"] = theirs;
-        Some(())
+        request_field_from_donor(c, "identity")
     }),
-    ("key from donor", |c| {
-        let theirs = c.donor.request.get("key")?.clone();
-        if c.request.get("key")? == &theirs {
-            return None;
-        }
-        c.request["key"] = theirs;
-        Some(())
-    }),
+    ("key from donor", |c| request_field_from_donor(c, "key")),
     ("key instead of identity", |c| {
         let theirs = c.donor.request.get("key")?.clone();
         let req = c.request.as_object_mut()?;

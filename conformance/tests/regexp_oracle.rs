@@ -9,132 +9,54 @@
 use serde_json::{Value, json};
 use vouch_conformance::generate::Rng;
 
-const ATOMS: &[&str] = &[
-    "a",
-    "b",
-    "k",
-    "s",
-    "K",
-    "S",
-    "ſ",
-    "K",
-    "δ",
-    "Δ",
-    "0",
-    "9",
-    "١",
-    "-",
-    "_",
-    "/",
-    ".",
-    ":",
-    "@",
-    " ",
-    r"\.",
-    r"\-",
-    r"\_",
-    r"\ ",
-    r"\/",
-    r"\d",
-    r"\D",
-    r"\w",
-    r"\W",
-    r"\s",
-    r"\S",
-    r"\b",
-    r"\B",
-    r"\A",
-    r"\z",
-    "^",
-    "$",
-    r"\x41",
-    r"\x{3b4}",
-    r"\t",
-    r"\n",
-    r"\v",
-    r"\f",
-    "[a-z]",
-    "[^a-z]",
-    "[]a]",
-    "[^]a]",
-    r"[\d]",
-    r"[\s]",
-    r"[\S]",
-    "[[:alpha:]]",
-    "[[:^digit:]]",
-    "[[:word:]]",
-    "[[a]]",
-    "[a&&b]",
-    "[a--b]",
-    "[a-]",
-    "[-a]",
-    r"[\w.-]",
-    "{x}",
-    "{",
-    "}",
-    "{,3}",
-    r"\pL",
-    r"\p{Greek}",
-    r"\Qa.b\E",
-    r"\<",
-    r"\>",
-    r"\b{start}",
-    r"\0",
-    r"\1",
-    r"\e",
-    r"\C",
-    "(?i)",
-    "(?m)",
-    "(?s)",
-    "(?U)",
-    "(?x)",
-    "(?u)",
-    "(?i-s)",
+/// Characters both patterns and texts are made of: ASCII, the letters Unicode folds with
+/// ASCII ones (`ſ`, the Kelvin sign), other scripts, other digits.
+#[rustfmt::skip]
+const CHARACTERS: &[&str] = &[
+    "a", "b", "k", "s", "K", "S", "ſ", "K", "δ", "Δ", "0", "9", "١", "-", "_", "/", ".", ":",
+    "@", " ",
+];
+
+/// What only patterns are made of.
+#[rustfmt::skip]
+const PATTERN_ONLY: &[&str] = &[
+    r"\.", r"\-", r"\_", r"\ ", r"\/", r"\d", r"\D", r"\w", r"\W", r"\s", r"\S",
+    r"\b", r"\B", r"\A", r"\z", "^", "$", r"\x41", r"\x{3b4}", r"\t", r"\n", r"\v", r"\f",
+    "[a-z]", "[^a-z]", "[]a]", "[^]a]", r"[\d]", r"[\s]", r"[\S]", "[[:alpha:]]",
+    "[[:^digit:]]", "[[:word:]]", "[[a]]", "[a&&b]", "[a--b]", "[a-]", "[-a]", r"[\w.-]",
+    "{x}", "{", "}", "{,3}", r"\pL", r"\p{Greek}", r"\Qa.b\E", r"\<", r"\>", r"\b{start}",
+    r"\0", r"\1", r"\e", r"\C", "(?i)", "(?m)", "(?s)", "(?U)", "(?x)", "(?u)", "(?i-s)",
     "(?-i)",
 ];
 
-const REPEATS: &[&str] = &[
-    "", "", "", "*", "+", "?", "*?", "+?", "??", "{2}", "{1,3}", "{2,}", "{0}", "{1001}", "{2}?",
-    "**", "*+", "???", "{2}{3}", "{1000}",
+/// What only texts are made of.
+#[rustfmt::skip]
+const TEXT_ONLY: &[&str] = &[
+    "\t", "\n", "\x0b", "\x0c", "\r", "A", "aa", "{x}", "{", "}", "[", "]", "&",
+    "https://github.com/org/", "a.b",
 ];
 
-const TEXT_PIECES: &[&str] = &[
-    "a",
-    "b",
-    "k",
-    "s",
-    "K",
-    "S",
-    "ſ",
-    "K",
-    "δ",
-    "Δ",
-    "0",
-    "9",
-    "١",
-    "-",
-    "_",
-    "/",
-    ".",
-    ":",
-    "@",
-    " ",
-    "\t",
-    "\n",
-    "\x0b",
-    "\x0c",
-    "\r",
-    "A",
-    "aa",
-    "{x}",
-    "{",
-    "}",
-    "[",
-    "]",
-    "&",
-    "https://github.com/org/",
-    "a.b",
+#[rustfmt::skip]
+const REPEATS: &[&str] = &[
+    "", "", "", "*", "+", "?", "*?", "+?", "??", "{2}", "{1,3}", "{2,}", "{0}", "{1001}",
+    "{2}?", "**", "*+", "???", "{2}{3}", "{1000}",
 ];
+
+fn atom(rng: &mut Rng) -> &'static str {
+    let n = rng.below(CHARACTERS.len() + PATTERN_ONLY.len());
+    CHARACTERS
+        .get(n)
+        .copied()
+        .unwrap_or_else(|| PATTERN_ONLY[n - CHARACTERS.len()])
+}
+
+fn text_piece(rng: &mut Rng) -> &'static str {
+    let n = rng.below(CHARACTERS.len() + TEXT_ONLY.len());
+    CHARACTERS
+        .get(n)
+        .copied()
+        .unwrap_or_else(|| TEXT_ONLY[n - CHARACTERS.len()])
+}
 
 fn pattern(rng: &mut Rng, depth: u32) -> String {
     let mut out = String::new();
@@ -152,7 +74,7 @@ fn pattern(rng: &mut Rng, depth: u32) -> String {
                 _ => format!("(?i:{inner}{alt})"),
             }
         } else {
-            rng.pick_str(ATOMS).to_string()
+            atom(rng).to_string()
         };
         out.push_str(&piece);
         out.push_str(rng.pick_str(REPEATS));
@@ -161,9 +83,7 @@ fn pattern(rng: &mut Rng, depth: u32) -> String {
 }
 
 fn text(rng: &mut Rng) -> String {
-    (0..rng.below(7))
-        .map(|_| rng.pick_str(TEXT_PIECES))
-        .collect()
+    (0..rng.below(7)).map(|_| text_piece(rng)).collect()
 }
 
 #[test]

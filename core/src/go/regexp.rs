@@ -334,9 +334,13 @@ fn translate(pattern: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// A counted repetition after its `{`: how many bytes it takes, its minimum and its maximum
+/// (`None`: unbounded).
+type Count = (usize, u32, Option<u32>);
+
 /// A counted repetition's `n}`, `n,}` or `n,m}` at the start of `rest`: its length and counts,
 /// an error when a count passes Go's limit, or `None` when Go reads the brace as a literal.
-fn counted(rest: &str) -> Option<Result<(usize, u32, Option<u32>), ()>> {
+fn counted(rest: &str) -> Option<Result<Count, ()>> {
     let bytes = rest.as_bytes();
     let digits = |from: usize| {
         bytes[from..]
