@@ -20,7 +20,7 @@ FUZZ_SECONDS="${VOUCH_FUZZ_SECONDS:-10}"
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' wasm/Cargo.toml)"
 WASMTIME_PY_VERSION=39.0.0
 TYPESCRIPT_VERSION=5.6.3
-WASM_BUDGET=1048576  # the plain module after wasm-opt (issue 5: at most 1 MB)
+WASM_BUDGET=1572864  # the plain module after wasm-opt: at most 1.5 MB (issue 15's target; issue 5 set 1 MB)
 
 export VOUCH_SHARED="$SHARED"
 export CARGO_TARGET_DIR="$CACHE/target"
@@ -235,7 +235,7 @@ step "wasm: build the plain module and the npm package (wasm/build.sh)"
 bash wasm/build.sh
 size="$(stat -c %s wasm/dist/vouch.wasm)"
 echo "plain module after wasm-opt: $size bytes (budget $WASM_BUDGET)"
-[ "$size" -le "$WASM_BUDGET" ] || fail "wasm/dist/vouch.wasm is $size bytes, over the 1 MB budget"
+[ "$size" -le "$WASM_BUDGET" ] || fail "wasm/dist/vouch.wasm is $size bytes, over the 1.5 MB budget"
 
 step "wasm under Node: the plain module (bare WebAssembly API) and the npm package, parity corpus"
 VOUCH_WASM=wasm/dist/vouch.wasm VOUCH_PKG=wasm/pkg VOUCH_PARITY="$PARITY" VOUCH_BIN="$LIB/vouch" \

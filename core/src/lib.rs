@@ -88,6 +88,7 @@ mod go;
 mod image;
 pub mod json;
 pub mod manifest;
+pub mod node;
 mod policy;
 mod reference;
 mod signature;

@@ -151,6 +151,53 @@ pub(crate) fn nesting(input: &[u8]) -> usize {
     deepest
 }
 
+/// Appends `bytes` as Go's `encoding/json` writes a string (HTML escaping on, as
+/// `json.Marshal` and `json.Encoder` default to): quoted; `"` and `\\` escaped; `\b`, `\f`,
+/// `\n`, `\r`, `\t` short; other control characters and `<`, `>`, `&` as `\u00xx`; U+2028 and
+/// U+2029 as `\u2028`, `\u2029`; each byte of invalid UTF-8 as `\ufffd`; everything else,
+/// DEL and `/` included, as it is.
+pub(crate) fn write_string(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                0x08 => out.push_str("\\b"),
+                0x0c => out.push_str("\\f"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                0..0x20 | b'<' | b'>' | b'&' => {
+                    out.push_str("\\u00");
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 15)]));
+                }
+                _ => out.push(char::from(b)),
+            }
+            i += 1;
+            continue;
+        }
+        let (c, size) = super::decode_rune(&bytes[i..]);
+        if c == char::REPLACEMENT_CHARACTER && size == 1 {
+            out.push_str("\\ufffd");
+        } else if c == '\u{2028}' || c == '\u{2029}' {
+            out.push_str(if c == '\u{2028}' {
+                "\\u2028"
+            } else {
+                "\\u2029"
+            });
+        } else {
+            out.push(c);
+        }
+        i += size;
+    }
+    out.push('"');
+}
+
 /// Parses a whole document.
 pub(crate) fn parse(input: &[u8]) -> Result<Node, SyntaxError> {
     parse_bounded(input, MAX_DEPTH)
@@ -519,6 +566,31 @@ pub(crate) fn line_column(input: &[u8], offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_written_as_go_writes_them() {
+        let written = |bytes: &[u8]| {
+            let mut out = String::new();
+            write_string(&mut out, bytes);
+            out
+        };
+        assert_eq!(written(b"plain /\x7f"), "\"plain /\x7f\"");
+        assert_eq!(written(b"\"\\"), r#""\"\\""#);
+        assert_eq!(
+            written(b"\x08\x0c\n\r\t\x01\x1f"),
+            r#""\b\f\n\r\t\u0001\u001f""#
+        );
+        assert_eq!(written(b"<a>&"), r#""\u003ca\u003e\u0026""#);
+        assert_eq!(
+            written("\u{2028}\u{2029}\u{fffd}é".as_bytes()),
+            "\"\\u2028\\u2029\u{fffd}é\""
+        );
+        // Invalid UTF-8: one replacement per byte, as Go writes it.
+        assert_eq!(
+            written(b"a\xff\xc3b\xed\xa0\x80"),
+            r#""a\ufffd\ufffdb\ufffd\ufffd\ufffd""#
+        );
+    }
 
     fn ok(s: &str) -> Value {
         parse(s.as_bytes())
