@@ -273,10 +273,16 @@ pub fn verify_bundle(
 }
 
 fn read_key(pem: &[u8]) -> Result<PublicKey, VerifyError> {
-    let (block, _) =
-        crate::go::pem::decode(pem).ok_or_else(|| VerifyError::Key("not PEM".into()))?;
+    managed_key(pem).map_err(|e| match e {
+        crate::crypto::keys::KeyError::NoPem => VerifyError::Key("not PEM".into()),
+        e => VerifyError::Key(alloc::format!("{e}")),
+    })
+}
+
+/// A managed key as a verifier takes it: the first PEM block, read as PKIX.
+pub(crate) fn managed_key(pem: &[u8]) -> Result<PublicKey, crate::crypto::keys::KeyError> {
+    let (block, _) = crate::go::pem::decode(pem).ok_or(crate::crypto::keys::KeyError::NoPem)?;
     crate::crypto::keys::from_pkix(&block.bytes)
-        .map_err(|e| VerifyError::Key(alloc::format!("{e}")))
 }
 
 fn parse_leaf(der: &[u8]) -> Result<Certificate, VerifyError> {

@@ -128,10 +128,8 @@ pub(super) fn compile(
 
 /// The key a bundle requirement names: one PEM `PUBLIC KEY` block vouch verifies with.
 fn read_key(pem: &[u8]) -> Result<(), MaterialProblem> {
-    let (block, _) = crate::go::pem::decode(pem)
-        .ok_or(MaterialProblem::Key(crate::crypto::keys::KeyError::NoPem))?;
-    crate::crypto::keys::from_pkix(&block.bytes)
-        .map(|_| ())
+    crate::bundle::verify::managed_key(pem)
+        .map(drop)
         .map_err(MaterialProblem::Key)
 }
 
