@@ -122,28 +122,10 @@ mod tests {
     }
 }
 
-/// `seconds` since the Unix epoch as RFC 3339 in UTC (`2026-11-22T12:00:00Z`); years outside
-/// 0000 to 9999 are written with as many digits as they need.
-pub(crate) fn format_rfc3339(seconds: i64) -> alloc::string::String {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    alloc::format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
+/// `seconds` since the Unix epoch as RFC 3339 in UTC (`2026-11-22T12:00:00Z`), as Go writes
+/// it: years outside 0000 to 9999 with as many digits as they need, a minus sign before a
+/// negative year.
+pub(crate) use crate::go::time::format_rfc3339;
 
 #[cfg(test)]
 mod format_tests {

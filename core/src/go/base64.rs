@@ -29,6 +29,23 @@ pub(crate) fn base64_std_encode(bytes: &[u8]) -> alloc::string::String {
     out
 }
 
+/// Go's `base64.RawStdEncoding.DecodeString`: the standard alphabet without padding (`=` is
+/// refused, a last group of one character too), `\r` and `\n` skipped.
+pub(crate) fn base64_raw_std(text: &str) -> Result<Vec<u8>, usize> {
+    if let Some(at) = text.find('=') {
+        return Err(at);
+    }
+    let count = text.bytes().filter(|b| *b != b'\r' && *b != b'\n').count();
+    let mut padded = alloc::string::String::from(text);
+    match count % 4 {
+        1 => return Err(text.len()),
+        2 => padded.push_str("=="),
+        3 => padded.push('='),
+        _ => {}
+    }
+    base64_decode(&padded, false).map_err(|at| at.min(text.len()))
+}
+
 /// Go's `base64.URLEncoding.DecodeString` (padded URL-safe alphabet).
 pub(crate) fn base64_url(text: &str) -> Result<Vec<u8>, usize> {
     base64_decode(text, true)
@@ -209,6 +226,17 @@ mod tests {
                 prop_assert_eq!(base64_decode(&text, false), Ok(bytes));
             }
         }
+    }
+
+    #[test]
+    fn raw_base64_is_unpadded() {
+        use super::base64_raw_std;
+        assert_eq!(base64_raw_std("aGk"), Ok(b"hi".to_vec()));
+        assert_eq!(base64_raw_std("aG\nk"), Ok(b"hi".to_vec()));
+        assert_eq!(base64_raw_std("dXNlcjpwYXNz"), Ok(b"user:pass".to_vec()));
+        assert!(base64_raw_std("aGk=").is_err());
+        assert!(base64_raw_std("a").is_err());
+        assert!(base64_raw_std("aG!k").is_err());
     }
 
     #[test]

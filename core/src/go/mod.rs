@@ -11,6 +11,7 @@ pub(crate) mod path;
 pub(crate) mod pem;
 pub(crate) mod protojson;
 pub(crate) mod regexp;
+pub(crate) mod time;
 pub(crate) mod url;
 pub(crate) mod utf8;
 pub(crate) mod x509_time;

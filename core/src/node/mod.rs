@@ -1,6 +1,30 @@
-//! Kubernetes node decisions, as the kubelet makes them (docs/node.md, issue 18): so far the
-//! credential hash the kubelet records for KEP-2535 (`credential`).
+//! Kubernetes node decisions, as the kubelet makes them (docs/node.md).
+//!
+//! KEP-2535 ("ensure secret pulled images"): the kubelet's record files (`record`), the
+//! credential hash it keeps in them (`credential`), the keyring that picks a pod's pull-secret
+//! credentials for an image (`keyring`), the verification policy and its allowlist (`policy`),
+//! and the decision whether a pod may use an image already on the node, with the record
+//! updates that follow (`pull`). Every function is pure: the caller reads the files, passes
+//! their bytes and the time, and writes back what it is told to.
 
 mod credential;
+mod keyring;
+mod policy;
+mod pull;
+mod record;
+mod version;
 
 pub use credential::credential_hash;
+pub use keyring::{
+    DOCKER_CONFIG_JSON, DOCKERCFG, FoundCredential, Keyring, KeyringError, PodPullSecret,
+};
+pub use policy::{AllowlistError, CredentialPolicy, VerificationPolicy, record_key};
+pub use pull::{
+    CheckResult, PodCredentials, PullCheck, PullDecision, PullError, PullPolicy, PulledWith,
+    RecordPulledError, WRITE_WHILE_MATCHING_LIMIT, kubelet_pull, record_pulled,
+};
+pub use record::{
+    MAX_RECORD_BYTES, PullCredentials, PullIntent, PullSecret, PullServiceAccount, PulledRecord,
+    RecordError, record_file_name,
+};
+pub use version::KubernetesVersion;

@@ -14,7 +14,7 @@
 
 mod digest;
 mod error;
-mod glob;
+pub(crate) mod glob;
 mod grammar;
 
 use alloc::string::String;
