@@ -67,6 +67,15 @@ input: the bundle, the artifact or its digest, the trusted root as data, and the
 identity or key. One JSON answer per line on standard output. Exit status 0 whenever every
 request was answered, whatever the answers.")]
     Bundle(BundleArgs),
+    /// Kubernetes node decisions (KEP-2535), one JSON request per line; one JSON answer per line
+    #[command(long_about = "\
+Kubernetes node decisions as the kubelet makes them (docs/node.md): one JSON request per line,
+from FILE or standard input, its \"op\" naming the decision: kubelet_pull (may a pod use an
+image already on the node, KEP-2535), record_pulled (the record a pull leaves),
+credential_hash, pod_credentials (the keyring's pick of pull secrets), pull_record (read and
+rewrite a record file), verification_policy. One JSON answer per line on standard output. Exit
+status 0 whenever every request was answered, whatever the answers.")]
+    Node(NodeArgs),
     /// Decide one image from real files, and explain why
     #[command(
         long_about = "\
@@ -142,6 +151,13 @@ impl DialectArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct EvalArgs {
+    /// Read the requests from FILE instead of standard input (`-`: standard input)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) request: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NodeArgs {
     /// Read the requests from FILE instead of standard input (`-`: standard input)
     #[arg(long, value_name = "FILE")]
     pub(crate) request: Option<String>,

@@ -44,3 +44,27 @@ pub(crate) fn request_source(path: Option<&str>) -> Result<Box<dyn io::Read>, cr
         _ => Box::new(io::stdin().lock()),
     })
 }
+
+/// Answers JSON Lines: each request line (at most `max` bytes) from FILE or standard input,
+/// one answer line on standard output, flushed whenever the input has nothing buffered (so an
+/// interactive caller gets each answer at once).
+pub(crate) fn serve(
+    request: Option<&str>,
+    max: usize,
+    answer: impl Fn(&[u8]) -> String,
+) -> Result<(), crate::Failure> {
+    use std::io::Write as _;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let source = request_source(request)?;
+    let mut input = std::io::BufReader::with_capacity(1 << 20, source);
+    let mut line = Vec::new();
+    while read_bounded_line(&mut input, &mut line, max + 1)? {
+        out.write_all(answer(&line).as_bytes())?;
+        out.write_all(b"\n")?;
+        if input.buffer().is_empty() {
+            out.flush()?;
+        }
+    }
+    Ok(out.flush()?)
+}

@@ -11,6 +11,7 @@ mod eval;
 mod layout;
 mod lines;
 mod lint;
+mod node;
 mod paths;
 mod reference;
 
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::Ref(args) => run(|| reference::command(&args)),
         Command::Eval(args) => run(|| eval::command(&args)),
         Command::Bundle(args) => run(|| bundle::command(&args)),
+        Command::Node(args) => run(|| node::command(&args)),
         Command::Check(args) => run_status(|| check::command(&args)),
         Command::Lint(args) => run_status(|| lint::command(&args.files, args.strict)),
         Command::Version(args) => run(|| version(args.json)),

@@ -1,0 +1,617 @@
+//! "Kubernetes node decisions" (`vouch node`): one request per line, `op` selecting the
+//! decision (docs/node.md). Unknown ops and unknown fields are errors; every answer has
+//! `error_kind` and `error`, empty on success.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use serde_json::{Map, Value as Json};
+
+use crate::go::json::{self as gojson, Member, Node, Value};
+use crate::go::{base64::base64_std_encode, base64_std};
+use crate::node::{
+    CredentialPolicy, Keyring, KubernetesVersion, PodCredentials, PodPullSecret, PullCheck,
+    PullIntent, PullPolicy, PullSecret, PullServiceAccount, PulledRecord, PulledWith,
+    VerificationPolicy, kubelet_pull, record_file_name, record_pulled,
+};
+
+/// The longest request line `vouch node` reads (records of many images and secrets fit).
+pub const MAX_NODE_REQUEST: usize = 16 * 1024 * 1024;
+
+type Failure = (&'static str, String);
+
+fn invalid(why: impl Into<String>) -> Failure {
+    ("invalid_request", why.into())
+}
+
+/// A request's members, each looked up at most once; what is left over is unknown.
+struct Fields<'n> {
+    members: &'n [Member],
+    op: &'static str,
+}
+
+impl<'n> Fields<'n> {
+    fn new(members: &'n [Member], op: &'static str, allowed: &[&str]) -> Result<Self, Failure> {
+        for (i, m) in members.iter().enumerate() {
+            if !allowed.contains(&m.key.as_str()) && !matches!(m.key.as_str(), "op" | "id") {
+                return Err(invalid(alloc::format!(
+                    "{op}: unknown request field {:?}",
+                    m.key
+                )));
+            }
+            if members[..i].iter().any(|p| p.key == m.key) {
+                return Err(invalid(alloc::format!(
+                    "{op}: field {:?} appears twice",
+                    m.key
+                )));
+            }
+        }
+        Ok(Self { members, op })
+    }
+
+    fn get(&self, name: &str) -> Option<&'n Node> {
+        self.members
+            .iter()
+            .find(|m| m.key == name)
+            .map(|m| &m.value)
+            .filter(|n| n.value != Value::Null)
+    }
+
+    fn str(&self, name: &str) -> Result<Option<&'n str>, Failure> {
+        match self.get(name).map(|n| &n.value) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(invalid(alloc::format!(
+                "{}: {name} must be a string, not {}",
+                self.op,
+                other.go_kind()
+            ))),
+        }
+    }
+
+    fn required(&self, name: &str) -> Result<&'n str, Failure> {
+        self.str(name)?
+            .ok_or_else(|| invalid(alloc::format!("{}: {name} is required", self.op)))
+    }
+
+    fn bool(&self, name: &str) -> Result<bool, Failure> {
+        match self.get(name).map(|n| &n.value) {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(other) => Err(invalid(alloc::format!(
+                "{}: {name} must be true or false, not {}",
+                self.op,
+                other.go_kind()
+            ))),
+        }
+    }
+
+    fn base64(&self, name: &str) -> Result<Option<Vec<u8>>, Failure> {
+        self.str(name)?
+            .map(|text| {
+                base64_std(text).map_err(|at| {
+                    invalid(alloc::format!(
+                        "{}: {name} is not valid base64 (at character {at})",
+                        self.op
+                    ))
+                })
+            })
+            .transpose()
+    }
+
+    fn array(&self, name: &str) -> Result<&'n [Node], Failure> {
+        match self.get(name).map(|n| &n.value) {
+            None => Ok(&[]),
+            Some(Value::Array(items)) => Ok(items),
+            Some(other) => Err(invalid(alloc::format!(
+                "{}: {name} must be an array, not {}",
+                self.op,
+                other.go_kind()
+            ))),
+        }
+    }
+
+    fn strings(&self, name: &str) -> Result<Vec<&'n str>, Failure> {
+        self.array(name)?
+            .iter()
+            .map(|n| match &n.value {
+                Value::String(s) => Ok(s.as_str()),
+                other => Err(invalid(alloc::format!(
+                    "{}: {name} must hold strings, not {}",
+                    self.op,
+                    other.go_kind()
+                ))),
+            })
+            .collect()
+    }
+
+    fn object(&self, name: &str) -> Result<Option<Self>, Failure> {
+        match self.get(name).map(|n| &n.value) {
+            None => Ok(None),
+            Some(Value::Object(members)) => Ok(Some(Self {
+                members,
+                op: self.op,
+            })),
+            Some(other) => Err(invalid(alloc::format!(
+                "{}: {name} must be an object, not {}",
+                self.op,
+                other.go_kind()
+            ))),
+        }
+    }
+
+    fn version(&self) -> Result<KubernetesVersion, Failure> {
+        match self.str("kubernetes_version")? {
+            None => Ok(KubernetesVersion::default()),
+            Some(name) => KubernetesVersion::from_name(name).ok_or_else(|| {
+                invalid(alloc::format!(
+                    "{}: kubernetes_version {name:?} is not one of 1.33, 1.34, 1.35, 1.36",
+                    self.op
+                ))
+            }),
+        }
+    }
+
+    fn now(&self) -> Result<Option<i64>, Failure> {
+        self.str("now")?
+            .map(|text| {
+                crate::go::time::parse_rfc3339(text)
+                    .map(|t| t.seconds)
+                    .ok_or_else(|| invalid(alloc::format!("{}: now is not an RFC 3339 time", self.op)))
+            })
+            .transpose()
+    }
+}
+
+fn object_fields<'n>(node: &'n Node, op: &'static str, what: &str, allowed: &[&str]) -> Result<Fields<'n>, Failure> {
+    match &node.value {
+        Value::Object(members) => {
+            for (i, m) in members.iter().enumerate() {
+                if !allowed.contains(&m.key.as_str()) {
+                    return Err(invalid(alloc::format!("{op}: {what}: unknown field {:?}", m.key)));
+                }
+                if members[..i].iter().any(|p| p.key == m.key) {
+                    return Err(invalid(alloc::format!("{op}: {what}: field {:?} appears twice", m.key)));
+                }
+            }
+            Ok(Fields { members, op })
+        }
+        other => Err(invalid(alloc::format!("{op}: {what} must be an object, not {}", other.go_kind()))),
+    }
+}
+
+fn pull_secret(node: &Node, op: &'static str, what: &str) -> Result<PullSecret, Failure> {
+    let f = object_fields(node, op, what, &["uid", "namespace", "name", "credential_hash"])?;
+    Ok(PullSecret {
+        uid: f.str("uid")?.unwrap_or_default().into(),
+        namespace: f.str("namespace")?.unwrap_or_default().into(),
+        name: f.str("name")?.unwrap_or_default().into(),
+        credential_hash: f.str("credential_hash")?.unwrap_or_default().into(),
+    })
+}
+
+fn service_account(node: &Node, op: &'static str, what: &str) -> Result<PullServiceAccount, Failure> {
+    let f = object_fields(node, op, what, &["uid", "namespace", "name"])?;
+    Ok(PullServiceAccount {
+        uid: f.str("uid")?.unwrap_or_default().into(),
+        namespace: f.str("namespace")?.unwrap_or_default().into(),
+        name: f.str("name")?.unwrap_or_default().into(),
+    })
+}
+
+/// A Kubernetes Secret object as the API serves it (fields vouch does not use are ignored).
+fn secret_object(node: &Node, op: &'static str) -> Result<PodPullSecret, Failure> {
+    let Value::Object(members) = &node.value else {
+        return Err(invalid(alloc::format!("{op}: pull_secrets must hold Secret objects")));
+    };
+    let f = Fields { members, op };
+    let mut out = PodPullSecret {
+        secret_type: f.str("type")?.unwrap_or_default().into(),
+        ..PodPullSecret::default()
+    };
+    if let Some(meta) = f.object("metadata")? {
+        out.uid = meta.str("uid")?.unwrap_or_default().into();
+        out.namespace = meta.str("namespace")?.unwrap_or_default().into();
+        out.name = meta.str("name")?.unwrap_or_default().into();
+    }
+    if let Some(data) = f.object("data")? {
+        for m in data.members {
+            let value = match &m.value.value {
+                Value::Null => Vec::new(),
+                Value::String(s) => base64_std(s).map_err(|at| {
+                    invalid(alloc::format!(
+                        "{op}: secret {}: data {:?} is not valid base64 (at character {at})",
+                        out.name, m.key
+                    ))
+                })?,
+                other => {
+                    return Err(invalid(alloc::format!(
+                        "{op}: secret data must be base64 strings, not {}",
+                        other.go_kind()
+                    )));
+                }
+            };
+            out.data.insert(m.key.clone(), value);
+        }
+    }
+    Ok(out)
+}
+
+fn pull_secrets(f: &Fields<'_>) -> Result<Vec<PodPullSecret>, Failure> {
+    f.array("pull_secrets")?
+        .iter()
+        .map(|n| secret_object(n, f.op))
+        .collect()
+}
+
+fn policy(f: &Fields<'_>, version: KubernetesVersion) -> Result<VerificationPolicy, Failure> {
+    let name = f.str("policy")?;
+    let policy = match name {
+        None => CredentialPolicy::default(),
+        Some(name) => CredentialPolicy::from_name(name).ok_or_else(|| {
+            (
+                "invalid_config",
+                alloc::format!("unknown image pull credential verification policy: {name}"),
+            )
+        })?,
+    };
+    let allowlist = f.strings("allowlist")?;
+    VerificationPolicy::validate_config(policy, &allowlist, version)
+        .map_err(|e| ("invalid_config", e))?;
+    VerificationPolicy::new(policy, &allowlist, version).map_err(|e| ("invalid_config", e.to_string()))
+}
+
+fn b64(bytes: &[u8]) -> Json {
+    Json::String(base64_std_encode(bytes))
+}
+
+/// `op: "kubelet_pull"`.
+fn kubelet_pull_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    let f = Fields::new(
+        members,
+        "kubelet_pull",
+        &[
+            "kubernetes_version",
+            "policy",
+            "allowlist",
+            "image",
+            "image_ref",
+            "pull_policy",
+            "pulled_record",
+            "pull_intent",
+            "intent_exists",
+            "pod_secrets",
+            "pull_secrets",
+            "pod_service_account",
+            "now",
+        ],
+    )?;
+    let version = f.version()?;
+    let image = f.required("image")?;
+    let image_ref = f.str("image_ref")?.unwrap_or_default();
+    let pull_policy = match f.str("pull_policy")? {
+        None => PullPolicy::IfNotPresent,
+        Some(name) => PullPolicy::from_name(name).ok_or_else(|| {
+            invalid(alloc::format!(
+                "kubelet_pull: pull_policy {name:?} is not Always, IfNotPresent or Never"
+            ))
+        })?,
+    };
+    let record = f.base64("pulled_record")?;
+    let intent = f.base64("pull_intent")?;
+    let secrets: Vec<PullSecret> = f
+        .array("pod_secrets")?
+        .iter()
+        .map(|n| pull_secret(n, "kubelet_pull", "pod_secrets"))
+        .collect::<Result<_, _>>()?;
+    let raw_secrets = pull_secrets(&f)?;
+    if !secrets.is_empty() && !raw_secrets.is_empty() {
+        return Err(invalid("kubelet_pull: give pod_secrets or pull_secrets, not both"));
+    }
+    let account = f
+        .get("pod_service_account")
+        .map(|n| service_account(n, "kubelet_pull", "pod_service_account"))
+        .transpose()?;
+    let now = f.now()?;
+    let intent_exists = f.bool("intent_exists")?;
+    let policy = policy(&f, version)?;
+    let keyring;
+    let credentials = if f.get("pull_secrets").is_some() {
+        keyring = Keyring::from_secrets(&raw_secrets, version);
+        PodCredentials::Keyring(&keyring)
+    } else {
+        PodCredentials::Resolved(&secrets)
+    };
+    let decision = kubelet_pull(&PullCheck {
+        version,
+        policy: &policy,
+        image,
+        image_ref,
+        pull_policy,
+        pulled_record: record.as_deref(),
+        pull_intent: intent.as_deref(),
+        intent_exists,
+        credentials,
+        service_account: account.as_ref(),
+        now,
+    });
+    let mut out = Map::new();
+    out.insert("must_pull".into(), Json::Bool(decision.must_pull));
+    out.insert(
+        "result".into(),
+        Json::String(decision.result.map(|r| r.label()).unwrap_or_default().into()),
+    );
+    let (kind, error) = decision
+        .error
+        .as_ref()
+        .map(|e| (e.kind(), e.to_string()))
+        .unwrap_or_default();
+    out.insert("error_kind".into(), Json::String(kind.into()));
+    out.insert("error".into(), Json::String(error));
+    out.insert(
+        "record_error".into(),
+        Json::String(decision.record_error.map(|e| e.to_string()).unwrap_or_default()),
+    );
+    out.insert(
+        "record".into(),
+        decision
+            .record
+            .map_or(Json::Null, |r| b64(&r.encode(version))),
+    );
+    Ok(out)
+}
+
+/// `op: "record_pulled"`: the record after a successful pull.
+fn record_pulled_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    const OP: &str = "record_pulled";
+    let f = Fields::new(
+        members,
+        OP,
+        &["kubernetes_version", "image", "image_ref", "pulled_record", "pulled_with", "now"],
+    )?;
+    let version = f.version()?;
+    let image = f.required("image")?;
+    let image_ref = f.required("image_ref")?;
+    let existing = f.base64("pulled_record")?;
+    let now = f.now()?;
+    let secret;
+    let account;
+    let with = match f.get("pulled_with") {
+        None => PulledWith::Node,
+        Some(node) => {
+            let Value::Object(members) = &node.value else {
+                return Err(invalid("record_pulled: pulled_with must be an object"));
+            };
+            let kind = members
+                .iter()
+                .find(|m| m.key == "kind")
+                .and_then(|m| match &m.value.value {
+                    Value::String(s) => Some(s.as_str()),
+                    _ => None,
+                });
+            let rest: Vec<Member> = members.iter().filter(|m| m.key != "kind").cloned().collect();
+            let rest = Node {
+                value: Value::Object(rest),
+                start: node.start,
+                end: node.end,
+            };
+            match kind {
+                Some("node") if members.len() == 1 => PulledWith::Node,
+                Some("secret") => {
+                    secret = pull_secret(&rest, OP, "pulled_with")?;
+                    PulledWith::Secret(&secret)
+                }
+                Some("service_account") => {
+                    account = service_account(&rest, OP, "pulled_with")?;
+                    PulledWith::ServiceAccount(&account)
+                }
+                _ => {
+                    return Err(invalid(
+                        "record_pulled: pulled_with.kind must be \"node\", \"secret\" or \"service_account\"",
+                    ));
+                }
+            }
+        }
+    };
+    let record = record_pulled(version, image, image_ref, existing.as_deref(), with, now)
+        .map_err(|e| ("invalid_image_name", e.to_string()))?;
+    let mut out = Map::new();
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    out.insert("file_name".into(), Json::String(record_file_name(image_ref)));
+    out.insert(
+        "record".into(),
+        record.map_or(Json::Null, |r| b64(&r.encode(version))),
+    );
+    Ok(out)
+}
+
+/// `op: "credential_hash"`.
+fn credential_hash_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    let f = Fields::new(members, "credential_hash", &["username", "password", "email", "auth"])?;
+    let username = f.str("username")?.unwrap_or_default();
+    let password = f.str("password")?.unwrap_or_default();
+    let email = f.str("email")?.unwrap_or_default();
+    let auth = f.str("auth")?.unwrap_or_default();
+    // The docker config entry as the kubelet reads it: `auth`, when present, wins.
+    let config = serde_json::json!({"auths": {"r": {
+        "username": username, "password": password, "email": email, "auth": auth}}});
+    let secret = PodPullSecret {
+        secret_type: crate::node::DOCKER_CONFIG_JSON.into(),
+        data: [(".dockerconfigjson".into(), config.to_string().into_bytes())].into(),
+        ..PodPullSecret::default()
+    };
+    let keyring = Keyring::from_secrets(&[secret], KubernetesVersion::default())
+        .map_err(|e| ("auth_invalid", e.to_string()))?;
+    let hash = keyring
+        .lookup("r")
+        .first()
+        .map(|c| c.secret.credential_hash.clone())
+        .unwrap_or_default();
+    let mut out = Map::new();
+    out.insert("credential_hash".into(), Json::String(hash));
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    Ok(out)
+}
+
+/// `op: "pod_credentials"`: the keyring's credentials for an image.
+fn pod_credentials_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    const OP: &str = "pod_credentials";
+    let f = Fields::new(members, OP, &["kubernetes_version", "image", "pull_secrets"])?;
+    let version = f.version()?;
+    let image = f.required("image")?;
+    let secrets = pull_secrets(&f)?;
+    let repository = crate::reference::Reference::parse_normalized_in(
+        image,
+        crate::reference::Dialect::Distribution,
+    )
+    .map_err(|e| ("invalid_image_name", alloc::format!("couldn't parse image name {image:?}: {e}")))?;
+    let keyring = Keyring::from_secrets(&secrets, version).map_err(|e| ("credentials", e.to_string()))?;
+    let found: Vec<Json> = keyring
+        .lookup(repository.name())
+        .into_iter()
+        .map(|c| {
+            serde_json::json!({
+                "uid": c.secret.uid, "namespace": c.secret.namespace, "name": c.secret.name,
+                "credential_hash": c.secret.credential_hash,
+            })
+        })
+        .collect();
+    let mut out = Map::new();
+    out.insert("repository".into(), Json::String(repository.name().into()));
+    out.insert("credentials".into(), Json::Array(found));
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    Ok(out)
+}
+
+/// `op: "pull_record"`: read a record or intent file as the kubelet does, and write it back.
+fn pull_record_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    const OP: &str = "pull_record";
+    let f = Fields::new(members, OP, &["kubernetes_version", "kind", "record"])?;
+    let version = f.version()?;
+    let bytes = f
+        .base64("record")?
+        .ok_or_else(|| invalid("pull_record: record is required"))?;
+    let (key, encoded) = match f.str("kind")?.unwrap_or("pulled") {
+        "pulled" => {
+            let r = PulledRecord::decode(&bytes, version).map_err(|e| ("record_invalid", e.to_string()))?;
+            (r.image_ref.clone(), r.encode(version))
+        }
+        "intent" => {
+            let r = PullIntent::decode(&bytes, version).map_err(|e| ("record_invalid", e.to_string()))?;
+            (r.image.clone(), r.encode(version))
+        }
+        other => {
+            return Err(invalid(alloc::format!(
+                "pull_record: kind {other:?} is not \"pulled\" or \"intent\""
+            )));
+        }
+    };
+    let mut out = Map::new();
+    out.insert("ok".into(), Json::Bool(true));
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    out.insert("file_name".into(), Json::String(record_file_name(&key)));
+    out.insert("record".into(), b64(&encoded));
+    Ok(out)
+}
+
+/// `op: "verification_policy"`: the policy's answer for one image.
+fn verification_policy_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    let f = Fields::new(
+        members,
+        "verification_policy",
+        &["kubernetes_version", "policy", "allowlist", "image", "pulled_by_kubelet"],
+    )?;
+    let version = f.version()?;
+    let image = f.required("image")?;
+    let pulled = f.bool("pulled_by_kubelet")?;
+    let policy = policy(&f, version)?;
+    let mut out = Map::new();
+    out.insert(
+        "requires_verification".into(),
+        Json::Bool(policy.requires_verification(image, pulled)),
+    );
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    Ok(out)
+}
+
+/// The ops `vouch node` answers.
+pub const NODE_OPS: &[&str] = &[
+    "kubelet_pull",
+    "record_pulled",
+    "credential_hash",
+    "pod_credentials",
+    "pull_record",
+    "verification_policy",
+];
+
+/// Answers one `vouch node` request line with one line of JSON (without the newline).
+pub fn node_line(input: &[u8]) -> String {
+    let input = input.strip_suffix(b"\r").unwrap_or(input);
+    let (id, answer) = node_answer(input);
+    let mut out = Map::new();
+    if let Some(id) = id {
+        out.insert("id".into(), Json::String(id));
+    }
+    match answer {
+        Ok(fields) => out.extend(fields),
+        Err((kind, error)) => {
+            out.insert("error_kind".into(), Json::String(kind.into()));
+            out.insert("error".into(), Json::String(error));
+        }
+    }
+    Json::Object(out).to_string()
+}
+
+fn node_answer(input: &[u8]) -> (Option<String>, Result<Map<String, Json>, Failure>) {
+    if input.len() > MAX_NODE_REQUEST {
+        return (
+            None,
+            Err(invalid(alloc::format!(
+                "the request is {} bytes; at most {MAX_NODE_REQUEST} are read",
+                input.len()
+            ))),
+        );
+    }
+    let root = match gojson::parse(input) {
+        Ok(root) => root,
+        Err(e) => {
+            return (
+                None,
+                Err(invalid(alloc::format!(
+                    "the request is not valid JSON: {} (byte {})",
+                    e.message,
+                    e.offset
+                ))),
+            );
+        }
+    };
+    let Value::Object(members) = &root.value else {
+        return (None, Err(invalid("the request must be a JSON object")));
+    };
+    let id = members.iter().find(|m| m.key == "id").and_then(|m| match &m.value.value {
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    });
+    let op = members.iter().find(|m| m.key == "op").map(|m| &m.value.value);
+    let answer = match op {
+        Some(Value::String(op)) => match op.as_str() {
+            "kubelet_pull" => kubelet_pull_op(members),
+            "record_pulled" => record_pulled_op(members),
+            "credential_hash" => credential_hash_op(members),
+            "pod_credentials" => pod_credentials_op(members),
+            "pull_record" => pull_record_op(members),
+            "verification_policy" => verification_policy_op(members),
+            other => Err(invalid(alloc::format!(
+                "unknown op {other:?} (one of {})",
+                NODE_OPS.join(", ")
+            ))),
+        },
+        _ => Err(invalid("op is required: a string naming the decision")),
+    };
+    (id, answer)
+}
