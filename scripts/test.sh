@@ -166,6 +166,9 @@ echo "CLI: $(wc -l < "$PARITY/cli.jsonl") decisions byte-identical to the core's
 "$LIB/vouch" bundle --request "$PARITY/bundle-requests.jsonl" > "$PARITY/cli-bundle.jsonl"
 cmp "$PARITY/cli-bundle.jsonl" "$PARITY/bundle-expected.jsonl" || fail "the CLI's bundle answers differ from the core's"
 echo "CLI: $(wc -l < "$PARITY/cli-bundle.jsonl") bundle answers byte-identical to the core's"
+"$LIB/vouch" node --request "$PARITY/node-requests.jsonl" > "$PARITY/cli-node.jsonl"
+cmp "$PARITY/cli-node.jsonl" "$PARITY/node-expected.jsonl" || fail "the CLI's node answers differ from the core's"
+echo "CLI: $(wc -l < "$PARITY/cli-node.jsonl") node answers byte-identical to the core's"
 
 # --- 6. The C library ---------------------------------------------------------------------------
 step "C header is up to date"
@@ -186,7 +189,7 @@ read -r -a PC_CFLAGS <<<"$(pkg-config --cflags vouch)"
 read -r -a PC_LIBS <<<"$(pkg-config --libs --static vouch)"
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L "${PC_CFLAGS[@]}")
 LIBS=("${PC_LIBS[@]}")
-for t in test_reference test_evaluate test_bundle; do
+for t in test_reference test_evaluate test_lines; do
   args=(); [ "$t" != test_reference ] && args=("$PARITY")
   gcc "${CFLAGS[@]}" -O1 "ffi/tests/$t.c" "${LIBS[@]}" -o "$CDIR/$t"
   "$CDIR/$t" "${args[@]}"

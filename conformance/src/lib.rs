@@ -14,6 +14,7 @@ pub mod generate;
 pub mod gpg_cases;
 pub mod keyless_cases;
 pub mod keyring_cases;
+pub mod node_cases;
 pub mod oracle;
 pub mod policies;
 pub mod rekor_cases;

@@ -125,6 +125,23 @@ vouch_status vouch_bundle_verify(const uint8_t *line,
                                  size_t *out_len);
 
 /**
+ * Answers one Kubernetes node request: one input line of `vouch node` (its `"op"` names the
+ * decision: `kubelet_pull`, `record_pulled`, `credential_hash`, `pod_credentials`,
+ * `pull_record`, `verification_policy`; docs/node.md). Writes the answer JSON (no trailing
+ * newline). A request that cannot be answered is still `VOUCH_STATUS_OK`: the answer's
+ * `error_kind` and `error` say why.
+ *
+ * # Safety
+ * `line` must have `line_len` readable bytes (or be NULL with length 0); `out` must have
+ * `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be a valid pointer.
+ */
+vouch_status vouch_node_decide(const uint8_t *line,
+                               size_t line_len,
+                               uint8_t *out,
+                               size_t out_capacity,
+                               size_t *out_len);
+
+/**
  * Compiles the policy half of an evaluation request, `{"policy": ..., "files": {...}}`
  * (`policy_text` or `policy_base64` may stand for `policy`), into a new evaluator written to
  * `*evaluator_out`.

@@ -136,6 +136,34 @@ pub unsafe extern "C" fn vouch_bundle_verify(
     })
 }
 
+/// Answers one Kubernetes node request: one input line of `vouch node` (its `"op"` names the
+/// decision: `kubelet_pull`, `record_pulled`, `credential_hash`, `pod_credentials`,
+/// `pull_record`, `verification_policy`; docs/node.md). Writes the answer JSON (no trailing
+/// newline). A request that cannot be answered is still `VOUCH_STATUS_OK`: the answer's
+/// `error_kind` and `error` say why.
+///
+/// # Safety
+/// `line` must have `line_len` readable bytes (or be NULL with length 0); `out` must have
+/// `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_node_decide(
+    line: *const u8,
+    line_len: usize,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let Some(line) = (unsafe { input(line, line_len) }) else {
+            return Status::NullParameter;
+        };
+        let answer = vouch_core::json::node_line(line);
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_output(answer.as_bytes(), out, out_capacity, out_len) }
+    })
+}
+
 /// A compiled policy (C: `vouch_evaluator`): a policy document and the files it names, read and
 /// compiled once by [`vouch_evaluator_new`], then used for any number of requests. Immutable:
 /// any number of threads may call [`vouch_evaluator_evaluate`] and [`vouch_evaluator_report`]

@@ -86,6 +86,14 @@ pub fn verify_bundle(request: &str) -> Result<JsValue, JsError> {
     answer(&vouch::json::bundle_line(request.as_bytes()))
 }
 
+/// Answers one Kubernetes node request (docs/node.md): `request` is the JSON of a `vouch node`
+/// line, its `op` naming the decision (`kubelet_pull`, `record_pulled`, `credential_hash`,
+/// `pod_credentials`, `pull_record`, `verification_policy`).
+#[wasm_bindgen(js_name = nodeDecide)]
+pub fn node_decide(request: &str) -> Result<JsValue, JsError> {
+    answer(&vouch::json::node_line(request.as_bytes()))
+}
+
 /// A policy and its files compiled once, for many decisions (an admission engine's or a
 /// runtime's node policy). Call `free()` when done, or let the garbage collector do it.
 #[wasm_bindgen(js_name = Evaluator)]

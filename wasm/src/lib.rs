@@ -26,7 +26,7 @@ use vouch::json::CompiledPolicy;
 /// The ABI's major version: changes when an export changes meaning.
 pub const ABI_VERSION_MAJOR: u32 = 0;
 /// The ABI's minor version: changes when exports are added.
-pub const ABI_VERSION_MINOR: u32 = 4;
+pub const ABI_VERSION_MINOR: u32 = 5;
 
 /// The ABI version as `major << 16 | minor`.
 #[unsafe(no_mangle)]
@@ -84,6 +84,19 @@ pub unsafe extern "C" fn vouch_reference_parse(ptr: *const u8, len: usize) -> *m
     let input = unsafe { input(ptr, len) };
     let answer = vouch::json::reference_line(input, Dialect::ContainersImage).to_json();
     result_region(&answer)
+}
+
+/// Answers one Kubernetes node request: one input line of `vouch node` (docs/node.md).
+/// Returns a result region holding the answer JSON, byte-identical to a line of `vouch node`
+/// (without the newline); null when out of memory.
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes (it may dangle when `len` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_node_decide(ptr: *const u8, len: usize) -> *mut u8 {
+    // SAFETY: forwarded from this function's contract.
+    let input = unsafe { input(ptr, len) };
+    result_region(vouch::json::node_line(input).as_bytes())
 }
 
 /// Verifies a sigstore bundle: one request as one input line of `vouch bundle`

@@ -97,6 +97,15 @@ test('the parity corpus: bundle answers deep-equal the core\'s', { skip: !parity
   });
 });
 
+test('the parity corpus: node answers deep-equal the core\'s', { skip: !parity }, () => {
+  const requests = readLines(parity, 'node-requests.jsonl');
+  const expected = readLines(parity, 'node-expected.jsonl');
+  assert.ok(requests.length >= 300);
+  requests.forEach((request, i) => {
+    assert.deepEqual(vouch.nodeDecide(request), JSON.parse(expected[i]), `line ${i + 1}`);
+  });
+});
+
 test('the parity corpus: decisions deep-equal the core\'s', { skip: !parity }, () => {
   const requests = readLines(parity, 'requests.jsonl');
   const expected = readLines(parity, 'expected.jsonl');

@@ -48,12 +48,12 @@ test('the module imports nothing and exports the documented ABI', () => {
     'vouch_abi_version_minor', 'vouch_alloc', 'vouch_free', 'vouch_reference_parse',
     'vouch_evaluate_json', 'vouch_evaluator_new', 'vouch_evaluator_report',
     'vouch_evaluator_evaluate', 'vouch_evaluator_free', 'vouch_result_free',
-    'vouch_build_info', 'vouch_bundle_verify']) {
+    'vouch_build_info', 'vouch_bundle_verify', 'vouch_node_decide']) {
     assert.ok(names.includes(name), `missing export ${name}`);
   }
   assert.equal(exports.vouch_abi_version_major.value, 0);
-  assert.equal(exports.vouch_abi_version_minor.value, 4);
-  assert.equal(exports.vouch_abi_version(), (0 << 16) | 4);
+  assert.equal(exports.vouch_abi_version_minor.value, 5);
+  assert.equal(exports.vouch_abi_version(), (0 << 16) | 5);
 });
 
 // The module as wasm/build.sh builds it must keep every capability: RustCrypto (aws-lc-rs
@@ -119,6 +119,18 @@ test('the parity corpus: bundle answers byte-identical to the core\'s', { skip: 
     if (call(exports.vouch_bundle_verify, request) !== expected[i]) differ += 1;
   });
   assert.equal(differ, 0, `${differ} of ${requests.length} bundle answers differ`);
+});
+
+test('the parity corpus: node answers byte-identical to the core\'s', { skip: !parity }, () => {
+  const requests = readLines(parity, 'node-requests.jsonl');
+  const expected = readLines(parity, 'node-expected.jsonl');
+  assert.equal(requests.length, expected.length);
+  assert.ok(requests.length >= 300);
+  let differ = 0;
+  requests.forEach((request, i) => {
+    if (call(exports.vouch_node_decide, request) !== expected[i]) differ += 1;
+  });
+  assert.equal(differ, 0, `${differ} of ${requests.length} node answers differ`);
 });
 
 test('the parity corpus through the evaluator handle', { skip: !parity }, () => {

@@ -10,6 +10,9 @@
 //!   half and its image half, and `split-expected.jsonl`: the decision of the whole request,
 //!   which a compiled policy (the C evaluator handle, the wasm `Evaluator`) must reproduce.
 //!
+//! - `bundle-requests.jsonl` and `bundle-expected.jsonl`: sigstore bundle requests (`vouch bundle`);
+//! - `node-requests.jsonl` and `node-expected.jsonl`: Kubernetes node requests (`vouch node`).
+//!
 //! Signatures are real: cosign signatures made by containers/image (the oracle named by
 //! `VOUCH_ORACLE_534`) and openssl, simple-signing messages made by gpg.
 
@@ -229,4 +232,36 @@ fn main() {
         "bundle parity corpus: {} requests ({verified} verified)",
         bundle_lines.len()
     );
+
+    // Kubernetes node decisions: generated KEP-2535 cases of every op for every release, and
+    // requests that are not well formed.
+    let mut node_lines: Vec<String> = ["1.33", "1.34", "1.35", "1.36"]
+        .iter()
+        .enumerate()
+        .flat_map(|(i, version)| vouch_conformance::node_cases::cases(900 + i as u64, version, 80))
+        .map(|request| request.to_string())
+        .collect();
+    for raw in [
+        "",
+        "not json",
+        "[]",
+        r#"{"op":"unknown"}"#,
+        r#"{"op":"kubelet_pull"}"#,
+        r#"{"op":"kubelet_pull","image":"nginx","typo":1}"#,
+        r#"{"id":"h","op":"credential_hash","username":"user","password":"pass"}"#,
+        r#"{"op":"credential_hash","auth":"bm9jb2xvbg=="}"#,
+        r#"{"op":"verification_policy","kubernetes_version":"1.36","policy":"NeverVerifyAllowlistedImages","allowlist":["nginx"],"image":"nginx:1"}"#,
+        r#"{"op":"kubelet_pull","kubernetes_version":"1.32","image":"nginx"}"#,
+        r#"{"op":"kubelet_pull","image":"nginx","image_ref":"sha256:a","pull_policy":"Never","policy":"AlwaysVerify"}"#,
+    ] {
+        node_lines.push(raw.to_string());
+    }
+    let (mut node_requests, mut node_expected) = (String::new(), String::new());
+    for line in &node_lines {
+        writeln!(node_requests, "{line}").unwrap();
+        writeln!(node_expected, "{}", vouch::json::node_line(line.as_bytes())).unwrap();
+    }
+    std::fs::write(out.join("node-requests.jsonl"), node_requests).expect("write corpus");
+    std::fs::write(out.join("node-expected.jsonl"), node_expected).expect("write corpus");
+    println!("node parity corpus: {} requests", node_lines.len());
 }

@@ -170,7 +170,10 @@ mod tests {
         assert_eq!(at("1970-01-01T00:00:00Z"), Some((0, 0)));
         assert_eq!(at("1970-01-01T1:00:00Z"), Some((3600, 0)));
         assert_eq!(at("1970-01-01T00:00:00,5Z"), Some((0, 500_000_000)));
-        assert_eq!(at("1970-01-01T00:00:00.1234567891Z"), Some((0, 123_456_789)));
+        assert_eq!(
+            at("1970-01-01T00:00:00.1234567891Z"),
+            Some((0, 123_456_789))
+        );
         assert_eq!(at("1970-01-01T00:00:00+24:60"), Some((-90_000, 0)));
         assert_eq!(at("1970-01-01T00:00:00-01:00"), Some((3600, 0)));
         assert_eq!(at("2024-02-29T00:00:00Z").is_some(), true);
@@ -193,14 +196,21 @@ mod tests {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
         assert!(parse_rfc3339("0001-01-01T00:00:00Z").unwrap().is_zero());
-        assert!(parse_rfc3339("0001-01-01T01:00:00+01:00").unwrap().is_zero());
+        assert!(
+            parse_rfc3339("0001-01-01T01:00:00+01:00")
+                .unwrap()
+                .is_zero()
+        );
     }
 
     #[test]
     fn writes_what_go_writes() {
         assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
         let year_minus_one = parse_rfc3339("0000-01-01T00:00:00+01:00").unwrap();
-        assert_eq!(format_rfc3339(year_minus_one.seconds), "-0001-12-31T23:00:00Z");
+        assert_eq!(
+            format_rfc3339(year_minus_one.seconds),
+            "-0001-12-31T23:00:00Z"
+        );
         let year_10000 = parse_rfc3339("9999-12-31T23:30:00-01:00").unwrap();
         assert_eq!(format_rfc3339(year_10000.seconds), "10000-01-01T00:30:00Z");
     }

@@ -26,8 +26,8 @@ pub use bundle::{
     BundleAnswer, MAX_BUNDLE_REQUEST, ObservedTime, SignerIdentity, bundle_answer, bundle_line,
 };
 pub use compiled::{CompileProblemAnswer, CompileReport, CompiledPolicy};
-pub use node::{MAX_NODE_REQUEST, NODE_OPS, node_line};
 pub use decide::{evaluate_answer, evaluate_line, evaluate_parsed, evaluate_with};
+pub use node::{MAX_NODE_REQUEST, NODE_OPS, node_line};
 pub use request::{EvaluateRequest, MAX_EVALUATE_REQUEST, MAX_SIGNATURES, evaluate_request};
 pub use schema::{IMAGE_FIELDS, POLICY_FIELDS};
 

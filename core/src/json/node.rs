@@ -157,31 +157,52 @@ impl<'n> Fields<'n> {
             .map(|text| {
                 crate::go::time::parse_rfc3339(text)
                     .map(|t| t.seconds)
-                    .ok_or_else(|| invalid(alloc::format!("{}: now is not an RFC 3339 time", self.op)))
+                    .ok_or_else(|| {
+                        invalid(alloc::format!("{}: now is not an RFC 3339 time", self.op))
+                    })
             })
             .transpose()
     }
 }
 
-fn object_fields<'n>(node: &'n Node, op: &'static str, what: &str, allowed: &[&str]) -> Result<Fields<'n>, Failure> {
+fn object_fields<'n>(
+    node: &'n Node,
+    op: &'static str,
+    what: &str,
+    allowed: &[&str],
+) -> Result<Fields<'n>, Failure> {
     match &node.value {
         Value::Object(members) => {
             for (i, m) in members.iter().enumerate() {
                 if !allowed.contains(&m.key.as_str()) {
-                    return Err(invalid(alloc::format!("{op}: {what}: unknown field {:?}", m.key)));
+                    return Err(invalid(alloc::format!(
+                        "{op}: {what}: unknown field {:?}",
+                        m.key
+                    )));
                 }
                 if members[..i].iter().any(|p| p.key == m.key) {
-                    return Err(invalid(alloc::format!("{op}: {what}: field {:?} appears twice", m.key)));
+                    return Err(invalid(alloc::format!(
+                        "{op}: {what}: field {:?} appears twice",
+                        m.key
+                    )));
                 }
             }
             Ok(Fields { members, op })
         }
-        other => Err(invalid(alloc::format!("{op}: {what} must be an object, not {}", other.go_kind()))),
+        other => Err(invalid(alloc::format!(
+            "{op}: {what} must be an object, not {}",
+            other.go_kind()
+        ))),
     }
 }
 
 fn pull_secret(node: &Node, op: &'static str, what: &str) -> Result<PullSecret, Failure> {
-    let f = object_fields(node, op, what, &["uid", "namespace", "name", "credential_hash"])?;
+    let f = object_fields(
+        node,
+        op,
+        what,
+        &["uid", "namespace", "name", "credential_hash"],
+    )?;
     Ok(PullSecret {
         uid: f.str("uid")?.unwrap_or_default().into(),
         namespace: f.str("namespace")?.unwrap_or_default().into(),
@@ -190,7 +211,11 @@ fn pull_secret(node: &Node, op: &'static str, what: &str) -> Result<PullSecret, 
     })
 }
 
-fn service_account(node: &Node, op: &'static str, what: &str) -> Result<PullServiceAccount, Failure> {
+fn service_account(
+    node: &Node,
+    op: &'static str,
+    what: &str,
+) -> Result<PullServiceAccount, Failure> {
     let f = object_fields(node, op, what, &["uid", "namespace", "name"])?;
     Ok(PullServiceAccount {
         uid: f.str("uid")?.unwrap_or_default().into(),
@@ -202,7 +227,9 @@ fn service_account(node: &Node, op: &'static str, what: &str) -> Result<PullServ
 /// A Kubernetes Secret object as the API serves it (fields vouch does not use are ignored).
 fn secret_object(node: &Node, op: &'static str) -> Result<PodPullSecret, Failure> {
     let Value::Object(members) = &node.value else {
-        return Err(invalid(alloc::format!("{op}: pull_secrets must hold Secret objects")));
+        return Err(invalid(alloc::format!(
+            "{op}: pull_secrets must hold Secret objects"
+        )));
     };
     let f = Fields { members, op };
     let mut out = PodPullSecret {
@@ -221,7 +248,8 @@ fn secret_object(node: &Node, op: &'static str) -> Result<PodPullSecret, Failure
                 Value::String(s) => base64_std(s).map_err(|at| {
                     invalid(alloc::format!(
                         "{op}: secret {}: data {:?} is not valid base64 (at character {at})",
-                        out.name, m.key
+                        out.name,
+                        m.key
                     ))
                 })?,
                 other => {
@@ -258,7 +286,8 @@ fn policy(f: &Fields<'_>, version: KubernetesVersion) -> Result<VerificationPoli
     let allowlist = f.strings("allowlist")?;
     VerificationPolicy::validate_config(policy, &allowlist, version)
         .map_err(|e| ("invalid_config", e))?;
-    VerificationPolicy::new(policy, &allowlist, version).map_err(|e| ("invalid_config", e.to_string()))
+    VerificationPolicy::new(policy, &allowlist, version)
+        .map_err(|e| ("invalid_config", e.to_string()))
 }
 
 fn b64(bytes: &[u8]) -> Json {
@@ -306,7 +335,9 @@ fn kubelet_pull_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
         .collect::<Result<_, _>>()?;
     let raw_secrets = pull_secrets(&f)?;
     if !secrets.is_empty() && !raw_secrets.is_empty() {
-        return Err(invalid("kubelet_pull: give pod_secrets or pull_secrets, not both"));
+        return Err(invalid(
+            "kubelet_pull: give pod_secrets or pull_secrets, not both",
+        ));
     }
     let account = f
         .get("pod_service_account")
@@ -339,7 +370,13 @@ fn kubelet_pull_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
     out.insert("must_pull".into(), Json::Bool(decision.must_pull));
     out.insert(
         "result".into(),
-        Json::String(decision.result.map(|r| r.label()).unwrap_or_default().into()),
+        Json::String(
+            decision
+                .result
+                .map(|r| r.label())
+                .unwrap_or_default()
+                .into(),
+        ),
     );
     let (kind, error) = decision
         .error
@@ -350,7 +387,12 @@ fn kubelet_pull_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
     out.insert("error".into(), Json::String(error));
     out.insert(
         "record_error".into(),
-        Json::String(decision.record_error.map(|e| e.to_string()).unwrap_or_default()),
+        Json::String(
+            decision
+                .record_error
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+        ),
     );
     out.insert(
         "record".into(),
@@ -367,7 +409,14 @@ fn record_pulled_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
     let f = Fields::new(
         members,
         OP,
-        &["kubernetes_version", "image", "image_ref", "pulled_record", "pulled_with", "now"],
+        &[
+            "kubernetes_version",
+            "image",
+            "image_ref",
+            "pulled_record",
+            "pulled_with",
+            "now",
+        ],
     )?;
     let version = f.version()?;
     let image = f.required("image")?;
@@ -382,14 +431,19 @@ fn record_pulled_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
             let Value::Object(members) = &node.value else {
                 return Err(invalid("record_pulled: pulled_with must be an object"));
             };
-            let kind = members
+            let kind =
+                members
+                    .iter()
+                    .find(|m| m.key == "kind")
+                    .and_then(|m| match &m.value.value {
+                        Value::String(s) => Some(s.as_str()),
+                        _ => None,
+                    });
+            let rest: Vec<Member> = members
                 .iter()
-                .find(|m| m.key == "kind")
-                .and_then(|m| match &m.value.value {
-                    Value::String(s) => Some(s.as_str()),
-                    _ => None,
-                });
-            let rest: Vec<Member> = members.iter().filter(|m| m.key != "kind").cloned().collect();
+                .filter(|m| m.key != "kind")
+                .cloned()
+                .collect();
             let rest = Node {
                 value: Value::Object(rest),
                 start: node.start,
@@ -418,7 +472,10 @@ fn record_pulled_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
     let mut out = Map::new();
     out.insert("error_kind".into(), Json::String(String::new()));
     out.insert("error".into(), Json::String(String::new()));
-    out.insert("file_name".into(), Json::String(record_file_name(image_ref)));
+    out.insert(
+        "file_name".into(),
+        Json::String(record_file_name(image_ref)),
+    );
     out.insert(
         "record".into(),
         record.map_or(Json::Null, |r| b64(&r.encode(version))),
@@ -428,7 +485,11 @@ fn record_pulled_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
 
 /// `op: "credential_hash"`.
 fn credential_hash_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
-    let f = Fields::new(members, "credential_hash", &["username", "password", "email", "auth"])?;
+    let f = Fields::new(
+        members,
+        "credential_hash",
+        &["username", "password", "email", "auth"],
+    )?;
     let username = f.str("username")?.unwrap_or_default();
     let password = f.str("password")?.unwrap_or_default();
     let email = f.str("email")?.unwrap_or_default();
@@ -458,7 +519,11 @@ fn credential_hash_op(members: &[Member]) -> Result<Map<String, Json>, Failure> 
 /// `op: "pod_credentials"`: the keyring's credentials for an image.
 fn pod_credentials_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
     const OP: &str = "pod_credentials";
-    let f = Fields::new(members, OP, &["kubernetes_version", "image", "pull_secrets"])?;
+    let f = Fields::new(
+        members,
+        OP,
+        &["kubernetes_version", "image", "pull_secrets"],
+    )?;
     let version = f.version()?;
     let image = f.required("image")?;
     let secrets = pull_secrets(&f)?;
@@ -466,8 +531,14 @@ fn pod_credentials_op(members: &[Member]) -> Result<Map<String, Json>, Failure> 
         image,
         crate::reference::Dialect::Distribution,
     )
-    .map_err(|e| ("invalid_image_name", alloc::format!("couldn't parse image name {image:?}: {e}")))?;
-    let keyring = Keyring::from_secrets(&secrets, version).map_err(|e| ("credentials", e.to_string()))?;
+    .map_err(|e| {
+        (
+            "invalid_image_name",
+            alloc::format!("couldn't parse image name {image:?}: {e}"),
+        )
+    })?;
+    let keyring =
+        Keyring::from_secrets(&secrets, version).map_err(|e| ("credentials", e.to_string()))?;
     let found: Vec<Json> = keyring
         .lookup(repository.name())
         .into_iter()
@@ -496,11 +567,13 @@ fn pull_record_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
         .ok_or_else(|| invalid("pull_record: record is required"))?;
     let (key, encoded) = match f.str("kind")?.unwrap_or("pulled") {
         "pulled" => {
-            let r = PulledRecord::decode(&bytes, version).map_err(|e| ("record_invalid", e.to_string()))?;
+            let r = PulledRecord::decode(&bytes, version)
+                .map_err(|e| ("record_invalid", e.to_string()))?;
             (r.image_ref.clone(), r.encode(version))
         }
         "intent" => {
-            let r = PullIntent::decode(&bytes, version).map_err(|e| ("record_invalid", e.to_string()))?;
+            let r = PullIntent::decode(&bytes, version)
+                .map_err(|e| ("record_invalid", e.to_string()))?;
             (r.image.clone(), r.encode(version))
         }
         other => {
@@ -523,7 +596,13 @@ fn verification_policy_op(members: &[Member]) -> Result<Map<String, Json>, Failu
     let f = Fields::new(
         members,
         "verification_policy",
-        &["kubernetes_version", "policy", "allowlist", "image", "pulled_by_kubelet"],
+        &[
+            "kubernetes_version",
+            "policy",
+            "allowlist",
+            "image",
+            "pulled_by_kubelet",
+        ],
     )?;
     let version = f.version()?;
     let image = f.required("image")?;
@@ -593,11 +672,17 @@ fn node_answer(input: &[u8]) -> (Option<String>, Result<Map<String, Json>, Failu
     let Value::Object(members) = &root.value else {
         return (None, Err(invalid("the request must be a JSON object")));
     };
-    let id = members.iter().find(|m| m.key == "id").and_then(|m| match &m.value.value {
-        Value::String(s) => Some(s.clone()),
-        _ => None,
-    });
-    let op = members.iter().find(|m| m.key == "op").map(|m| &m.value.value);
+    let id = members
+        .iter()
+        .find(|m| m.key == "id")
+        .and_then(|m| match &m.value.value {
+            Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+    let op = members
+        .iter()
+        .find(|m| m.key == "op")
+        .map(|m| &m.value.value);
     let answer = match op {
         Some(Value::String(op)) => match op.as_str() {
             "kubelet_pull" => kubelet_pull_op(members),

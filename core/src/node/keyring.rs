@@ -83,7 +83,10 @@ impl fmt::Display for KeyringError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Json { secret, message } => {
-                write!(f, "pull secret {secret}: the docker config does not read: {message}")
+                write!(
+                    f,
+                    "pull secret {secret}: the docker config does not read: {message}"
+                )
             }
             Self::Auth { secret, message } => {
                 write!(f, "pull secret {secret}: {message}")
@@ -115,13 +118,21 @@ fn entry(node: &Node) -> Result<Entry, (bool, String)> {
     let members = match &node.value {
         Value::Null => return Ok(Entry::default()),
         Value::Object(members) => members,
-        other => return Err((false, type_error(other, "credentialprovider.dockerConfigEntryWithAuth"))),
+        other => {
+            return Err((
+                false,
+                type_error(other, "credentialprovider.dockerConfigEntryWithAuth"),
+            ));
+        }
     };
     let field = |name: &str| -> Result<String, (bool, String)> {
         // Every member whose key folds to the field is decoded (a wrong type anywhere is an
         // error); the last one stays.
         let mut value = String::new();
-        for m in members.iter().filter(|m| gojson::go_field_matches(&m.key, name)) {
+        for m in members
+            .iter()
+            .filter(|m| gojson::go_field_matches(&m.key, name))
+        {
             match &m.value.value {
                 Value::Null => {}
                 Value::String(s) => value = s.clone(),
@@ -130,8 +141,12 @@ fn entry(node: &Node) -> Result<Entry, (bool, String)> {
         }
         Ok(value)
     };
-    let (username, password, email, auth) =
-        (field("username")?, field("password")?, field("email")?, field("auth")?);
+    let (username, password, email, auth) = (
+        field("username")?,
+        field("password")?,
+        field("email")?,
+        field("auth")?,
+    );
     let mut out = Entry {
         username: username.into_bytes(),
         password: password.into_bytes(),
@@ -179,7 +194,10 @@ fn entries(node: &Node) -> Result<BTreeMap<String, Entry>, (bool, String)> {
 
 fn docker_config_json(members: &[Member]) -> Result<BTreeMap<String, Entry>, (bool, String)> {
     // `HttpHeaders map[string]string` must have the right shape too.
-    for m in members.iter().filter(|m| gojson::go_field_matches(&m.key, "httpheaders")) {
+    for m in members
+        .iter()
+        .filter(|m| gojson::go_field_matches(&m.key, "httpheaders"))
+    {
         match &m.value.value {
             Value::Null => {}
             Value::Object(headers) => {
@@ -194,7 +212,10 @@ fn docker_config_json(members: &[Member]) -> Result<BTreeMap<String, Entry>, (bo
     }
     // Every `auths` member is decoded; the last one stays.
     let mut out = BTreeMap::new();
-    for m in members.iter().filter(|m| gojson::go_field_matches(&m.key, "auths")) {
+    for m in members
+        .iter()
+        .filter(|m| gojson::go_field_matches(&m.key, "auths"))
+    {
         out = entries(&m.value)?;
     }
     Ok(out)
@@ -245,9 +266,8 @@ impl Keyring {
                     }
                 }
             };
-            let root = gojson::parse(bytes).map_err(|e| {
-                fail((false, alloc::format!("{} (byte {})", e.message, e.offset)))
-            })?;
+            let root = gojson::parse(bytes)
+                .map_err(|e| fail((false, alloc::format!("{} (byte {})", e.message, e.offset))))?;
             let config = if json {
                 match &root.value {
                     Value::Null => BTreeMap::new(),
@@ -305,7 +325,11 @@ impl Keyring {
             };
             let found = FoundCredential {
                 secret: PullSecret {
-                    credential_hash: credential_hash(&entry.username, &entry.password, &entry.email),
+                    credential_hash: credential_hash(
+                        &entry.username,
+                        &entry.password,
+                        &entry.email,
+                    ),
                     ..source.clone()
                 },
                 username: entry.username,
@@ -463,14 +487,19 @@ mod tests {
         .unwrap();
         assert_eq!(names(&keyring, "docker.io/library/nginx"), ["hub:u"]);
         assert!(names(&keyring, "quay.io/x").is_empty());
-        let hash = &keyring.lookup("docker.io/library/nginx")[0].secret.credential_hash;
+        let hash = &keyring.lookup("docker.io/library/nginx")[0]
+            .secret
+            .credential_hash;
         assert_eq!(*hash, credential_hash(b"u", b"p", b""));
     }
 
     #[test]
     fn auth_overrides_and_errors_fail_the_lookup() {
         let keyring = Keyring::from_secrets(
-            &[secret("a", r#"{"auths":{"r.io":{"username":"x","password":"y","auth":"dXNlcjpwYXNz"}}}"#)],
+            &[secret(
+                "a",
+                r#"{"auths":{"r.io":{"username":"x","password":"y","auth":"dXNlcjpwYXNz"}}}"#,
+            )],
             KubernetesVersion::V1_35,
         )
         .unwrap();
@@ -516,8 +545,16 @@ mod tests {
         assert!(!urls_match("r[a-f]g.io", "reg.io/a", Colons::Legacy));
         assert!(!urls_match("r\\.io", "reg.io/a", Colons::Legacy));
         // Two colons: the last starts the port, unless colons are strict (1.36).
-        assert!(urls_match("reg.io:1:5000", "reg.io:1:5000/a", Colons::Legacy));
-        assert!(!urls_match("reg.io:1:5000", "reg.io:1:5000/a", Colons::Strict));
+        assert!(urls_match(
+            "reg.io:1:5000",
+            "reg.io:1:5000/a",
+            Colons::Legacy
+        ));
+        assert!(!urls_match(
+            "reg.io:1:5000",
+            "reg.io:1:5000/a",
+            Colons::Strict
+        ));
         assert!(is_default_registry_match("library/x"));
         assert!(is_default_registry_match("x"));
         assert!(!is_default_registry_match("localhost:5000/x"));

@@ -188,7 +188,8 @@ impl VerificationPolicy {
             None
         };
         let name = name.as_deref().unwrap_or(image);
-        self.exact.iter().any(|e| e == name) || self.prefixes.iter().any(|p| name.starts_with(p.as_str()))
+        self.exact.iter().any(|e| e == name)
+            || self.prefixes.iter().any(|p| name.starts_with(p.as_str()))
     }
 }
 

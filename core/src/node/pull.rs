@@ -7,8 +7,10 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use super::policy::{VerificationPolicy, record_key};
-use super::record::{PullCredentials, PullIntent, PullSecret, PullServiceAccount, PulledRecord, RecordError};
-use super::{KubernetesVersion, Keyring, KeyringError};
+use super::record::{
+    PullCredentials, PullIntent, PullSecret, PullServiceAccount, PulledRecord, RecordError,
+};
+use super::{Keyring, KeyringError, KubernetesVersion};
 use crate::reference::{Dialect, Reference};
 
 /// The container's `imagePullPolicy`.
@@ -195,7 +197,8 @@ fn keyring_credentials(keyring: &Keyring, image: &str) -> Vec<PullSecret> {
 /// `KubeletEnsureSecretPulledImages` feature on?
 pub fn kubelet_pull(check: &PullCheck<'_>) -> PullDecision {
     let never = |mut decision: PullDecision| {
-        if check.pull_policy == PullPolicy::Never && decision.must_pull && decision.error.is_none() {
+        if check.pull_policy == PullPolicy::Never && decision.must_pull && decision.error.is_none()
+        {
             decision.error = Some(PullError::ImageNeverPull(check.image.into()));
         }
         decision
@@ -204,7 +207,8 @@ pub fn kubelet_pull(check: &PullCheck<'_>) -> PullDecision {
         return PullDecision {
             error: Some(PullError::InvalidImageName(alloc::format!(
                 "Failed to apply default image tag {:?}: couldn't parse image name {:?}: {e}",
-                check.image, check.image
+                check.image,
+                check.image
             ))),
             ..PullDecision::must_pull(None)
         };
@@ -238,7 +242,10 @@ fn must_attempt_pull(check: &PullCheck<'_>) -> PullDecision {
         record_error: Some(e),
         ..PullDecision::must_pull(Some(CheckResult::Error))
     };
-    let record = match check.pulled_record.map(|b| PulledRecord::decode(b, check.version)) {
+    let record = match check
+        .pulled_record
+        .map(|b| PulledRecord::decode(b, check.version))
+    {
         None => None,
         Some(Err(e)) => return error(e),
         Some(Ok(r)) if r.image_ref != check.image_ref => None,
@@ -251,7 +258,10 @@ fn must_attempt_pull(check: &PullCheck<'_>) -> PullDecision {
             Ok(intent) => pulled_by_kubelet = intent.image == check.image,
         }
     }
-    if !check.policy.requires_verification(check.image, pulled_by_kubelet) {
+    if !check
+        .policy
+        .requires_verification(check.image, pulled_by_kubelet)
+    {
         return PullDecision::may_use(CheckResult::CredentialPolicyAllowed);
     }
     let Some(record) = record else {
@@ -326,7 +336,10 @@ fn merge(
     now: Option<i64>,
 ) -> Option<PulledRecord> {
     let new_secrets = new.secrets();
-    if !new.node_pods_accessible && new_secrets.is_empty() && new.kubernetes_service_accounts.is_empty() {
+    if !new.node_pods_accessible
+        && new_secrets.is_empty()
+        && new.kubernetes_service_accounts.is_empty()
+    {
         return None;
     }
     let mut out = record.clone();
@@ -348,8 +361,10 @@ fn merge(
     } else if !new_secrets.is_empty() {
         selected.kubernetes_secrets = Some(merge_secrets(selected.secrets(), new_secrets)?);
     } else {
-        selected.kubernetes_service_accounts =
-            merge_service_accounts(&selected.kubernetes_service_accounts, &new.kubernetes_service_accounts)?;
+        selected.kubernetes_service_accounts = merge_service_accounts(
+            &selected.kubernetes_service_accounts,
+            &new.kubernetes_service_accounts,
+        )?;
     }
     out.credential_mapping.insert(key.into(), selected);
     Some(out)

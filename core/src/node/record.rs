@@ -234,7 +234,12 @@ fn open<'n>(
         return Err(RecordError::NotJsonObject);
     };
     let type_meta = |field: &'static str| -> Result<Option<&str>, RecordError> {
-        match members.iter().rev().find(|m| m.key == field).map(|m| &m.value.value) {
+        match members
+            .iter()
+            .rev()
+            .find(|m| m.key == field)
+            .map(|m| &m.value.value)
+        {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.is_empty() => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -249,8 +254,8 @@ fn open<'n>(
     let Some(found_kind) = found_kind else {
         return Err(RecordError::MissingTypeMeta("Kind"));
     };
-    let readable = api_version == V1ALPHA1
-        || (api_version == V1BETA1 && version >= KubernetesVersion::V1_35);
+    let readable =
+        api_version == V1ALPHA1 || (api_version == V1BETA1 && version >= KubernetesVersion::V1_35);
     if !readable {
         return Err(RecordError::UnsupportedVersion(api_version.to_string()));
     }
@@ -299,14 +304,22 @@ fn string(field: &str, value: &Value) -> Result<String, RecordError> {
     }
 }
 
-fn object<'n>(field: &str, value: &'n Value, go_type: &'static str) -> Result<&'n [Member], RecordError> {
+fn object<'n>(
+    field: &str,
+    value: &'n Value,
+    go_type: &'static str,
+) -> Result<&'n [Member], RecordError> {
     match value {
         Value::Object(members) => Ok(members),
         other => Err(wrong_type(field, go_type, other)),
     }
 }
 
-fn array<'n>(field: &str, value: &'n Value, go_type: &'static str) -> Result<&'n [Node], RecordError> {
+fn array<'n>(
+    field: &str,
+    value: &'n Value,
+    go_type: &'static str,
+) -> Result<&'n [Node], RecordError> {
     match value {
         Value::Array(items) => Ok(items),
         other => Err(wrong_type(field, go_type, other)),
@@ -319,16 +332,20 @@ fn secret(value: &Value) -> Result<PullSecret, RecordError> {
         return Ok(out);
     }
     let members = object("kubernetesSecrets", value, "v1.ImagePullSecret")?;
-    fields(members, &["uid", "namespace", "name", "credentialHash"], |key, v| {
-        let s = string(key, v)?;
-        match key {
-            "uid" => out.uid = s,
-            "namespace" => out.namespace = s,
-            "name" => out.name = s,
-            _ => out.credential_hash = s,
-        }
-        Ok(())
-    })?;
+    fields(
+        members,
+        &["uid", "namespace", "name", "credentialHash"],
+        |key, v| {
+            let s = string(key, v)?;
+            match key {
+                "uid" => out.uid = s,
+                "namespace" => out.namespace = s,
+                "name" => out.name = s,
+                _ => out.credential_hash = s,
+            }
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -337,7 +354,11 @@ fn service_account(value: &Value) -> Result<PullServiceAccount, RecordError> {
     if *value == Value::Null {
         return Ok(out);
     }
-    let members = object("kubernetesServiceAccounts", value, "v1.ImagePullServiceAccount")?;
+    let members = object(
+        "kubernetesServiceAccounts",
+        value,
+        "v1.ImagePullServiceAccount",
+    )?;
     fields(members, &["uid", "namespace", "name"], |key, v| {
         let s = string(key, v)?;
         match key {
@@ -354,7 +375,11 @@ fn credentials(value: &Value, version: KubernetesVersion) -> Result<PullCredenti
     let mut out = PullCredentials::default();
     let members = object("credentialMapping", value, "v1.ImagePullCredentials")?;
     let allowed: &[&str] = if version.has_service_accounts() {
-        &["kubernetesSecrets", "kubernetesServiceAccounts", "nodePodsAccessible"]
+        &[
+            "kubernetesSecrets",
+            "kubernetesServiceAccounts",
+            "nodePodsAccessible",
+        ]
     } else {
         &["kubernetesSecrets", "nodePodsAccessible"]
     };
@@ -362,8 +387,12 @@ fn credentials(value: &Value, version: KubernetesVersion) -> Result<PullCredenti
         match key {
             "kubernetesSecrets" => {
                 let items = array(key, v, "[]v1.ImagePullSecret")?;
-                out.kubernetes_secrets =
-                    Some(items.iter().map(|n| secret(&n.value)).collect::<Result<_, _>>()?);
+                out.kubernetes_secrets = Some(
+                    items
+                        .iter()
+                        .map(|n| secret(&n.value))
+                        .collect::<Result<_, _>>()?,
+                );
             }
             "kubernetesServiceAccounts" => {
                 let items = array(key, v, "[]v1.ImagePullServiceAccount")?;
@@ -390,7 +419,13 @@ impl PulledRecord {
         let mut out = Self::default();
         fields(
             members,
-            &["kind", "apiVersion", "lastUpdatedTime", "imageRef", "credentialMapping"],
+            &[
+                "kind",
+                "apiVersion",
+                "lastUpdatedTime",
+                "imageRef",
+                "credentialMapping",
+            ],
             |key, value| {
                 match key {
                     "lastUpdatedTime" => {

@@ -1,10 +1,11 @@
-/* Verifies sigstore bundles through the vouch C API (vouch_bundle_verify): every request of the
- * parity corpus's bundle part, each answer compared byte for byte with the Rust core's, and the
- * buffer convention's error paths.
+/* The vouch C API's one-line functions over the parity corpus: sigstore bundles
+ * (vouch_bundle_verify) and Kubernetes node decisions (vouch_node_decide), every request's
+ * answer compared byte for byte with the Rust core's, and the buffer convention's error paths.
  *
- * Usage: test_bundle CORPUS_DIR
+ * Usage: test_lines CORPUS_DIR
  * CORPUS_DIR is written by `parity-corpus` (conformance/src/bin/parity-corpus.rs):
- * bundle-requests.jsonl and the core's answers, bundle-expected.jsonl.
+ * bundle-requests.jsonl and node-requests.jsonl, with the core's answers in
+ * bundle-expected.jsonl and node-expected.jsonl.
  * Built with -Wall -Wextra -Werror, run under Valgrind and ASan/UBSan by scripts/test.sh. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,39 +54,55 @@ static char *next_line(char **cursor, size_t *len) {
   return line;
 }
 
-int main(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: test_bundle CORPUS_DIR\n");
-    return 2;
-  }
+typedef vouch_status (*line_fn)(const uint8_t *, size_t, uint8_t *, size_t, size_t *);
+
+/* Sends every request of PREFIX-requests.jsonl through FN and compares each answer with the
+ * line of PREFIX-expected.jsonl; returns how many were compared. */
+static size_t compare(const char *dir, const char *prefix, line_fn fn) {
+  char name[256];
   size_t requests_len = 0, expected_len = 0;
-  char *requests = read_file(argv[1], "bundle-requests.jsonl", &requests_len);
-  char *expected = read_file(argv[1], "bundle-expected.jsonl", &expected_len);
+  snprintf(name, sizeof name, "%s-requests.jsonl", prefix);
+  char *requests = read_file(dir, name, &requests_len);
+  snprintf(name, sizeof name, "%s-expected.jsonl", prefix);
+  char *expected = read_file(dir, name, &expected_len);
   char *rc = requests, *ec = expected;
   size_t request_len = 0, want_len = 0, count = 0;
   char *request;
   while ((request = next_line(&rc, &request_len)) != NULL) {
     char *want = next_line(&ec, &want_len);
     CHECK(want != NULL);
+    if (want == NULL) break;
     /* Ask for the size first, then write the answer into a buffer of exactly that size. */
     size_t needed = 0;
-    vouch_status st = vouch_bundle_verify((const uint8_t *)request, request_len, NULL, 0, &needed);
+    vouch_status st = fn((const uint8_t *)request, request_len, NULL, 0, &needed);
     CHECK(st == VOUCH_STATUS_BUFFER_TOO_SMALL || (st == VOUCH_STATUS_OK && needed == 0));
     uint8_t *out = malloc(needed + 1);
     size_t written = 0;
-    CHECK(vouch_bundle_verify((const uint8_t *)request, request_len, out, needed, &written) == VOUCH_STATUS_OK);
+    CHECK(fn((const uint8_t *)request, request_len, out, needed, &written) == VOUCH_STATUS_OK);
     CHECK(written == want_len);
     CHECK(memcmp(out, want, written) == 0);
     free(out);
     count++;
   }
   CHECK(next_line(&ec, &want_len) == NULL);
-  CHECK(count >= 140);
-  /* A NULL request with a length is refused; so is a NULL out_len. */
+  /* A NULL request with a length is refused. */
   size_t n = 0;
-  CHECK(vouch_bundle_verify(NULL, 1, NULL, 0, &n) == VOUCH_STATUS_NULL_PARAMETER);
+  CHECK(fn(NULL, 1, NULL, 0, &n) == VOUCH_STATUS_NULL_PARAMETER);
   free(requests);
   free(expected);
-  printf("C bundles: %zu answers compared, %d checks passed, %d failed\n", count, passed, failed);
+  return count;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: test_lines CORPUS_DIR\n");
+    return 2;
+  }
+  size_t bundles = compare(argv[1], "bundle", vouch_bundle_verify);
+  CHECK(bundles >= 140);
+  size_t nodes = compare(argv[1], "node", vouch_node_decide);
+  CHECK(nodes >= 300);
+  printf("C one-line calls: %zu bundle and %zu node answers compared, %d checks passed, %d failed\n",
+         bundles, nodes, passed, failed);
   return failed == 0 ? 0 : 1;
 }
