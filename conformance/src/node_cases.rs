@@ -40,13 +40,9 @@ fn image(rng: &mut Rng) -> String {
     }
 }
 
-/// Allowlist entries, valid and invalid in one release or another.
+/// Allowlist entries valid in every release.
 const ALLOWLIST: &[&str] = &[
     "docker.io/library/nginx",
-    "nginx",
-    "docker.io/nginx",
-    "library/nginx",
-    "index.docker.io/library/nginx",
     "docker.io/library/*",
     "docker.io/*",
     "registry.example/*",
@@ -58,6 +54,18 @@ const ALLOWLIST: &[&str] = &[
     "test.io/*",
     "localhost/app",
     "Registry.Example/team/app",
+];
+
+/// Allowlist entries valid from 1.36 only (before, an exact entry must be normalised).
+const ALLOWLIST_136: &[&str] = &[
+    "nginx",
+    "docker.io/nginx",
+    "library/nginx",
+    "index.docker.io/library/nginx",
+];
+
+/// Allowlist entries no release accepts.
+const ALLOWLIST_INVALID: &[&str] = &[
     "registry.example/team/app:v3",
     "registry.example/team/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     "*",
@@ -267,14 +275,12 @@ pub fn pull_case(rng: &mut Rng, version: &str) -> Value {
         rng.pick_str(POLICIES)
     };
     let allowlist: Vec<&str> = if policy == "NeverVerifyAllowlistedImages" {
-        // Mostly entries some release accepts; now and then one none does.
+        // Mostly entries every release accepts; now and then one only 1.36 accepts, or none.
         (0..rng.below(4))
-            .map(|_| {
-                if rng.chance(8) {
-                    rng.pick_str(&ALLOWLIST[18..])
-                } else {
-                    rng.pick_str(&ALLOWLIST[..18])
-                }
+            .map(|_| match rng.below(100) {
+                0..=5 => rng.pick_str(ALLOWLIST_INVALID),
+                6..=17 => rng.pick_str(ALLOWLIST_136),
+                _ => rng.pick_str(ALLOWLIST),
             })
             .collect()
     } else {

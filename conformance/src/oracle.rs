@@ -49,6 +49,28 @@ pub fn sigstore_go() -> PathBuf {
     path
 }
 
+/// The kubelet oracle for a release (`oracles/kubelet`, built by `scripts/test.sh` against
+/// k8s.io/kubernetes of that release): `$VOUCH_KUBELET_ORACLE_1xx` (`134`, `135`, `136`), else
+/// `~/.cache/vouch/oracle/bin/kubelet-1.xx`.
+///
+/// # Panics
+/// When it is missing.
+#[must_use]
+pub fn kubelet(version: &str) -> PathBuf {
+    let var = format!("VOUCH_KUBELET_ORACLE_{}", version.replace('.', ""));
+    let path = match std::env::var_os(&var) {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(format!(".cache/vouch/oracle/bin/kubelet-{version}")),
+    };
+    assert!(
+        path.is_file(),
+        "the kubelet {version} oracle ({}) is missing: build it with scripts/test.sh or set {var}",
+        path.display()
+    );
+    path
+}
+
 /// Sends every request to the oracle in one process and returns its answers in order.
 ///
 /// # Panics
