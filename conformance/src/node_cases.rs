@@ -514,3 +514,161 @@ pub fn cases(seed: u64, version: &str, n: usize) -> Vec<Value> {
         })
         .collect()
 }
+
+fn container(rng: &mut Rng, name: String) -> Value {
+    let mut c = Map::new();
+    c.insert("name".into(), json!(name));
+    c.insert("image".into(), json!(rng.pick_str(IMAGES)));
+    if rng.chance(15) {
+        c.insert(
+            "volumeDevices".into(),
+            json!([{"name": "disk", "devicePath": "/dev/xvda"}]),
+        );
+    }
+    if rng.chance(60) {
+        let mut sc = Map::new();
+        if rng.chance(30) {
+            sc.insert(
+                "procMount".into(),
+                json!(rng.pick_str(&["Default", "Unmasked"])),
+            );
+        }
+        if rng.chance(40) {
+            sc.insert("runAsNonRoot".into(), json!(rng.chance(60)));
+        }
+        if rng.chance(40) {
+            sc.insert("runAsUser".into(), json!(rng.pick(&[0, 1000, 65534])));
+        }
+        c.insert("securityContext".into(), Value::Object(sc));
+    }
+    Value::Object(c)
+}
+
+/// A user-namespace request: `userns_validate` of a generated pod, or `userns_allocate`.
+pub fn userns_case(rng: &mut Rng, version: &str) -> Value {
+    if rng.chance(30) {
+        let mut request = Map::new();
+        request.insert("op".into(), json!("userns_allocate"));
+        request.insert("kubernetes_version".into(), json!(version));
+        let blocks = 1 + rng.below(6) as u64;
+        match rng.below(6) {
+            0 => {}
+            1 => {
+                request.insert(
+                    "subids".into(),
+                    json!(format!("0: kubelet {} {}", 65536 * 2, 65536 * blocks)),
+                );
+            }
+            2 => {
+                request.insert("first_id".into(), json!(65536 * (1 + rng.below(3) as u64)));
+                request.insert(
+                    "length".into(),
+                    json!(if rng.chance(20) {
+                        1u64 << 32
+                    } else {
+                        65536 * blocks
+                    }),
+                );
+            }
+            3 => {
+                request.insert(
+                    "ids_per_pod".into(),
+                    json!(rng.pick(&[65536u64, 131072, 100, 0])),
+                );
+            }
+            _ => {
+                request.insert("first_id".into(), json!(65536));
+                request.insert("length".into(), json!(65536 * blocks));
+            }
+        }
+        request.insert("max_pods".into(), json!(rng.below(4)));
+        let existing: Vec<Value> = (0..rng.below(3))
+            .map(|i| {
+                let host = 65536 * (1 + rng.below(4) as u64);
+                let file = if rng.chance(85) {
+                    format!(r#"{{"uidMappings":[{{"hostId":{host},"containerId":0,"length":65536}}],"gidMappings":[{{"hostId":{host},"containerId":0,"length":65536}}]}}"#)
+                } else {
+                    format!(r#"{{"uidMappings":[{{"hostId":{host},"containerId":1,"length":65536}}]}}"#)
+                };
+                json!({"uid": format!("old-{i}"), "userns": Base64::encode_string(file.as_bytes())})
+            })
+            .collect();
+        request.insert("pods".into(), Value::Array(existing));
+        request.insert(
+            "release".into(),
+            json!(if rng.chance(30) {
+                vec!["old-0"]
+            } else {
+                vec![]
+            }),
+        );
+        let new: Vec<String> = (0..rng.below(5)).map(|i| format!("new-{i}")).collect();
+        request.insert("allocate".into(), json!(new));
+        return Value::Object(request);
+    }
+    let mut spec = Map::new();
+    match rng.below(3) {
+        0 => {}
+        1 => {
+            spec.insert("hostUsers".into(), json!(true));
+        }
+        _ => {
+            spec.insert("hostUsers".into(), json!(false));
+        }
+    }
+    for field in ["hostNetwork", "hostPID", "hostIPC"] {
+        if rng.chance(20) {
+            spec.insert(field.into(), json!(true));
+        }
+    }
+    if rng.chance(10) {
+        spec.insert("os".into(), json!({"name": "windows"}));
+    }
+    if rng.chance(40) {
+        let mut sc = Map::new();
+        if rng.chance(50) {
+            sc.insert("runAsNonRoot".into(), json!(rng.chance(70)));
+        }
+        if rng.chance(30) {
+            sc.insert("runAsUser".into(), json!(rng.pick(&[0, 1000])));
+        }
+        spec.insert("securityContext".into(), Value::Object(sc));
+    }
+    for (kind, n) in [
+        ("containers", 1 + rng.below(2)),
+        ("initContainers", rng.below(2)),
+        ("ephemeralContainers", usize::from(rng.chance(10))),
+    ] {
+        if n > 0 {
+            let list: Vec<Value> = (0..n)
+                .map(|i| container(rng, format!("{kind}-{i}")))
+                .collect();
+            spec.insert(kind.into(), Value::Array(list));
+        }
+    }
+    let pod = if rng.chance(70) {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "ns"}, "spec": spec})
+    } else {
+        Value::Object(spec)
+    };
+    let mut request = json!({"op": "userns_validate", "kubernetes_version": version, "pod": pod});
+    if rng.chance(70) {
+        request["pod_security"] = json!({
+            "level": rng.pick_str(&["privileged", "baseline", "restricted", "restricted"]),
+            "version": rng.pick_str(&["latest", "v1.34", "v1.35", "v1.22", "v1.36"]),
+        });
+    }
+    if rng.chance(30) {
+        request["feature_gates"] = json!({
+            "UserNamespacesHostNetworkSupport": rng.chance(50),
+            "UserNamespacesPodSecurityStandards": rng.chance(50),
+        });
+    }
+    request
+}
+
+/// `n` user-namespace requests for the release, from `seed`.
+pub fn userns_cases(seed: u64, version: &str, n: usize) -> Vec<Value> {
+    let mut rng = Rng::new(seed);
+    (0..n).map(|_| userns_case(&mut rng, version)).collect()
+}

@@ -238,7 +238,15 @@ fn main() {
     let mut node_lines: Vec<String> = ["1.33", "1.34", "1.35", "1.36"]
         .iter()
         .enumerate()
-        .flat_map(|(i, version)| vouch_conformance::node_cases::cases(900 + i as u64, version, 80))
+        .flat_map(|(i, version)| {
+            let mut cases = vouch_conformance::node_cases::cases(900 + i as u64, version, 80);
+            cases.extend(vouch_conformance::node_cases::userns_cases(
+                950 + i as u64,
+                version,
+                40,
+            ));
+            cases
+        })
         .map(|request| request.to_string())
         .collect();
     for raw in [

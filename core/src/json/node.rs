@@ -618,6 +618,188 @@ fn verification_policy_op(members: &[Member]) -> Result<Map<String, Json>, Failu
     Ok(out)
 }
 
+/// The JSON of a request member, as `serde_json` reads it (for Kubernetes objects).
+fn object_json(input: &[u8], node: &Node, what: &str, op: &str) -> Result<Json, Failure> {
+    serde_json::from_slice(&input[node.start..node.end])
+        .map_err(|e| invalid(alloc::format!("{op}: {what} does not read: {e}")))
+}
+
+/// `op: "userns_validate"`.
+fn userns_validate_op(input: &[u8], members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    const OP: &str = "userns_validate";
+    let f = Fields::new(
+        members,
+        OP,
+        &["kubernetes_version", "pod", "feature_gates", "pod_security"],
+    )?;
+    let version = f.version()?;
+    let pod_node = f
+        .get("pod")
+        .ok_or_else(|| invalid("userns_validate: pod is required"))?;
+    let pod = object_json(input, pod_node, "pod", OP)?;
+    let spec = crate::node::pod_spec(&pod)
+        .ok_or_else(|| invalid("userns_validate: pod must be a Pod object or a PodSpec"))?;
+    let mut options = crate::node::UsernsOptions::default();
+    if let Some(gates) = f.object("feature_gates")? {
+        options.host_network_support = gates.bool("UserNamespacesHostNetworkSupport")?;
+        options.pod_security_standards_gate = gates.bool("UserNamespacesPodSecurityStandards")?;
+        for m in gates.members {
+            if !matches!(
+                m.key.as_str(),
+                "UserNamespacesHostNetworkSupport" | "UserNamespacesPodSecurityStandards"
+            ) {
+                return Err(invalid(alloc::format!(
+                    "userns_validate: unknown feature gate {:?}",
+                    m.key
+                )));
+            }
+        }
+    }
+    let errors = crate::node::validate_user_namespaces(spec, "spec", version, options);
+    let mut out = Map::new();
+    out.insert("ok".into(), Json::Bool(errors.is_empty()));
+    out.insert(
+        "errors".into(),
+        Json::Array(
+            errors
+                .iter()
+                .map(|e| serde_json::json!({"field": e.field, "type": e.error_type, "detail": e.detail, "message": e.message}))
+                .collect(),
+        ),
+    );
+    if let Some(pss) = f.object("pod_security")? {
+        let level = pss.str("level")?.unwrap_or("restricted");
+        let level = crate::node::PssLevel::from_name(level).ok_or_else(|| {
+            invalid(alloc::format!("userns_validate: pod_security.level {level:?} is not privileged, baseline or restricted"))
+        })?;
+        let policy_version = match pss.str("version")?.unwrap_or("latest") {
+            "latest" => None,
+            other => Some(
+                other
+                    .strip_prefix("v1.")
+                    .and_then(|m| m.parse::<u32>().ok())
+                    .ok_or_else(|| invalid(alloc::format!("userns_validate: pod_security.version {other:?} is not \"latest\" or \"v1.N\"")))?,
+            ),
+        };
+        let checks =
+            crate::node::pss_user_namespace_checks(spec, level, policy_version, version, options);
+        out.insert(
+            "pod_security".into(),
+            Json::Array(
+                checks
+                    .iter()
+                    .map(|c| serde_json::json!({"check": c.check, "allowed": c.allowed, "relaxed": c.relaxed, "reason": c.reason, "detail": c.detail}))
+                    .collect(),
+            ),
+        );
+    }
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    Ok(out)
+}
+
+fn number(f: &Fields<'_>, name: &str) -> Result<Option<u64>, Failure> {
+    match f.get(name).map(|n| &n.value) {
+        None => Ok(None),
+        Some(Value::Number(text)) => text.parse::<u64>().map(Some).map_err(|_| {
+            invalid(alloc::format!(
+                "{}: {name} must be a whole number from 0 to 2^64-1",
+                f.op
+            ))
+        }),
+        Some(other) => Err(invalid(alloc::format!(
+            "{}: {name} must be a number, not {}",
+            f.op,
+            other.go_kind()
+        ))),
+    }
+}
+
+/// `op: "userns_allocate"`.
+fn userns_allocate_op(members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    use crate::node::{IdAllocator, IdRanges};
+    const OP: &str = "userns_allocate";
+    let f = Fields::new(
+        members,
+        OP,
+        &[
+            "kubernetes_version",
+            "ids_per_pod",
+            "first_id",
+            "length",
+            "subids",
+            "max_pods",
+            "pods",
+            "allocate",
+            "release",
+        ],
+    )?;
+    f.version()?;
+    let ids = number(&f, "ids_per_pod")?
+        .filter(|n| *n != 0)
+        .unwrap_or(crate::node::IDS_PER_POD_UNIT);
+    let max_pods = number(&f, "max_pods")?.unwrap_or(110);
+    let config = |e: crate::node::IdRangeError| ("invalid_config", e.to_string());
+    let (first, length) = match (
+        f.str("subids")?,
+        number(&f, "first_id")?,
+        number(&f, "length")?,
+    ) {
+        (Some(text), None, None) => IdRanges::parse_subids(text).map_err(config)?,
+        (None, Some(first), Some(length)) => (first, length),
+        (None, None, None) => (ids, (1u64 << 32).saturating_sub(ids)),
+        _ => {
+            return Err(invalid(
+                "userns_allocate: give subids, or first_id with length, or neither (the default range)",
+            ));
+        }
+    };
+    let ranges = IdRanges::new(first, length, ids, max_pods).map_err(config)?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for node in f.array("pods")? {
+        let pod = object_fields(node, OP, "pods", &["uid", "userns"])?;
+        let uid = pod.required("uid")?.to_string();
+        files.push((uid, pod.base64("userns")?.unwrap_or_default()));
+    }
+    let view: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let mut allocator =
+        IdAllocator::load(ranges, &view).map_err(|e| ("invalid_state", e.to_string()))?;
+    for pod in f.strings("release")? {
+        allocator.release(pod);
+    }
+    let mut results = Vec::new();
+    for pod in f.strings("allocate")? {
+        results.push(match allocator.allocate(pod) {
+            Ok(m) => serde_json::json!({"uid": pod, "host_id": m.host_id, "length": m.length,
+                "userns": base64_std_encode(m.file().as_bytes()), "error_kind": "", "error": ""}),
+            Err(e) => {
+                serde_json::json!({"uid": pod, "host_id": null, "length": null, "userns": null,
+                "error_kind": "exhausted", "error": e.to_string()})
+            }
+        });
+    }
+    let pods: Vec<Json> = allocator
+        .mappings()
+        .map(|(uid, m)| {
+            serde_json::json!({"uid": uid, "host_id": m.host_id, "length": m.length,
+            "userns": base64_std_encode(m.file().as_bytes())})
+        })
+        .collect();
+    let mut out = Map::new();
+    out.insert("allocated".into(), Json::Array(results));
+    out.insert("pods".into(), Json::Array(pods));
+    out.insert("in_use".into(), Json::from(allocator.allocated()));
+    out.insert("free".into(), Json::from(allocator.free()));
+    out.insert("total".into(), Json::from(ranges.total()));
+    out.insert("ids_per_pod".into(), Json::from(ranges.ids_per_pod()));
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    Ok(out)
+}
+
 /// The ops `vouch node` answers.
 pub const NODE_OPS: &[&str] = &[
     "kubelet_pull",
@@ -626,6 +808,8 @@ pub const NODE_OPS: &[&str] = &[
     "pod_credentials",
     "pull_record",
     "verification_policy",
+    "userns_validate",
+    "userns_allocate",
 ];
 
 /// Answers one `vouch node` request line with one line of JSON (without the newline).
@@ -691,6 +875,8 @@ fn node_answer(input: &[u8]) -> (Option<String>, Result<Map<String, Json>, Failu
             "pod_credentials" => pod_credentials_op(members),
             "pull_record" => pull_record_op(members),
             "verification_policy" => verification_policy_op(members),
+            "userns_validate" => userns_validate_op(input, members),
+            "userns_allocate" => userns_allocate_op(members),
             other => Err(invalid(alloc::format!(
                 "unknown op {other:?} (one of {})",
                 NODE_OPS.join(", ")

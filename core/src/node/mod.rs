@@ -4,17 +4,26 @@
 //! credential hash it keeps in them (`credential`), the keyring that picks a pod's pull-secret
 //! credentials for an image (`keyring`), the verification policy and its allowlist (`policy`),
 //! and the decision whether a pod may use an image already on the node, with the record
-//! updates that follow (`pull`). Every function is pure: the caller reads the files, passes
+//! updates that follow (`pull`).
+//!
+//! KEP-127 (user namespaces): the API server's validation of `hostUsers: false` and the Pod
+//! Security Standards relaxations (`userns`), and the kubelet's allocation of host ID ranges
+//! (`idranges`).
+//!
+//! Every function is pure: the caller reads the files, passes
 //! their bytes and the time, and writes back what it is told to.
 
 mod credential;
+mod idranges;
 mod keyring;
 mod policy;
 mod pull;
 mod record;
+mod userns;
 mod version;
 
 pub use credential::credential_hash;
+pub use idranges::{IDS_PER_POD_UNIT, IdAllocator, IdRangeError, IdRanges, PodIdMapping};
 pub use keyring::{
     DOCKER_CONFIG_JSON, DOCKERCFG, FoundCredential, Keyring, KeyringError, PodPullSecret,
 };
@@ -26,5 +35,9 @@ pub use pull::{
 pub use record::{
     MAX_RECORD_BYTES, PullCredentials, PullIntent, PullSecret, PullServiceAccount, PulledRecord,
     RecordError, record_file_name,
+};
+pub use userns::{
+    FieldError, PssCheck, PssLevel, UsernsOptions, host_users, pod_spec, pss_user_namespace_checks,
+    validate_user_namespaces,
 };
 pub use version::KubernetesVersion;
