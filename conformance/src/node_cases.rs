@@ -672,3 +672,78 @@ pub fn userns_cases(seed: u64, version: &str, n: usize) -> Vec<Value> {
     let mut rng = Rng::new(seed);
     (0..n).map(|_| userns_case(&mut rng, version)).collect()
 }
+
+const POLICY_DOCS: &[&str] = &[
+    r#"{"default":[{"type":"insecureAcceptAnything"}]}"#,
+    r#"{"default":[{"type":"reject"}]}"#,
+    r#"{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"/etc/keys/a.gpg"}]}"#,
+];
+
+/// A trust-decision request: a record update, a reuse decision, or a policy digest.
+pub fn trust_case(rng: &mut Rng) -> Value {
+    let policy = || -> Value { json!({"policy_text": POLICY_DOCS[0], "files": {}}) };
+    let mut policy_of = |rng: &mut Rng| -> Value {
+        let doc = rng.pick_str(POLICY_DOCS);
+        let mut files = Map::new();
+        if doc.contains("a.gpg") && rng.chance(70) {
+            files.insert(
+                "/etc/keys/a.gpg".into(),
+                json!(Base64::encode_string(if rng.chance(50) {
+                    b"one"
+                } else {
+                    b"two"
+                })),
+            );
+        }
+        json!({"policy_text": doc, "files": files})
+    };
+    let namespaces = ["lax", "strict", "twin"];
+    let record = |rng: &mut Rng, policy_of: &mut dyn FnMut(&mut Rng) -> Value| -> Value {
+        let mut record = Value::Null;
+        for ns in namespaces {
+            if rng.chance(50) {
+                let request = json!({"op": "trust_record", "image_ref": if rng.chance(90) { "sha256:img" } else { "sha256:other" },
+                    "namespace": ns, "policy": policy_of(rng), "trust_record": record, "image": "registry.example/app:v1",
+                    "manifest_digest": "sha256:m", "allowed": rng.chance(80),
+                    "now": rng.pick_str(&["2026-12-01T00:00:00Z", "2026-11-01T00:00:00Z"])});
+                let answer: Value =
+                    serde_json::from_str(&vouch::json::node_line(request.to_string().as_bytes()))
+                        .expect("json");
+                record = answer["record"].clone();
+            }
+        }
+        if rng.chance(5) {
+            record = json!(Base64::encode_string(b"{\"kind\":\"ImageTrustRecord\"}"));
+        }
+        record
+    };
+    match rng.below(10) {
+        0 => json!({"op": "policy_digest", "policy": policy_of(rng)}),
+        1..=3 => {
+            let existing = record(rng, &mut policy_of);
+            json!({"op": "trust_record", "image_ref": "sha256:img", "namespace": rng.pick_str(&namespaces),
+                   "policy": policy_of(rng), "trust_record": existing, "image": "registry.example/app:v1",
+                   "manifest_digest": "sha256:m", "allowed": rng.chance(70), "now": "2026-12-02T00:00:00Z"})
+        }
+        _ => {
+            let existing = record(rng, &mut policy_of);
+            let mut request = json!({"op": "trust_reuse", "image_ref": "sha256:img", "namespace": rng.pick_str(&namespaces),
+                   "policy": policy_of(rng), "trust_record": existing});
+            if rng.chance(30) {
+                request["now"] = json!("2026-12-02T00:00:00Z");
+                request["max_age_seconds"] = json!(rng.pick(&[86_400 * 7, 86_400 * 60]));
+            }
+            if rng.chance(5) {
+                request["policy"] = policy();
+                request["policy_digest"] = json!("sha256:0");
+            }
+            request
+        }
+    }
+}
+
+/// `n` trust-decision requests, from `seed`.
+pub fn trust_cases(seed: u64, n: usize) -> Vec<Value> {
+    let mut rng = Rng::new(seed);
+    (0..n).map(|_| trust_case(&mut rng)).collect()
+}

@@ -245,6 +245,10 @@ fn main() {
                 version,
                 40,
             ));
+            cases.extend(vouch_conformance::node_cases::trust_cases(
+                970 + i as u64,
+                20,
+            ));
             cases
         })
         .map(|request| request.to_string())

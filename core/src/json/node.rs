@@ -800,6 +800,172 @@ fn userns_allocate_op(members: &[Member]) -> Result<Map<String, Json>, Failure> 
     Ok(out)
 }
 
+/// The policy digest a request names: `policy_digest` as given, or computed from `policy`
+/// (the policy half of an evaluation request: `policy`/`policy_text`/`policy_base64` and
+/// `files`).
+fn requested_policy_digest(input: &[u8], f: &Fields<'_>) -> Result<String, Failure> {
+    match (f.str("policy_digest")?, f.get("policy")) {
+        (Some(digest), None) => {
+            let ok = digest.strip_prefix("sha256:").is_some_and(|h| {
+                h.len() == 64
+                    && h.bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            });
+            if !ok {
+                return Err(invalid(alloc::format!(
+                    "{}: policy_digest must be sha256:<64 lowercase hex>",
+                    f.op
+                )));
+            }
+            Ok(digest.into())
+        }
+        (None, Some(node)) => {
+            let half = super::request::read_part(
+                &input[node.start..node.end],
+                super::request::Part::Policy,
+            )
+            .map_err(|(_, e)| invalid(alloc::format!("{}: policy: {e}", f.op)))?;
+            Ok(crate::node::policy_digest(&half.policy, &half.files))
+        }
+        _ => Err(invalid(alloc::format!(
+            "{}: give policy_digest, or policy (the policy half of an evaluation request), not both",
+            f.op
+        ))),
+    }
+}
+
+/// `op: "policy_digest"`.
+fn policy_digest_op(input: &[u8], members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    let f = Fields::new(members, "policy_digest", &["policy"])?;
+    if f.get("policy").is_none() {
+        return Err(invalid("policy_digest: policy is required"));
+    }
+    let digest = requested_policy_digest(input, &f)?;
+    let mut out = Map::new();
+    out.insert("policy_digest".into(), Json::String(digest));
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    Ok(out)
+}
+
+/// `op: "trust_reuse"`.
+fn trust_reuse_op(input: &[u8], members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    const OP: &str = "trust_reuse";
+    let f = Fields::new(
+        members,
+        OP,
+        &[
+            "image_ref",
+            "namespace",
+            "policy_digest",
+            "policy",
+            "trust_record",
+            "now",
+            "max_age_seconds",
+        ],
+    )?;
+    let image_ref = f.required("image_ref")?;
+    let namespace = f.required("namespace")?;
+    let digest = requested_policy_digest(input, &f)?;
+    let record = f.base64("trust_record")?;
+    let max_age = match (f.now()?, number(&f, "max_age_seconds")?) {
+        (_, None) => None,
+        (Some(now), Some(age)) => Some((now, i64::try_from(age).unwrap_or(i64::MAX))),
+        (None, Some(_)) => return Err(invalid("trust_reuse: max_age_seconds needs now")),
+    };
+    let outcome = crate::node::trust_reuse(&crate::node::ReuseCheck {
+        image_ref,
+        namespace,
+        policy_digest: &digest,
+        record: record.as_deref(),
+        max_age,
+    });
+    let (decided_by, message) = match &outcome {
+        crate::node::TrustReuse::Reuse { namespace: by } => (
+            by.clone(),
+            alloc::format!(
+                "the same policy ({digest}) admitted this image ID for namespace {by:?}"
+            ),
+        ),
+        crate::node::TrustReuse::Denied { namespace: by } => (
+            by.clone(),
+            alloc::format!("the same policy ({digest}) denied this image ID for namespace {by:?}"),
+        ),
+        crate::node::TrustReuse::Evaluate(reason) => (
+            String::new(),
+            alloc::format!(
+                "evaluate the image under namespace {namespace:?}'s policy before the pod uses it: {reason}"
+            ),
+        ),
+    };
+    let mut out = Map::new();
+    out.insert(
+        "reuse".into(),
+        Json::Bool(matches!(outcome, crate::node::TrustReuse::Reuse { .. })),
+    );
+    out.insert("outcome".into(), Json::String(outcome.code().into()));
+    out.insert("decided_by".into(), Json::String(decided_by));
+    out.insert("message".into(), Json::String(message));
+    out.insert("policy_digest".into(), Json::String(digest));
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    Ok(out)
+}
+
+/// `op: "trust_record"`: the record after a namespace's policy decided about an image.
+fn trust_record_op(input: &[u8], members: &[Member]) -> Result<Map<String, Json>, Failure> {
+    const OP: &str = "trust_record";
+    let f = Fields::new(
+        members,
+        OP,
+        &[
+            "image_ref",
+            "namespace",
+            "policy_digest",
+            "policy",
+            "trust_record",
+            "image",
+            "manifest_digest",
+            "allowed",
+            "now",
+        ],
+    )?;
+    let image_ref = f.required("image_ref")?;
+    let decision = crate::node::TrustDecision {
+        namespace: f.required("namespace")?.into(),
+        policy_digest: requested_policy_digest(input, &f)?,
+        image: f.str("image")?.unwrap_or_default().into(),
+        manifest_digest: f.str("manifest_digest")?.unwrap_or_default().into(),
+        allowed: f.bool("allowed")?,
+        decided_at: f.now()?,
+    };
+    let existing = f.base64("trust_record")?;
+    let mut record_error = String::new();
+    let base = match existing.as_deref().map(crate::node::TrustRecord::decode) {
+        Some(Ok(r)) if r.image_ref == image_ref => r,
+        Some(Err(e)) => {
+            record_error = e.to_string();
+            crate::node::TrustRecord::default()
+        }
+        _ => crate::node::TrustRecord::default(),
+    };
+    let record = crate::node::TrustRecord {
+        image_ref: image_ref.into(),
+        ..base
+    }
+    .with_decision(decision);
+    let mut out = Map::new();
+    out.insert("record".into(), b64(&record.encode()));
+    out.insert(
+        "file_name".into(),
+        Json::String(record_file_name(image_ref)),
+    );
+    out.insert("record_error".into(), Json::String(record_error));
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    Ok(out)
+}
+
 /// The ops `vouch node` answers.
 pub const NODE_OPS: &[&str] = &[
     "kubelet_pull",
@@ -810,6 +976,9 @@ pub const NODE_OPS: &[&str] = &[
     "verification_policy",
     "userns_validate",
     "userns_allocate",
+    "policy_digest",
+    "trust_record",
+    "trust_reuse",
 ];
 
 /// Answers one `vouch node` request line with one line of JSON (without the newline).
@@ -877,6 +1046,9 @@ fn node_answer(input: &[u8]) -> (Option<String>, Result<Map<String, Json>, Failu
             "verification_policy" => verification_policy_op(members),
             "userns_validate" => userns_validate_op(input, members),
             "userns_allocate" => userns_allocate_op(members),
+            "policy_digest" => policy_digest_op(input, members),
+            "trust_record" => trust_record_op(input, members),
+            "trust_reuse" => trust_reuse_op(input, members),
             other => Err(invalid(alloc::format!(
                 "unknown op {other:?} (one of {})",
                 NODE_OPS.join(", ")

@@ -86,7 +86,7 @@ pub fn evaluate_request(input: &[u8]) -> Result<EvaluateRequest, (Option<String>
 /// Which fields a document may hold: a whole request, or one of its two halves (the policy
 /// with its files, compiled once; the image with its evidence, decided many times).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Part {
+pub(crate) enum Part {
     Whole,
     Policy,
     Image,
@@ -103,7 +103,7 @@ impl Part {
     }
 }
 
-pub(super) fn read_part(
+pub(crate) fn read_part(
     input: &[u8],
     part: Part,
 ) -> Result<EvaluateRequest, (Option<String>, String)> {

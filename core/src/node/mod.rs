@@ -10,6 +10,9 @@
 //! Security Standards relaxations (`userns`), and the kubelet's allocation of host ID ranges
 //! (`idranges`).
 //!
+//! Trust-decision records (`trust`): which policy, by digest, admitted which image ID for
+//! which namespace, and whether a cached image may be reused under another namespace's policy.
+//!
 //! Every function is pure: the caller reads the files, passes
 //! their bytes and the time, and writes back what it is told to.
 
@@ -19,6 +22,7 @@ mod keyring;
 mod policy;
 mod pull;
 mod record;
+mod trust;
 mod userns;
 mod version;
 
@@ -35,6 +39,10 @@ pub use pull::{
 pub use record::{
     MAX_RECORD_BYTES, PullCredentials, PullIntent, PullSecret, PullServiceAccount, PulledRecord,
     RecordError, record_file_name,
+};
+pub use trust::{
+    MAX_TRUST_DECISIONS, MAX_TRUST_RECORD_BYTES, ReuseCheck, ReuseReason, TrustDecision,
+    TrustRecord, TrustRecordError, TrustReuse, policy_digest, trust_reuse,
 };
 pub use userns::{
     FieldError, PssCheck, PssLevel, UsernsOptions, host_users, pod_spec, pss_user_namespace_checks,
