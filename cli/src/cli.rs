@@ -76,6 +76,15 @@ credential_hash, pod_credentials (the keyring's pick of pull secrets), pull_reco
 rewrite a record file), verification_policy. One JSON answer per line on standard output. Exit
 status 0 whenever every request was answered, whatever the answers.")]
     Node(NodeArgs),
+    /// Pod admission: AdmissionReviews in, AdmissionReviews out (--plan: what to fetch)
+    #[command(long_about = "\
+Decide Kubernetes AdmissionReviews (admission.k8s.io/v1) for Pods and the pod templates of
+Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs (docs/admission.md). One
+JSON line per review: {\"review\": ..., \"config\": ..., \"evidence\": {IMAGE: {manifest, signatures}}};
+one AdmissionReview with its response per line out. With --plan, the same lines without evidence
+give the images whose manifests and signatures must be fetched: {\"images\": [...]}. Exit status 0
+whenever every line was answered, whatever the answers.")]
+    Admit(AdmitArgs),
     /// Decide one image from real files, and explain why
     #[command(
         long_about = "\
@@ -154,6 +163,19 @@ pub(crate) struct EvalArgs {
     /// Read the requests from FILE instead of standard input (`-`: standard input)
     #[arg(long, value_name = "FILE")]
     pub(crate) request: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AdmitArgs {
+    /// Read the lines from FILE instead of standard input (`-`: standard input)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) request: Option<String>,
+    /// List the images to fetch evidence for, instead of deciding
+    #[arg(long)]
+    pub(crate) plan: bool,
+    /// Write Prometheus metrics of the decisions to FILE (text exposition format) at the end
+    #[arg(long, value_name = "FILE")]
+    pub(crate) metrics: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

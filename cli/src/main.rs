@@ -4,6 +4,7 @@
 //! allowed, 1 when the command itself failed (an unreadable input, a closed output), 2 for
 //! wrong usage, 3 when `check` rejects the image or `lint` finds an error.
 
+mod admit;
 mod bundle;
 mod check;
 mod cli;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => run(|| eval::command(&args)),
         Command::Bundle(args) => run(|| bundle::command(&args)),
         Command::Node(args) => run(|| node::command(&args)),
+        Command::Admit(args) => run(|| admit::command(&args)),
         Command::Check(args) => run_status(|| check::command(&args)),
         Command::Lint(args) => run_status(|| lint::command(&args.files, args.strict)),
         Command::Version(args) => run(|| version(args.json)),

@@ -24,6 +24,8 @@ const LAYERS: &[&[&str]] = &[
     &["eval"],
     // The JSON contract every surface speaks; Kubernetes node decisions join as `node`.
     &["json", "node"],
+    // Pod admission: AdmissionReviews decided with the JSON contract and the node decisions.
+    &["admit"],
     // The crate error that wraps every module's error, and the crate root.
     &["error", "lib"],
 ];

@@ -79,6 +79,7 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+pub mod admit;
 mod build;
 mod bundle;
 mod crypto;
