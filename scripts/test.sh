@@ -169,6 +169,11 @@ echo "CLI: $(wc -l < "$PARITY/cli-bundle.jsonl") bundle answers byte-identical t
 "$LIB/vouch" node --request "$PARITY/node-requests.jsonl" > "$PARITY/cli-node.jsonl"
 cmp "$PARITY/cli-node.jsonl" "$PARITY/node-expected.jsonl" || fail "the CLI's node answers differ from the core's"
 echo "CLI: $(wc -l < "$PARITY/cli-node.jsonl") node answers byte-identical to the core's"
+"$LIB/vouch" admit --request "$PARITY/admit-requests.jsonl" > "$PARITY/cli-admit.jsonl"
+cmp "$PARITY/cli-admit.jsonl" "$PARITY/admit-expected.jsonl" || fail "the CLI's admission reviews differ from the core's"
+"$LIB/vouch" admit --plan --request "$PARITY/plan-requests.jsonl" > "$PARITY/cli-plan.jsonl"
+cmp "$PARITY/cli-plan.jsonl" "$PARITY/plan-expected.jsonl" || fail "the CLI's admission plans differ from the core's"
+echo "CLI: $(wc -l < "$PARITY/cli-admit.jsonl") admission reviews and their plans byte-identical to the core's"
 
 # --- 6. The C library ---------------------------------------------------------------------------
 step "C header is up to date"

@@ -6,6 +6,7 @@
 //! (`scripts/test.sh`, `cargo test -- --include-ignored`) adds the differential tests against
 //! the Go oracle, which are `#[ignore]`d in the quick tier and fail when the oracle is missing.
 
+pub mod admit_cases;
 pub mod bundle_cases;
 pub mod bundle_gen;
 pub mod cached;

@@ -142,6 +142,34 @@ vouch_status vouch_node_decide(const uint8_t *line,
                                size_t *out_len);
 
 /**
+ * Decides one admission line of `vouch admit` (`{"review", "config", "evidence"}`;
+ * docs/admission.md). Writes the AdmissionReview with its response (no trailing newline). A
+ * review that cannot be decided is still `VOUCH_STATUS_OK`: the response denies it and says why.
+ *
+ * # Safety
+ * `line` must have `line_len` readable bytes (or be NULL with length 0); `out` must have
+ * `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be a valid pointer.
+ */
+vouch_status vouch_admit(const uint8_t *line,
+                         size_t line_len,
+                         uint8_t *out,
+                         size_t out_capacity,
+                         size_t *out_len);
+
+/**
+ * Plans one admission line (`vouch admit --plan`): writes `{"images": [...]}`, the images whose
+ * manifests and signatures the caller must fetch (no trailing newline).
+ *
+ * # Safety
+ * As [`vouch_admit`].
+ */
+vouch_status vouch_admit_plan(const uint8_t *line,
+                              size_t line_len,
+                              uint8_t *out,
+                              size_t out_capacity,
+                              size_t *out_len);
+
+/**
  * Compiles the policy half of an evaluation request, `{"policy": ..., "files": {...}}`
  * (`policy_text` or `policy_base64` may stand for `policy`), into a new evaluator written to
  * `*evaluator_out`.

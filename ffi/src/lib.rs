@@ -164,6 +164,56 @@ pub unsafe extern "C" fn vouch_node_decide(
     })
 }
 
+/// Decides one admission line of `vouch admit` (`{"review", "config", "evidence"}`;
+/// docs/admission.md). Writes the AdmissionReview with its response (no trailing newline). A
+/// review that cannot be decided is still `VOUCH_STATUS_OK`: the response denies it and says why.
+///
+/// # Safety
+/// `line` must have `line_len` readable bytes (or be NULL with length 0); `out` must have
+/// `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_admit(
+    line: *const u8,
+    line_len: usize,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let Some(line) = (unsafe { input(line, line_len) }) else {
+            return Status::NullParameter;
+        };
+        let answer = vouch_core::admit::admit_line(line);
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_output(answer.as_bytes(), out, out_capacity, out_len) }
+    })
+}
+
+/// Plans one admission line (`vouch admit --plan`): writes `{"images": [...]}`, the images whose
+/// manifests and signatures the caller must fetch (no trailing newline).
+///
+/// # Safety
+/// As [`vouch_admit`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_admit_plan(
+    line: *const u8,
+    line_len: usize,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let Some(line) = (unsafe { input(line, line_len) }) else {
+            return Status::NullParameter;
+        };
+        let answer = vouch_core::admit::plan_line(line);
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_output(answer.as_bytes(), out, out_capacity, out_len) }
+    })
+}
+
 /// A compiled policy (C: `vouch_evaluator`): a policy document and the files it names, read and
 /// compiled once by [`vouch_evaluator_new`], then used for any number of requests. Immutable:
 /// any number of threads may call [`vouch_evaluator_evaluate`] and [`vouch_evaluator_report`]

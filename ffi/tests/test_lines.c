@@ -1,5 +1,6 @@
 /* The vouch C API's one-line functions over the parity corpus: sigstore bundles
- * (vouch_bundle_verify) and Kubernetes node decisions (vouch_node_decide), every request's
+ * (vouch_bundle_verify), Kubernetes node decisions (vouch_node_decide) and admission
+ * (vouch_admit, vouch_admit_plan), every request's
  * answer compared byte for byte with the Rust core's, and the buffer convention's error paths.
  *
  * Usage: test_lines CORPUS_DIR
@@ -102,7 +103,11 @@ int main(int argc, char **argv) {
   CHECK(bundles >= 140);
   size_t nodes = compare(argv[1], "node", vouch_node_decide);
   CHECK(nodes >= 300);
-  printf("C one-line calls: %zu bundle and %zu node answers compared, %d checks passed, %d failed\n",
-         bundles, nodes, passed, failed);
+  size_t reviews = compare(argv[1], "admit", vouch_admit);
+  CHECK(reviews >= 120);
+  size_t plans = compare(argv[1], "plan", vouch_admit_plan);
+  CHECK(plans >= 120);
+  printf("C one-line calls: %zu bundle, %zu node, %zu admission and %zu plan answers compared, %d checks passed, %d failed\n",
+         bundles, nodes, reviews, plans, passed, failed);
   return failed == 0 ? 0 : 1;
 }

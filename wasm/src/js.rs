@@ -94,6 +94,19 @@ pub fn node_decide(request: &str) -> Result<JsValue, JsError> {
     answer(&vouch::json::node_line(request.as_bytes()))
 }
 
+/// Decides one admission line (docs/admission.md): `line` is `{"review", "config", "evidence"}`
+/// as JSON; the answer is the AdmissionReview with its response.
+#[wasm_bindgen(js_name = admit)]
+pub fn admit(line: &str) -> Result<JsValue, JsError> {
+    answer(&vouch::admit::admit_line(line.as_bytes()))
+}
+
+/// Plans one admission line: `{"images": [...]}`, the images whose evidence must be fetched.
+#[wasm_bindgen(js_name = admitPlan)]
+pub fn admit_plan(line: &str) -> Result<JsValue, JsError> {
+    answer(&vouch::admit::plan_line(line.as_bytes()))
+}
+
 /// A policy and its files compiled once, for many decisions (an admission engine's or a
 /// runtime's node policy). Call `free()` when done, or let the garbage collector do it.
 #[wasm_bindgen(js_name = Evaluator)]

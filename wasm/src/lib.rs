@@ -99,6 +99,30 @@ pub unsafe extern "C" fn vouch_node_decide(ptr: *const u8, len: usize) -> *mut u
     result_region(vouch::json::node_line(input).as_bytes())
 }
 
+/// Decides one admission line of `vouch admit` (docs/admission.md). Returns a result region
+/// holding the AdmissionReview, byte-identical to a line of `vouch admit`; null when out of
+/// memory.
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes (it may dangle when `len` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_admit(ptr: *const u8, len: usize) -> *mut u8 {
+    // SAFETY: forwarded from this function's contract.
+    let input = unsafe { input(ptr, len) };
+    result_region(vouch::admit::admit_line(input).as_bytes())
+}
+
+/// Plans one admission line (`vouch admit --plan`): a result region holding `{"images": [...]}`.
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes (it may dangle when `len` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_admit_plan(ptr: *const u8, len: usize) -> *mut u8 {
+    // SAFETY: forwarded from this function's contract.
+    let input = unsafe { input(ptr, len) };
+    result_region(vouch::admit::plan_line(input).as_bytes())
+}
+
 /// Verifies a sigstore bundle: one request as one input line of `vouch bundle`
 /// (docs/bundles.md). Returns a result region holding the answer JSON, byte-identical to a
 /// line of `vouch bundle` (without the newline); null when out of memory.

@@ -106,6 +106,17 @@ test('the parity corpus: node answers deep-equal the core\'s', { skip: !parity }
   });
 });
 
+test('the parity corpus: admission reviews and plans deep-equal the core\'s', { skip: !parity }, () => {
+  for (const [name, fn] of [['admit', vouch.admit], ['plan', vouch.admitPlan]]) {
+    const requests = readLines(parity, `${name}-requests.jsonl`);
+    const expected = readLines(parity, `${name}-expected.jsonl`);
+    assert.ok(requests.length >= 120);
+    requests.forEach((request, i) => {
+      assert.deepEqual(fn(request), JSON.parse(expected[i]), `${name} line ${i + 1}`);
+    });
+  }
+});
+
 test('the parity corpus: decisions deep-equal the core\'s', { skip: !parity }, () => {
   const requests = readLines(parity, 'requests.jsonl');
   const expected = readLines(parity, 'expected.jsonl');

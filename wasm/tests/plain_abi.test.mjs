@@ -48,7 +48,7 @@ test('the module imports nothing and exports the documented ABI', () => {
     'vouch_abi_version_minor', 'vouch_alloc', 'vouch_free', 'vouch_reference_parse',
     'vouch_evaluate_json', 'vouch_evaluator_new', 'vouch_evaluator_report',
     'vouch_evaluator_evaluate', 'vouch_evaluator_free', 'vouch_result_free',
-    'vouch_build_info', 'vouch_bundle_verify', 'vouch_node_decide']) {
+    'vouch_build_info', 'vouch_bundle_verify', 'vouch_node_decide', 'vouch_admit', 'vouch_admit_plan']) {
     assert.ok(names.includes(name), `missing export ${name}`);
   }
   assert.equal(exports.vouch_abi_version_major.value, 0);
@@ -132,6 +132,20 @@ test('the parity corpus: node answers byte-identical to the core\'s', { skip: !p
   });
   assert.equal(differ, 0, `${differ} of ${requests.length} node answers differ`);
 });
+
+for (const [name, fn, min] of [['admit', 'vouch_admit', 120], ['plan', 'vouch_admit_plan', 120]]) {
+  test(`the parity corpus: ${name} answers byte-identical to the core's`, { skip: !parity }, () => {
+    const requests = readLines(parity, `${name}-requests.jsonl`);
+    const expected = readLines(parity, `${name}-expected.jsonl`);
+    assert.equal(requests.length, expected.length);
+    assert.ok(requests.length >= min);
+    let differ = 0;
+    requests.forEach((request, i) => {
+      if (call(exports[fn], request) !== expected[i]) differ += 1;
+    });
+    assert.equal(differ, 0, `${differ} of ${requests.length} ${name} answers differ`);
+  });
+}
 
 test('the parity corpus through the evaluator handle', { skip: !parity }, () => {
   const policies = readLines(parity, 'policies.jsonl');

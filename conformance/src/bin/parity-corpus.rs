@@ -11,7 +11,9 @@
 //!   which a compiled policy (the C evaluator handle, the wasm `Evaluator`) must reproduce.
 //!
 //! - `bundle-requests.jsonl` and `bundle-expected.jsonl`: sigstore bundle requests (`vouch bundle`);
-//! - `node-requests.jsonl` and `node-expected.jsonl`: Kubernetes node requests (`vouch node`).
+//! - `node-requests.jsonl` and `node-expected.jsonl`: Kubernetes node requests (`vouch node`);
+//! - `admit-requests.jsonl` and `admit-expected.jsonl`: admission lines (`vouch admit`), and
+//!   `plan-requests.jsonl` and `plan-expected.jsonl`: the same lines planned (`vouch admit --plan`).
 //!
 //! Signatures are real: cosign signatures made by containers/image (the oracle named by
 //! `VOUCH_ORACLE_534`) and openssl, simple-signing messages made by gpg.
@@ -276,4 +278,35 @@ fn main() {
     std::fs::write(out.join("node-requests.jsonl"), node_requests).expect("write corpus");
     std::fs::write(out.join("node-expected.jsonl"), node_expected).expect("write corpus");
     println!("node parity corpus: {} requests", node_lines.len());
+
+    // Admission: generated AdmissionReviews with real keyless evidence, their plans, and lines
+    // that are not well formed.
+    let mut admit_lines: Vec<String> = vouch_conformance::admit_cases::cases(990, 120)
+        .into_iter()
+        .map(|line| line.to_string())
+        .collect();
+    for raw in ["", "not json", "{}", r#"{"review":{"kind":"AdmissionReview"}}"#] {
+        admit_lines.push(raw.to_string());
+    }
+    let (mut admit_requests, mut admit_expected, mut plan_expected) =
+        (String::new(), String::new(), String::new());
+    let mut admitted = 0;
+    for line in &admit_lines {
+        let answer = vouch::admit::admit_line(line.as_bytes());
+        if answer.contains(r#""allowed":true"#) {
+            admitted += 1;
+        }
+        writeln!(admit_requests, "{line}").unwrap();
+        writeln!(admit_expected, "{answer}").unwrap();
+        writeln!(plan_expected, "{}", vouch::admit::plan_line(line.as_bytes())).unwrap();
+    }
+    assert!(admitted >= 20, "the admission corpus must admit reviews: {admitted}");
+    std::fs::write(out.join("admit-requests.jsonl"), &admit_requests).expect("write corpus");
+    std::fs::write(out.join("admit-expected.jsonl"), admit_expected).expect("write corpus");
+    std::fs::write(out.join("plan-requests.jsonl"), admit_requests).expect("write corpus");
+    std::fs::write(out.join("plan-expected.jsonl"), plan_expected).expect("write corpus");
+    println!(
+        "admission parity corpus: {} reviews ({admitted} admitted)",
+        admit_lines.len()
+    );
 }
