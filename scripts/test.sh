@@ -58,6 +58,17 @@ if [ -n "$need_apt" ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $need_apt
 fi
+# promtool (Prometheus's own checker of the metrics text) from Debian's prometheus package,
+# unpacked rather than installed, so that no service is set up.
+PROMTOOL="$(command -v promtool || true)"
+if [ -z "$PROMTOOL" ]; then
+  PROMTOOL="$CACHE/prometheus-deb/usr/bin/promtool"
+  if [ ! -x "$PROMTOOL" ]; then
+    rm -rf "$CACHE/prometheus-deb" "$CACHE"/prometheus_*.deb
+    (cd "$CACHE" && { apt-get download prometheus 2>/dev/null || { $SUDO apt-get update -q && apt-get download prometheus; }; } \
+      && dpkg-deb -x prometheus_*.deb prometheus-deb) || fail "cannot fetch Debian's prometheus package for promtool"
+  fi
+fi
 installed_components="$(rustup component list --installed)"
 for component in rustfmt clippy; do
   grep -q "^$component" <<<"$installed_components" || rustup component add "$component"
@@ -174,6 +185,14 @@ cmp "$PARITY/cli-admit.jsonl" "$PARITY/admit-expected.jsonl" || fail "the CLI's 
 "$LIB/vouch" admit --plan --request "$PARITY/plan-requests.jsonl" > "$PARITY/cli-plan.jsonl"
 cmp "$PARITY/cli-plan.jsonl" "$PARITY/plan-expected.jsonl" || fail "the CLI's admission plans differ from the core's"
 echo "CLI: $(wc -l < "$PARITY/cli-admit.jsonl") admission reviews and their plans byte-identical to the core's"
+# Prometheus's own parser checks the metrics: the CLI's (timed for real) and the core's rendering
+# of the whole corpus, which every other surface reproduces byte for byte below.
+"$LIB/vouch" admit --request "$PARITY/admit-requests.jsonl" --metrics "$PARITY/cli-admit.prom" > /dev/null
+"$LIB/vouch" node --request "$PARITY/node-requests.jsonl" --metrics "$PARITY/cli-node.prom" > /dev/null
+for prom in "$PARITY/cli-admit.prom" "$PARITY/cli-node.prom" "$PARITY/metrics-expected.txt"; do
+  "$PROMTOOL" check metrics < "$prom" || fail "promtool refuses the metrics in $prom"
+done
+echo "metrics: promtool accepts the CLI's and the core's text exposition ($(grep -c '^# TYPE' "$PARITY/metrics-expected.txt") families)"
 
 # --- 6. The C library ---------------------------------------------------------------------------
 step "C header is up to date"

@@ -10,5 +10,10 @@ pub(crate) fn command(args: &AdmitArgs) -> Result<(), Failure> {
     if args.plan {
         return crate::lines::serve(args.request.as_deref(), MAX_ADMIT_REQUEST, plan_line);
     }
-    crate::lines::serve(args.request.as_deref(), MAX_ADMIT_REQUEST, admit_line)
+    crate::lines::serve_observed(
+        args.request.as_deref(),
+        MAX_ADMIT_REQUEST,
+        admit_line,
+        args.metrics.as_deref(),
+    )
 }

@@ -183,6 +183,9 @@ pub(crate) struct NodeArgs {
     /// Read the requests from FILE instead of standard input (`-`: standard input)
     #[arg(long, value_name = "FILE")]
     pub(crate) request: Option<String>,
+    /// Write Prometheus metrics of the decisions to FILE (text exposition format) at the end
+    #[arg(long, value_name = "FILE")]
+    pub(crate) metrics: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

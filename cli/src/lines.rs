@@ -53,18 +53,50 @@ pub(crate) fn serve(
     max: usize,
     answer: impl Fn(&[u8]) -> String,
 ) -> Result<(), crate::Failure> {
+    serve_observed(request, max, answer, None)
+}
+
+/// As [`serve`]; with `metrics`, each decision is timed and counted, and the Prometheus text
+/// exposition is written to that file at the end (through a temporary file renamed into place,
+/// so a scraper never reads half of it).
+pub(crate) fn serve_observed(
+    request: Option<&str>,
+    max: usize,
+    answer: impl Fn(&[u8]) -> String,
+    metrics: Option<&std::path::Path>,
+) -> Result<(), crate::Failure> {
     use std::io::Write as _;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let source = request_source(request)?;
     let mut input = std::io::BufReader::with_capacity(1 << 20, source);
     let mut line = Vec::new();
+    let mut counted =
+        metrics.map(|_| vouch::metrics::Metrics::new(vouch::metrics::MetricsOptions::default()));
     while read_bounded_line(&mut input, &mut line, max + 1)? {
-        out.write_all(answer(&line).as_bytes())?;
+        let started = std::time::Instant::now();
+        let text = answer(&line);
+        if let Some(m) = counted.as_mut() {
+            m.observe(
+                &line,
+                text.as_bytes(),
+                Some(started.elapsed().as_secs_f64()),
+            );
+        }
+        out.write_all(text.as_bytes())?;
         out.write_all(b"\n")?;
         if input.buffer().is_empty() {
             out.flush()?;
         }
     }
-    Ok(out.flush()?)
+    out.flush()?;
+    if let (Some(path), Some(m)) = (metrics, counted) {
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, m.render())
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .map_err(|e| {
+                crate::Failure::Io(io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+            })?;
+    }
+    Ok(())
 }

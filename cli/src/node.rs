@@ -7,5 +7,10 @@ use crate::Failure;
 use crate::cli::NodeArgs;
 
 pub(crate) fn command(args: &NodeArgs) -> Result<(), Failure> {
-    crate::lines::serve(args.request.as_deref(), MAX_NODE_REQUEST, node_line)
+    crate::lines::serve_observed(
+        args.request.as_deref(),
+        MAX_NODE_REQUEST,
+        node_line,
+        args.metrics.as_deref(),
+    )
 }

@@ -28,7 +28,10 @@ const KINDS: &[(&str, &[&str])] = &[
     ("DaemonSet", &["spec", "template", "spec"]),
     ("ReplicaSet", &["spec", "template", "spec"]),
     ("Job", &["spec", "template", "spec"]),
-    ("CronJob", &["spec", "jobTemplate", "spec", "template", "spec"]),
+    (
+        "CronJob",
+        &["spec", "jobTemplate", "spec", "template", "spec"],
+    ),
 ];
 
 fn nest(path: &[&str], spec: Value) -> Value {
@@ -45,13 +48,21 @@ fn nest(path: &[&str], spec: Value) -> Value {
 pub fn cases(seed: u64, n: usize) -> Vec<Value> {
     let (image, policy, evidence) = signed_image();
     let mut forged = evidence.clone();
-    if let Some(p) = forged["signatures"][0]["payload"].as_str().map(str::to_string) {
+    if let Some(p) = forged["signatures"][0]["payload"]
+        .as_str()
+        .map(str::to_string)
+    {
         let mut bytes = Base64::decode_vec(&p).expect("payload");
         let at = bytes.len() / 2;
         bytes[at] ^= 1;
         forged["signatures"][0]["payload"] = json!(Base64::encode_string(&bytes));
     }
-    let images = [image.as_str(), "quay.io/ns/unsigned:2", "busybox", "quay.io/ns/forged:1"];
+    let images = [
+        image.as_str(),
+        "quay.io/ns/unsigned:2",
+        "busybox",
+        "quay.io/ns/forged:1",
+    ];
     let mut rng = Rng::new(seed);
     let mut out = Vec::new();
     for i in 0..n {
@@ -60,14 +71,22 @@ pub fn cases(seed: u64, n: usize) -> Vec<Value> {
         for (list, count) in [
             ("containers", 1 + rng.below(3)),
             ("initContainers", rng.below(2)),
-            ("ephemeralContainers", usize::from(kind == "Pod" && rng.chance(15))),
+            (
+                "ephemeralContainers",
+                usize::from(kind == "Pod" && rng.chance(15)),
+            ),
         ] {
             let items: Vec<Value> = (0..count)
                 .map(|k| {
-                    let image = if rng.chance(65) { images[0] } else { rng.pick_str(&images) };
+                    let image = if rng.chance(65) {
+                        images[0]
+                    } else {
+                        rng.pick_str(&images)
+                    };
                     let mut c = json!({"name": format!("{list}-{k}"), "image": image});
                     if rng.chance(50) {
-                        c["imagePullPolicy"] = json!(rng.pick_str(&["Always", "IfNotPresent", "Never"]));
+                        c["imagePullPolicy"] =
+                            json!(rng.pick_str(&["Always", "IfNotPresent", "Never"]));
                     }
                     c
                 })
@@ -92,7 +111,11 @@ pub fn cases(seed: u64, n: usize) -> Vec<Value> {
                         "operation": operation, "namespace": "team", "object": object}});
         let mut config = json!({"policy": policy, "mode": rng.pick_str(&["enforce", "enforce", "warn", "audit"])});
         if rng.chance(40) {
-            config["require_always_pull"] = if rng.chance(50) { json!(true) } else { json!(["quay.io/ns"]) };
+            config["require_always_pull"] = if rng.chance(50) {
+                json!(true)
+            } else {
+                json!(["quay.io/ns"])
+            };
         }
         if rng.chance(30) {
             config["require_user_namespaces"] = json!(true);

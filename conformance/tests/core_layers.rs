@@ -26,6 +26,8 @@ const LAYERS: &[&[&str]] = &[
     &["json", "node"],
     // Pod admission: AdmissionReviews decided with the JSON contract and the node decisions.
     &["admit"],
+    // Prometheus metrics over the answers of every surface.
+    &["metrics"],
     // The crate error that wraps every module's error, and the crate root.
     &["error", "lib"],
 ];

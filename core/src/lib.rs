@@ -89,6 +89,7 @@ mod go;
 mod image;
 pub mod json;
 pub mod manifest;
+pub mod metrics;
 pub mod node;
 mod policy;
 mod reference;

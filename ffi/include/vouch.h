@@ -19,6 +19,16 @@
 #define VOUCH_DIALECT_DISTRIBUTION 1
 
 /**
+ * Opt-in flag of [`vouch_metrics_new`]: count admission results per namespace.
+ */
+#define VOUCH_METRICS_NAMESPACES 1
+
+/**
+ * Opt-in flag of [`vouch_metrics_new`]: count image policy results per image name.
+ */
+#define VOUCH_METRICS_IMAGES 2
+
+/**
  * The outcome of a call. Numbers are stable and never reused.
  */
 enum vouch_status
@@ -62,6 +72,14 @@ typedef uint32_t vouch_status;
  * on one `const vouch_evaluator *` at the same time. Released by [`vouch_evaluator_free`].
  */
 typedef struct vouch_evaluator vouch_evaluator;
+
+/**
+ * Prometheus metrics of decisions (C: `vouch_metrics`), owned by the caller: create one with
+ * [`vouch_metrics_new`], hand it each request and answer with [`vouch_metrics_observe`], render
+ * the text exposition with [`vouch_metrics_render`]. Not synchronised: one thread at a time,
+ * or a lock around each call.
+ */
+typedef struct vouch_metrics vouch_metrics;
 
 #ifdef __cplusplus
 extern "C" {
@@ -230,6 +248,50 @@ vouch_status vouch_evaluator_evaluate(const vouch_evaluator *evaluator,
  * `evaluator` must be NULL or come from `vouch_evaluator_new`, and not be freed already.
  */
 void vouch_evaluator_free(vouch_evaluator *evaluator);
+
+/**
+ * Creates an empty set of metrics written to `*metrics_out`. `flags`: 0, or
+ * `VOUCH_METRICS_NAMESPACES` and `VOUCH_METRICS_IMAGES` (labels that grow without bound).
+ *
+ * # Safety
+ * `metrics_out` must be a valid pointer. Release the metrics with `vouch_metrics_free`.
+ */
+vouch_status vouch_metrics_new(uint32_t flags, vouch_metrics **metrics_out);
+
+/**
+ * Counts one decision: the request as given to any vouch call (may be empty), the answer it
+ * wrote, and how long it took in seconds (negative: not measured).
+ *
+ * # Safety
+ * `metrics` must come from `vouch_metrics_new` and not be freed, with no other call using it;
+ * `request` and `answer` must have their lengths' readable bytes (or be NULL with length 0).
+ */
+vouch_status vouch_metrics_observe(vouch_metrics *metrics,
+                                   const uint8_t *request,
+                                   size_t request_len,
+                                   const uint8_t *answer,
+                                   size_t answer_len,
+                                   double seconds);
+
+/**
+ * Writes the Prometheus text exposition of everything observed.
+ *
+ * # Safety
+ * `metrics` must come from `vouch_metrics_new` and not be freed; `out` must have
+ * `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be a valid pointer.
+ */
+vouch_status vouch_metrics_render(const vouch_metrics *metrics,
+                                  uint8_t *out,
+                                  size_t out_capacity,
+                                  size_t *out_len);
+
+/**
+ * Releases metrics. NULL does nothing.
+ *
+ * # Safety
+ * `metrics` must be NULL or come from `vouch_metrics_new`, and not be freed already.
+ */
+void vouch_metrics_free(vouch_metrics *metrics);
 
 /**
  * Decides one whole evaluation request (`docs/interchange.md`: the policy, its files, the

@@ -339,6 +339,115 @@ pub unsafe extern "C" fn vouch_evaluator_free(evaluator: *mut Evaluator) {
     }));
 }
 
+/// Prometheus metrics of decisions (C: `vouch_metrics`), owned by the caller: create one with
+/// [`vouch_metrics_new`], hand it each request and answer with [`vouch_metrics_observe`], render
+/// the text exposition with [`vouch_metrics_render`]. Not synchronised: one thread at a time,
+/// or a lock around each call.
+#[derive(Debug)]
+pub struct Metrics {
+    inner: vouch_core::metrics::Metrics,
+}
+
+/// Opt-in flag of [`vouch_metrics_new`]: count admission results per namespace.
+pub const VOUCH_METRICS_NAMESPACES: u32 = 1;
+/// Opt-in flag of [`vouch_metrics_new`]: count image policy results per image name.
+pub const VOUCH_METRICS_IMAGES: u32 = 2;
+
+/// Creates an empty set of metrics written to `*metrics_out`. `flags`: 0, or
+/// `VOUCH_METRICS_NAMESPACES` and `VOUCH_METRICS_IMAGES` (labels that grow without bound).
+///
+/// # Safety
+/// `metrics_out` must be a valid pointer. Release the metrics with `vouch_metrics_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_metrics_new(flags: u32, metrics_out: *mut *mut Metrics) -> Status {
+    guard(|| {
+        if metrics_out.is_null() {
+            return Status::NullParameter;
+        }
+        let options = vouch_core::metrics::MetricsOptions {
+            namespaces: flags & VOUCH_METRICS_NAMESPACES != 0,
+            images: flags & VOUCH_METRICS_IMAGES != 0,
+        };
+        let metrics = Box::new(Metrics {
+            inner: vouch_core::metrics::Metrics::new(options),
+        });
+        // SAFETY: `metrics_out` is non-NULL and valid for a write per the contract.
+        unsafe { metrics_out.write(Box::into_raw(metrics)) };
+        Status::Ok
+    })
+}
+
+/// Counts one decision: the request as given to any vouch call (may be empty), the answer it
+/// wrote, and how long it took in seconds (negative: not measured).
+///
+/// # Safety
+/// `metrics` must come from `vouch_metrics_new` and not be freed, with no other call using it;
+/// `request` and `answer` must have their lengths' readable bytes (or be NULL with length 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_metrics_observe(
+    metrics: *mut Metrics,
+    request: *const u8,
+    request_len: usize,
+    answer: *const u8,
+    answer_len: usize,
+    seconds: f64,
+) -> Status {
+    guard(|| {
+        // SAFETY: a live, unshared handle per the contract.
+        let Some(metrics) = (unsafe { metrics.as_mut() }) else {
+            return Status::NullParameter;
+        };
+        // SAFETY: forwarded from this function's contract.
+        let (Some(request), Some(answer)) = (unsafe { input(request, request_len) }, unsafe {
+            input(answer, answer_len)
+        }) else {
+            return Status::NullParameter;
+        };
+        metrics
+            .inner
+            .observe(request, answer, (seconds >= 0.0).then_some(seconds));
+        Status::Ok
+    })
+}
+
+/// Writes the Prometheus text exposition of everything observed.
+///
+/// # Safety
+/// `metrics` must come from `vouch_metrics_new` and not be freed; `out` must have
+/// `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_metrics_render(
+    metrics: *const Metrics,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> Status {
+    guard(|| {
+        // SAFETY: a live handle per the contract.
+        let Some(metrics) = (unsafe { metrics.as_ref() }) else {
+            return Status::NullParameter;
+        };
+        let text = metrics.inner.render();
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_output(text.as_bytes(), out, out_capacity, out_len) }
+    })
+}
+
+/// Releases metrics. NULL does nothing.
+///
+/// # Safety
+/// `metrics` must be NULL or come from `vouch_metrics_new`, and not be freed already.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_metrics_free(metrics: *mut Metrics) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        if !metrics.is_null() {
+            // SAFETY: per the contract, `metrics` came from `Box::into_raw` in
+            // `vouch_metrics_new` and is freed exactly once.
+            drop(unsafe { Box::from_raw(metrics) });
+        }
+    }));
+}
+
 /// Decides one whole evaluation request (`docs/interchange.md`: the policy, its files, the
 /// image, its manifest and signatures, the time) and writes the decision JSON (no trailing
 /// newline), byte-identical to a line of `vouch eval`.

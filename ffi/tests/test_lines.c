@@ -94,6 +94,44 @@ static size_t compare(const char *dir, const char *prefix, line_fn fn) {
   return count;
 }
 
+/* Observes every request and answer of metrics-requests.jsonl and metrics-answers.jsonl (the
+ * i-th taking (i mod 11) x 0.4 ms) and compares the rendered text with metrics-expected.txt. */
+static size_t compare_metrics(const char *dir) {
+  size_t requests_len = 0, answers_len = 0, expected_len = 0;
+  char *requests = read_file(dir, "metrics-requests.jsonl", &requests_len);
+  char *answers = read_file(dir, "metrics-answers.jsonl", &answers_len);
+  char *expected = read_file(dir, "metrics-expected.txt", &expected_len);
+  vouch_metrics *metrics = NULL;
+  CHECK(vouch_metrics_new(0, &metrics) == VOUCH_STATUS_OK);
+  char *rc = requests, *ac = answers;
+  size_t request_len = 0, answer_len = 0, count = 0;
+  char *request;
+  while ((request = next_line(&rc, &request_len)) != NULL) {
+    char *answer = next_line(&ac, &answer_len);
+    CHECK(answer != NULL);
+    if (answer == NULL) break;
+    double seconds = (double)(count % 11) * 0.0004;
+    CHECK(vouch_metrics_observe(metrics, (const uint8_t *)request, request_len, (const uint8_t *)answer,
+                                answer_len, seconds) == VOUCH_STATUS_OK);
+    count++;
+  }
+  size_t needed = 0;
+  CHECK(vouch_metrics_render(metrics, NULL, 0, &needed) == VOUCH_STATUS_BUFFER_TOO_SMALL);
+  uint8_t *text = malloc(needed + 1);
+  size_t written = 0;
+  CHECK(vouch_metrics_render(metrics, text, needed, &written) == VOUCH_STATUS_OK);
+  CHECK(written == expected_len);
+  CHECK(memcmp(text, expected, written) == 0);
+  CHECK(vouch_metrics_observe(NULL, NULL, 0, NULL, 0, 0.0) == VOUCH_STATUS_NULL_PARAMETER);
+  free(text);
+  vouch_metrics_free(metrics);
+  vouch_metrics_free(NULL);
+  free(requests);
+  free(answers);
+  free(expected);
+  return count;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: test_lines CORPUS_DIR\n");
@@ -107,7 +145,9 @@ int main(int argc, char **argv) {
   CHECK(reviews >= 120);
   size_t plans = compare(argv[1], "plan", vouch_admit_plan);
   CHECK(plans >= 120);
-  printf("C one-line calls: %zu bundle, %zu node, %zu admission and %zu plan answers compared, %d checks passed, %d failed\n",
-         bundles, nodes, reviews, plans, passed, failed);
+  size_t observed = compare_metrics(argv[1]);
+  CHECK(observed >= 1000);
+  printf("C one-line calls: %zu bundle, %zu node, %zu admission and %zu plan answers compared; metrics of %zu observations identical; %d checks passed, %d failed\n",
+         bundles, nodes, reviews, plans, observed, passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -107,6 +107,39 @@ pub fn admit_plan(line: &str) -> Result<JsValue, JsError> {
     answer(&vouch::admit::plan_line(line.as_bytes()))
 }
 
+/// Prometheus metrics of decisions, owned by the caller: `observe(request, answer, seconds)`
+/// after each call, `render()` when Prometheus scrapes. Call `free()` when done.
+#[wasm_bindgen(js_name = Metrics)]
+#[derive(Debug)]
+pub struct Metrics {
+    inner: vouch::metrics::Metrics,
+}
+
+#[wasm_bindgen(js_class = Metrics)]
+impl Metrics {
+    /// New metrics; `namespaces` and `images` opt in to labels that grow without bound.
+    #[wasm_bindgen(constructor)]
+    pub fn new(namespaces: Option<bool>, images: Option<bool>) -> Self {
+        Self {
+            inner: vouch::metrics::Metrics::new(vouch::metrics::MetricsOptions {
+                namespaces: namespaces.unwrap_or(false),
+                images: images.unwrap_or(false),
+            }),
+        }
+    }
+
+    /// Counts one decision: the request and answer JSON texts, and the seconds it took.
+    pub fn observe(&mut self, request: &str, answer: &str, seconds: Option<f64>) {
+        self.inner
+            .observe(request.as_bytes(), answer.as_bytes(), seconds);
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        self.inner.render()
+    }
+}
+
 /// A policy and its files compiled once, for many decisions (an admission engine's or a
 /// runtime's node policy). Call `free()` when done, or let the garbage collector do it.
 #[wasm_bindgen(js_name = Evaluator)]

@@ -209,6 +209,69 @@ pub unsafe extern "C" fn vouch_evaluator_free(evaluator: *mut CompiledPolicy) {
     }
 }
 
+/// New metrics (`flags`: 1 counts admission results per namespace, 2 image policy results per
+/// image); a handle for the calls below, released with [`vouch_metrics_free`].
+#[unsafe(no_mangle)]
+pub extern "C" fn vouch_metrics_new(flags: u32) -> *mut vouch::metrics::Metrics {
+    let options = vouch::metrics::MetricsOptions {
+        namespaces: flags & 1 != 0,
+        images: flags & 2 != 0,
+    };
+    alloc::boxed::Box::into_raw(alloc::boxed::Box::new(vouch::metrics::Metrics::new(
+        options,
+    )))
+}
+
+/// Counts one decision: its request and answer, and the seconds it took (negative: not
+/// measured). Returns 0, or 1 when `metrics` is null.
+///
+/// # Safety
+/// `metrics` must come from [`vouch_metrics_new`] and not be freed; the pointers must have
+/// their lengths' readable bytes (they may dangle when the length is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_metrics_observe(
+    metrics: *mut vouch::metrics::Metrics,
+    request: *const u8,
+    request_len: usize,
+    answer: *const u8,
+    answer_len: usize,
+    seconds: f64,
+) -> u32 {
+    // SAFETY: a live handle, per the contract.
+    let Some(metrics) = (unsafe { metrics.as_mut() }) else {
+        return 1;
+    };
+    // SAFETY: forwarded from this function's contract.
+    let (request, answer) = unsafe { (input(request, request_len), input(answer, answer_len)) };
+    metrics.observe(request, answer, (seconds >= 0.0).then_some(seconds));
+    0
+}
+
+/// The Prometheus text exposition as a result region; null when `metrics` is null.
+///
+/// # Safety
+/// `metrics` must come from [`vouch_metrics_new`] and not be freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_metrics_render(metrics: *const vouch::metrics::Metrics) -> *mut u8 {
+    // SAFETY: a live handle, per the contract.
+    let Some(metrics) = (unsafe { metrics.as_ref() }) else {
+        return ptr::null_mut();
+    };
+    result_region(metrics.render().as_bytes())
+}
+
+/// Releases metrics; null does nothing.
+///
+/// # Safety
+/// `metrics` must be null or come from [`vouch_metrics_new`], not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vouch_metrics_free(metrics: *mut vouch::metrics::Metrics) {
+    if !metrics.is_null() {
+        // SAFETY: per the contract, the pointer came from `Box::into_raw` and is freed once.
+        drop(unsafe { alloc::boxed::Box::from_raw(metrics) });
+    }
+}
+
 /// The request bytes at `ptr`.
 ///
 /// # Safety

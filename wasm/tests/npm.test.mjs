@@ -117,6 +117,15 @@ test('the parity corpus: admission reviews and plans deep-equal the core\'s', { 
   }
 });
 
+test('the parity corpus: metrics rendered identically to the core\'s', { skip: !parity }, () => {
+  const requests = readLines(parity, 'metrics-requests.jsonl');
+  const answers = readLines(parity, 'metrics-answers.jsonl');
+  const metrics = new vouch.Metrics();
+  requests.forEach((request, i) => metrics.observe(request, answers[i], (i % 11) * 0.0004));
+  assert.equal(metrics.render(), readFileSync(join(parity, 'metrics-expected.txt'), 'utf8'));
+  metrics.free();
+});
+
 test('the parity corpus: decisions deep-equal the core\'s', { skip: !parity }, () => {
   const requests = readLines(parity, 'requests.jsonl');
   const expected = readLines(parity, 'expected.jsonl');

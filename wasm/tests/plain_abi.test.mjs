@@ -48,7 +48,8 @@ test('the module imports nothing and exports the documented ABI', () => {
     'vouch_abi_version_minor', 'vouch_alloc', 'vouch_free', 'vouch_reference_parse',
     'vouch_evaluate_json', 'vouch_evaluator_new', 'vouch_evaluator_report',
     'vouch_evaluator_evaluate', 'vouch_evaluator_free', 'vouch_result_free',
-    'vouch_build_info', 'vouch_bundle_verify', 'vouch_node_decide', 'vouch_admit', 'vouch_admit_plan']) {
+    'vouch_build_info', 'vouch_bundle_verify', 'vouch_node_decide', 'vouch_admit', 'vouch_admit_plan', 'vouch_metrics_new',
+    'vouch_metrics_observe', 'vouch_metrics_render', 'vouch_metrics_free']) {
     assert.ok(names.includes(name), `missing export ${name}`);
   }
   assert.equal(exports.vouch_abi_version_major.value, 0);
@@ -146,6 +147,29 @@ for (const [name, fn, min] of [['admit', 'vouch_admit', 120], ['plan', 'vouch_ad
     assert.equal(differ, 0, `${differ} of ${requests.length} ${name} answers differ`);
   });
 }
+
+test('the parity corpus: metrics rendered byte-identical to the core\'s', { skip: !parity }, () => {
+  const requests = readLines(parity, 'metrics-requests.jsonl');
+  const answers = readLines(parity, 'metrics-answers.jsonl');
+  const expected = readFileSync(join(parity, 'metrics-expected.txt'), 'utf8');
+  assert.ok(requests.length >= 1000);
+  const metrics = exports.vouch_metrics_new(0);
+  const put = (text) => {
+    const bytes = new TextEncoder().encode(text);
+    const ptr = exports.vouch_alloc(bytes.length);
+    new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
+    return [ptr, bytes.length];
+  };
+  requests.forEach((request, i) => {
+    const [rp, rl] = put(request);
+    const [ap, al] = put(answers[i]);
+    assert.equal(exports.vouch_metrics_observe(metrics, rp, rl, ap, al, (i % 11) * 0.0004), 0);
+    exports.vouch_free(rp, rl);
+    exports.vouch_free(ap, al);
+  });
+  assert.equal(takeResult(exports.vouch_metrics_render(metrics)), expected);
+  exports.vouch_metrics_free(metrics);
+});
 
 test('the parity corpus through the evaluator handle', { skip: !parity }, () => {
   const policies = readLines(parity, 'policies.jsonl');

@@ -13,7 +13,10 @@
 //! - `bundle-requests.jsonl` and `bundle-expected.jsonl`: sigstore bundle requests (`vouch bundle`);
 //! - `node-requests.jsonl` and `node-expected.jsonl`: Kubernetes node requests (`vouch node`);
 //! - `admit-requests.jsonl` and `admit-expected.jsonl`: admission lines (`vouch admit`), and
-//!   `plan-requests.jsonl` and `plan-expected.jsonl`: the same lines planned (`vouch admit --plan`).
+//!   `plan-requests.jsonl` and `plan-expected.jsonl`: the same lines planned (`vouch admit --plan`);
+//! - `metrics-requests.jsonl` and `metrics-answers.jsonl`: every request with its answer, and
+//!   `metrics-expected.txt`: the Prometheus text the core renders after observing them all, the
+//!   i-th taking (i mod 11) x 0.0004 seconds.
 //!
 //! Signatures are real: cosign signatures made by containers/image (the oracle named by
 //! `VOUCH_ORACLE_534`) and openssl, simple-signing messages made by gpg.
@@ -285,7 +288,12 @@ fn main() {
         .into_iter()
         .map(|line| line.to_string())
         .collect();
-    for raw in ["", "not json", "{}", r#"{"review":{"kind":"AdmissionReview"}}"#] {
+    for raw in [
+        "",
+        "not json",
+        "{}",
+        r#"{"review":{"kind":"AdmissionReview"}}"#,
+    ] {
         admit_lines.push(raw.to_string());
     }
     let (mut admit_requests, mut admit_expected, mut plan_expected) =
@@ -298,9 +306,17 @@ fn main() {
         }
         writeln!(admit_requests, "{line}").unwrap();
         writeln!(admit_expected, "{answer}").unwrap();
-        writeln!(plan_expected, "{}", vouch::admit::plan_line(line.as_bytes())).unwrap();
+        writeln!(
+            plan_expected,
+            "{}",
+            vouch::admit::plan_line(line.as_bytes())
+        )
+        .unwrap();
     }
-    assert!(admitted >= 20, "the admission corpus must admit reviews: {admitted}");
+    assert!(
+        admitted >= 20,
+        "the admission corpus must admit reviews: {admitted}"
+    );
     std::fs::write(out.join("admit-requests.jsonl"), &admit_requests).expect("write corpus");
     std::fs::write(out.join("admit-expected.jsonl"), admit_expected).expect("write corpus");
     std::fs::write(out.join("plan-requests.jsonl"), admit_requests).expect("write corpus");
@@ -309,4 +325,43 @@ fn main() {
         "admission parity corpus: {} reviews ({admitted} admitted)",
         admit_lines.len()
     );
+
+    // Metrics: every node, admission and evaluation request with its answer, each "taking"
+    // (i mod 11) x 0.4 ms, and the text exposition the core renders for them all.
+    let pairs: Vec<(String, String)> = node_lines
+        .iter()
+        .map(|l| (l.clone(), vouch::json::node_line(l.as_bytes())))
+        .chain(
+            admit_lines
+                .iter()
+                .map(|l| (l.clone(), vouch::admit::admit_line(l.as_bytes()))),
+        )
+        .chain(
+            std::fs::read_to_string(out.join("requests.jsonl"))
+                .expect("requests")
+                .lines()
+                .zip(
+                    std::fs::read_to_string(out.join("expected.jsonl"))
+                        .expect("expected")
+                        .lines(),
+                )
+                .map(|(r, a)| (r.to_string(), a.to_string()))
+                .collect::<Vec<_>>(),
+        )
+        .collect();
+    let mut metrics = vouch::metrics::Metrics::new(vouch::metrics::MetricsOptions::default());
+    let (mut metric_requests, mut metric_answers) = (String::new(), String::new());
+    for (i, (request, answer)) in pairs.iter().enumerate() {
+        metrics.observe(
+            request.as_bytes(),
+            answer.as_bytes(),
+            Some((i % 11) as f64 * 0.0004),
+        );
+        writeln!(metric_requests, "{request}").unwrap();
+        writeln!(metric_answers, "{answer}").unwrap();
+    }
+    std::fs::write(out.join("metrics-requests.jsonl"), metric_requests).expect("write corpus");
+    std::fs::write(out.join("metrics-answers.jsonl"), metric_answers).expect("write corpus");
+    std::fs::write(out.join("metrics-expected.txt"), metrics.render()).expect("write corpus");
+    println!("metrics parity corpus: {} observations", pairs.len());
 }
