@@ -308,8 +308,8 @@ fi
   --target-dir "$CACHE/fuzz-target" "$CORPUS" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 \
   | tail -n 5)
 
-step "fuzz smoke: policy_parse, evaluate_request, manifest_digest, signatures, certificates, bundles (${FUZZ_SECONDS}s each)"
-for target in policy_parse evaluate_request manifest_digest signatures certificates bundles; do
+step "fuzz smoke: policy_parse, evaluate_request, manifest_digest, signatures, certificates, bundles, node (${FUZZ_SECONDS}s each)"
+for target in policy_parse evaluate_request manifest_digest signatures certificates bundles node; do
   CORPUS="$CACHE/fuzz-corpus/$target"
   mkdir -p "$CORPUS"
   case "$target" in
@@ -387,6 +387,13 @@ for case in json.loads((suite / "cases.json").read_text())["cases"]:
 for pattern in (rb"^https://github\.com/[a-z]+/", rb"(?i)^[\w.-]+@example\.(com|org)$", rb"a{2,5}\b[[:alpha:]]"):
     put(b"\x02" + pattern + b"\xffhttps://github.com/org/repo")
 PY
+      ;;
+    node)
+      # Seeds: the kubelet's own record files and a few requests (read from ../shared, not copied).
+      cp "$SHARED"/vectors/kubernetes-kep2535/testdata/pulled/* "$SHARED"/vectors/kubernetes-kep2535/testdata/pulling/* "$CORPUS/" 2>/dev/null || true
+      printf '%s' '{"op":"kubelet_pull","image":"nginx","image_ref":"sha256:a","policy":"AlwaysVerify"}' > "$CORPUS/pull"
+      printf '%s' '{"auths":{"reg.io":{"auth":"dXNlcjpwYXNz"}}}' > "$CORPUS/dockerconfig"
+      printf '%s' '{"uidMappings":[{"hostId":65536,"containerId":0,"length":65536}],"gidMappings":[{"hostId":65536,"containerId":0,"length":65536}]}' > "$CORPUS/userns"
       ;;
     manifest_digest)
       printf '%s' '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}' > "$CORPUS/oci"

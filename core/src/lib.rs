@@ -116,6 +116,56 @@ pub mod fuzzing {
         simple || cosign
     }
 
+    /// Kubernetes node and admission input: `bytes` as a kubelet record and intent file (every
+    /// release), a trust record, a docker config, a pod's `userns` file, a `vouch node` request
+    /// and an admission line. Never panics; a record that reads is written back to bytes that
+    /// read as the same record, and every admission line gets an AdmissionReview.
+    pub fn node(bytes: &[u8]) -> usize {
+        use crate::node::{
+            IdAllocator, IdRanges, Keyring, KubernetesVersion, PodPullSecret, PullIntent,
+            PulledRecord, TrustRecord,
+        };
+        let mut read = 0;
+        for version in KubernetesVersion::ALL {
+            if let Ok(record) = PulledRecord::decode(bytes, version) {
+                let again = PulledRecord::decode(&record.encode(version), version)
+                    .expect("a record written back reads");
+                assert_eq!(again.credential_mapping, record.credential_mapping);
+                assert_eq!(again.image_ref, record.image_ref);
+                read += 1;
+            }
+            if let Ok(intent) = PullIntent::decode(bytes, version) {
+                assert_eq!(
+                    PullIntent::decode(&intent.encode(version), version).as_ref(),
+                    Ok(&intent)
+                );
+                read += 1;
+            }
+        }
+        if let Ok(record) = TrustRecord::decode(bytes) {
+            assert_eq!(TrustRecord::decode(&record.encode()).as_ref(), Ok(&record));
+            read += 1;
+        }
+        let secret = PodPullSecret {
+            secret_type: crate::node::DOCKER_CONFIG_JSON.into(),
+            data: [(".dockerconfigjson".into(), bytes.to_vec())].into(),
+            ..PodPullSecret::default()
+        };
+        if let Ok(keyring) = Keyring::from_secrets(&[secret], KubernetesVersion::V1_36) {
+            for repo in ["docker.io/library/nginx", "registry.example:5000/a/b", "x"] {
+                read += keyring.lookup(repo).len();
+            }
+        }
+        if let Ok(ranges) = IdRanges::new(65536, 65536 * 16, 65536, 0) {
+            read += usize::from(IdAllocator::load(ranges, &[("pod", bytes)]).is_ok());
+        }
+        read += crate::json::node_line(bytes).len();
+        let review: serde_json::Value =
+            serde_json::from_str(&crate::admit::admit_line(bytes)).expect("an AdmissionReview");
+        assert_eq!(review["kind"], "AdmissionReview");
+        read + crate::admit::plan_line(bytes).len()
+    }
+
     /// Certificates: `bytes` as a PEM file read both ways containers/image reads one, and as
     /// one DER certificate. Never panics; a certificate that parses is exactly DER (it encodes
     /// back to the bytes it was read from).
