@@ -1023,9 +1023,17 @@ pub(crate) fn fulcio_leaf(
 /// When a certificate cannot be made.
 #[must_use]
 pub fn accepted_fulcio(ca: &Authorities) -> Case {
-    let mut rng = Rng::new(7);
+    accepted_fulcio_for(ca, "quay.io/ns/app:1.0", 7)
+}
+
+/// As [`accepted_fulcio`], for another image in `quay.io/ns` (its manifest drawn from `seed`).
+///
+/// # Panics
+/// When a certificate cannot be made.
+#[must_use]
+pub fn accepted_fulcio_for(ca: &Authorities, reference: &str, seed: u64) -> Case {
+    let mut rng = Rng::new(seed);
     let (manifest, digest, _, _) = draw_image(&mut rng);
-    let reference = "quay.io/ns/app:1.0";
     let payload = format!(
         r#"{{"critical":{{"identity":{{"docker-reference":"{reference}"}},"image":{{"docker-manifest-digest":"{digest}"}},"type":"cosign container image signature"}},"optional":null}}"#
     )

@@ -480,7 +480,40 @@ fn decide_image(image: &str, evidence: Option<&Value>, config: &Config) -> Image
 }
 
 /// `vouch admit`: one line `{"review", "config", "evidence"}` in, one AdmissionReview out.
+/// Compiles the configuration's policy for this line alone; [`Admitter`] keeps it between lines.
 pub fn admit_line(input: &[u8]) -> String {
+    Admitter::new().admit_line(input)
+}
+
+/// Decides admission lines, compiling each configuration once: lines with the same `config` as
+/// the previous one reuse its compiled policy, and with it the evaluator's verification cache.
+/// The answers are exactly [`admit_line`]'s.
+#[derive(Default)]
+pub struct Admitter {
+    cached: Option<(String, Config)>,
+}
+
+impl core::fmt::Debug for Admitter {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Admitter")
+            .field("compiled", &self.cached.is_some())
+            .finish()
+    }
+}
+
+impl Admitter {
+    /// Nothing compiled yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Decides one line, as [`admit_line`] does.
+    pub fn admit_line(&mut self, input: &[u8]) -> String {
+        decide_line(input, &mut self.cached)
+    }
+}
+
+fn decide_line(input: &[u8], cached: &mut Option<(String, Config)>) -> String {
     if input.len() > MAX_ADMIT_REQUEST {
         return denial(
             "",
@@ -525,9 +558,19 @@ pub fn admit_line(input: &[u8]) -> String {
         }
         Err(why) => return denial(&review.uid, alloc::format!("vouch: {why}")),
     };
-    let config = match read_config(line.get("config"), true) {
-        Ok(c) => c,
-        Err((_, why)) => return denial(&review.uid, alloc::format!("vouch: {why}")),
+    let key = line.get("config").map(Value::to_string).unwrap_or_default();
+    if cached.as_ref().is_none_or(|(k, _)| *k != key) {
+        *cached = None;
+        match read_config(line.get("config"), true) {
+            Ok(c) => *cached = Some((key, c)),
+            Err((_, why)) => return denial(&review.uid, alloc::format!("vouch: {why}")),
+        }
+    }
+    let Some((_, config)) = cached.as_ref() else {
+        return denial(
+            &review.uid,
+            String::from("vouch: internal error: no configuration"),
+        );
     };
     let evidence = line.get("evidence").and_then(Value::as_object);
     if line
@@ -544,7 +587,7 @@ pub fn admit_line(input: &[u8]) -> String {
     let mut verdicts: BTreeMap<&str, ImageVerdict> = BTreeMap::new();
     for c in &list {
         if !verdicts.contains_key(c.image.as_str()) {
-            let verdict = decide_image(&c.image, evidence.and_then(|e| e.get(&c.image)), &config);
+            let verdict = decide_image(&c.image, evidence.and_then(|e| e.get(&c.image)), config);
             verdicts.insert(&c.image, verdict);
         }
     }
