@@ -96,7 +96,7 @@ pub fn cases(seed: u64, n: usize) -> Vec<Value> {
             }
         }
         if rng.chance(40) {
-            spec.insert("hostUsers".into(), json!(rng.chance(70) == false));
+            spec.insert("hostUsers".into(), json!(!rng.chance(70)));
         }
         let object = {
             let mut o = nest(path, Value::Object(spec));

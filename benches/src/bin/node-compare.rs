@@ -48,11 +48,8 @@ fn record(version: &str) -> String {
     } else {
         "v1alpha1"
     };
-    let key = if version >= "1.36" {
-        "registry.example/team/app"
-    } else {
-        "registry.example/team/app"
-    };
+    // Normalised (1.33-1.35) and as written (1.36), this image keys alike.
+    let key = "registry.example/team/app";
     format!(
         r#"{{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/{api}","lastUpdatedTime":"2026-12-01T00:00:00Z","imageRef":"sha256:aaaa","credentialMapping":{{"{key}":{{"kubernetesSecrets":[{{"uid":"u0","namespace":"team","name":"a","credentialHash":"0000"}},{{"uid":"u1","namespace":"team","name":"b","credentialHash":"1111"}},{{"uid":"u2","namespace":"team","name":"regcred","credentialHash":"{HASH}"}}]}}}}}}
 "#

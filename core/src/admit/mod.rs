@@ -300,11 +300,12 @@ fn read_review(line: &Value) -> Result<Review<'_>, (String, String)> {
     })
 }
 
+/// A review's pod spec, the JSON Pointer to it, and its containers.
+type PodOf<'a> = (&'a Value, String, Vec<ContainerRef>);
+
 /// Where the review's pod spec is, and its containers; `Ok(None)` when there is nothing to decide
 /// (a delete, a connect, a status update).
-fn pod_of<'a>(
-    review: &Review<'a>,
-) -> Result<Option<(&'a Value, String, Vec<ContainerRef>)>, String> {
+fn pod_of<'a>(review: &Review<'a>) -> Result<Option<PodOf<'a>>, String> {
     if !matches!(review.operation, "CREATE" | "UPDATE") {
         return Ok(None);
     }

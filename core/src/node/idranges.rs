@@ -135,18 +135,18 @@ impl IdRanges {
         max_pods: u64,
     ) -> Result<Self, IdRangeError> {
         if ids_per_pod == 0
-            || ids_per_pod % IDS_PER_POD_UNIT != 0
+            || !ids_per_pod.is_multiple_of(IDS_PER_POD_UNIT)
             || ids_per_pod > (1 << 32) - IDS_PER_POD_UNIT
         {
             return Err(IdRangeError::IdsPerPod(ids_per_pod));
         }
-        if first % ids_per_pod != 0 {
+        if !first.is_multiple_of(ids_per_pod) {
             return Err(IdRangeError::FirstNotAligned { first, ids_per_pod });
         }
         if first < ids_per_pod {
             return Err(IdRangeError::FirstTooLow { first, ids_per_pod });
         }
-        if length % ids_per_pod != 0 {
+        if !length.is_multiple_of(ids_per_pod) {
             return Err(IdRangeError::LengthNotAligned {
                 length,
                 ids_per_pod,
@@ -369,7 +369,7 @@ impl IdAllocator {
         if length != ids {
             return Err(alloc::format!("wrong user namespace length {length}"));
         }
-        if from % ids != 0 {
+        if !from.is_multiple_of(ids) {
             return Err(alloc::format!(
                 "wrong user namespace offset specified {from}"
             ));
@@ -413,7 +413,10 @@ impl IdAllocator {
         }
         self.taken.insert(candidate);
         self.by_pod.insert(pod.into(), candidate);
-        Ok(self.mapping(pod).expect("just allocated"))
+        Ok(PodIdMapping {
+            host_id: candidate * self.ranges.ids_per_pod,
+            length: self.ranges.ids_per_pod,
+        })
     }
 
     /// Frees the pod's block (its `userns` file is removed); nothing if it holds none.

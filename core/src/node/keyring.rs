@@ -352,10 +352,11 @@ impl Keyring {
                 out.extend(self.creds[key].iter());
             }
         }
-        if out.is_empty() && is_default_registry_match(repository) {
-            if let Some(creds) = self.creds.get("index.docker.io") {
-                out.extend(creds.iter());
-            }
+        if out.is_empty()
+            && is_default_registry_match(repository)
+            && let Some(creds) = self.creds.get("index.docker.io")
+        {
+            out.extend(creds.iter());
         }
         out
     }
