@@ -22,8 +22,10 @@ const LAYERS: &[&[&str]] = &[
     &["bundle"],
     // Compiling a policy and deciding images.
     &["eval"],
-    // The JSON contract every surface speaks; Kubernetes node decisions join as `node`.
-    &["json", "node"],
+    // Kubernetes node decisions (pure functions over the kubelet's files and pod specs).
+    &["node"],
+    // The JSON contract every surface speaks.
+    &["json"],
     // Pod admission: AdmissionReviews decided with the JSON contract and the node decisions.
     &["admit"],
     // Prometheus metrics over the answers of every surface.
