@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 
 /// The layers, bottom first. A module may import modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    // Go's standard-library behaviour, the clock-free time type, the build's capabilities.
-    &["go", "time", "build"],
+    // Go's standard-library behaviour.
+    &["go"],
+    // The clock-free time type (written as Go writes times), the build's capabilities.
+    &["time", "build"],
     // Docker references and digests.
     &["reference"],
     // Images named through transports and the scope index; manifests and their digests; the
