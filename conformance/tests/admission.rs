@@ -5,19 +5,8 @@
 use base64ct::{Base64, Encoding as _};
 use serde_json::{Value, json};
 use vouch::admit::{admit_line, plan_line};
-use vouch_conformance::keyless_cases::{accepted_fulcio, authorities};
 
-const NOW: i64 = 1_795_348_800;
-
-/// The accepted keyless case: its image, its policy half and its evidence.
-fn signed() -> (String, Value, Value) {
-    let case = accepted_fulcio(&authorities(NOW));
-    let r = case.vouch;
-    let image = r["reference"].as_str().expect("reference").to_string();
-    let policy = json!({"policy_text": r["policy_text"], "files": r["files"]});
-    let evidence = json!({"manifest": r["manifest"], "signatures": r["signatures"]});
-    (image, policy, evidence)
-}
+use vouch_conformance::admit_cases::signed_image as signed;
 
 fn review(kind: &str, object: Value) -> Value {
     json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",

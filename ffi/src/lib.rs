@@ -125,15 +125,17 @@ pub unsafe extern "C" fn vouch_bundle_verify(
     out_capacity: usize,
     out_len: *mut usize,
 ) -> Status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let Some(line) = (unsafe { input(line, line_len) }) else {
-            return Status::NullParameter;
-        };
-        let answer = vouch_core::json::bundle_line(line);
-        // SAFETY: forwarded from this function's contract.
-        unsafe { write_output(answer.as_bytes(), out, out_capacity, out_len) }
-    })
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        answer_line(
+            line,
+            line_len,
+            out,
+            out_capacity,
+            out_len,
+            vouch_core::json::bundle_line,
+        )
+    }
 }
 
 /// Answers one Kubernetes node request: one input line of `vouch node` (its `"op"` names the
@@ -153,15 +155,17 @@ pub unsafe extern "C" fn vouch_node_decide(
     out_capacity: usize,
     out_len: *mut usize,
 ) -> Status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let Some(line) = (unsafe { input(line, line_len) }) else {
-            return Status::NullParameter;
-        };
-        let answer = vouch_core::json::node_line(line);
-        // SAFETY: forwarded from this function's contract.
-        unsafe { write_output(answer.as_bytes(), out, out_capacity, out_len) }
-    })
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        answer_line(
+            line,
+            line_len,
+            out,
+            out_capacity,
+            out_len,
+            vouch_core::json::node_line,
+        )
+    }
 }
 
 /// Decides one admission line of `vouch admit` (`{"review", "config", "evidence"}`;
@@ -179,15 +183,17 @@ pub unsafe extern "C" fn vouch_admit(
     out_capacity: usize,
     out_len: *mut usize,
 ) -> Status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let Some(line) = (unsafe { input(line, line_len) }) else {
-            return Status::NullParameter;
-        };
-        let answer = vouch_core::admit::admit_line(line);
-        // SAFETY: forwarded from this function's contract.
-        unsafe { write_output(answer.as_bytes(), out, out_capacity, out_len) }
-    })
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        answer_line(
+            line,
+            line_len,
+            out,
+            out_capacity,
+            out_len,
+            vouch_core::admit::admit_line,
+        )
+    }
 }
 
 /// Plans one admission line (`vouch admit --plan`): writes `{"images": [...]}`, the images whose
@@ -203,14 +209,41 @@ pub unsafe extern "C" fn vouch_admit_plan(
     out_capacity: usize,
     out_len: *mut usize,
 ) -> Status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        answer_line(
+            line,
+            line_len,
+            out,
+            out_capacity,
+            out_len,
+            vouch_core::admit::plan_line,
+        )
+    }
+}
+
+/// The one-line calls: reads `line`, answers it with `answer`, writes the answer by the buffer
+/// convention, and never lets a panic unwind into C.
+///
+/// # Safety
+/// `line` must have `line_len` readable bytes (or be NULL with length 0); `out` must have
+/// `out_capacity` writable bytes (or be NULL with capacity 0); `out_len` must be a valid pointer.
+unsafe fn answer_line(
+    line: *const u8,
+    line_len: usize,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+    answer: fn(&[u8]) -> String,
+) -> Status {
     guard(|| {
         // SAFETY: forwarded from this function's contract.
         let Some(line) = (unsafe { input(line, line_len) }) else {
             return Status::NullParameter;
         };
-        let answer = vouch_core::admit::plan_line(line);
+        let text = answer(line);
         // SAFETY: forwarded from this function's contract.
-        unsafe { write_output(answer.as_bytes(), out, out_capacity, out_len) }
+        unsafe { write_output(text.as_bytes(), out, out_capacity, out_len) }
     })
 }
 

@@ -158,8 +158,14 @@ mod tests {
         assert_eq!(default_pull_policy("nginx:1.25"), "IfNotPresent");
         assert_eq!(default_pull_policy("localhost:5000/app"), "Always");
         let digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-        assert_eq!(default_pull_policy(&alloc::format!("nginx@{digest}")), "IfNotPresent");
-        assert_eq!(default_pull_policy(&alloc::format!("nginx:latest@{digest}")), "Always");
+        assert_eq!(
+            default_pull_policy(&alloc::format!("nginx@{digest}")),
+            "IfNotPresent"
+        );
+        assert_eq!(
+            default_pull_policy(&alloc::format!("nginx:latest@{digest}")),
+            "Always"
+        );
         // An image the kubelet's parser refuses has no tag: IfNotPresent, as in Kubernetes.
         assert_eq!(default_pull_policy("nginx@sha256:abc"), "IfNotPresent");
         assert_eq!(default_pull_policy("Nginx"), "IfNotPresent");

@@ -24,6 +24,13 @@ fn invalid(why: impl Into<String>) -> Failure {
     ("invalid_request", why.into())
 }
 
+/// An answer with the empty `error_kind` and `error` of a success.
+fn succeeded(mut out: Map<String, Json>) -> Map<String, Json> {
+    out.insert("error_kind".into(), Json::String(String::new()));
+    out.insert("error".into(), Json::String(String::new()));
+    out
+}
+
 /// A request's members, each looked up at most once; what is left over is unknown.
 struct Fields<'n> {
     members: &'n [Member],
@@ -511,9 +518,7 @@ fn credential_hash_op(members: &[Member]) -> Result<Map<String, Json>, Failure> 
         .unwrap_or_default();
     let mut out = Map::new();
     out.insert("credential_hash".into(), Json::String(hash));
-    out.insert("error_kind".into(), Json::String(String::new()));
-    out.insert("error".into(), Json::String(String::new()));
-    Ok(out)
+    Ok(succeeded(out))
 }
 
 /// `op: "pod_credentials"`: the keyring's credentials for an image.
@@ -552,9 +557,7 @@ fn pod_credentials_op(members: &[Member]) -> Result<Map<String, Json>, Failure> 
     let mut out = Map::new();
     out.insert("repository".into(), Json::String(repository.name().into()));
     out.insert("credentials".into(), Json::Array(found));
-    out.insert("error_kind".into(), Json::String(String::new()));
-    out.insert("error".into(), Json::String(String::new()));
-    Ok(out)
+    Ok(succeeded(out))
 }
 
 /// `op: "pull_record"`: read a record or intent file as the kubelet does, and write it back.
@@ -613,9 +616,7 @@ fn verification_policy_op(members: &[Member]) -> Result<Map<String, Json>, Failu
         "requires_verification".into(),
         Json::Bool(policy.requires_verification(image, pulled)),
     );
-    out.insert("error_kind".into(), Json::String(String::new()));
-    out.insert("error".into(), Json::String(String::new()));
-    Ok(out)
+    Ok(succeeded(out))
 }
 
 /// The JSON of a request member, as `serde_json` reads it (for Kubernetes objects).
@@ -693,9 +694,7 @@ fn userns_validate_op(input: &[u8], members: &[Member]) -> Result<Map<String, Js
             ),
         );
     }
-    out.insert("error_kind".into(), Json::String(String::new()));
-    out.insert("error".into(), Json::String(String::new()));
-    Ok(out)
+    Ok(succeeded(out))
 }
 
 fn number(f: &Fields<'_>, name: &str) -> Result<Option<u64>, Failure> {
@@ -795,9 +794,7 @@ fn userns_allocate_op(members: &[Member]) -> Result<Map<String, Json>, Failure> 
     out.insert("free".into(), Json::from(allocator.free()));
     out.insert("total".into(), Json::from(ranges.total()));
     out.insert("ids_per_pod".into(), Json::from(ranges.ids_per_pod()));
-    out.insert("error_kind".into(), Json::String(String::new()));
-    out.insert("error".into(), Json::String(String::new()));
-    Ok(out)
+    Ok(succeeded(out))
 }
 
 /// The policy digest a request names: `policy_digest` as given, or computed from `policy`
@@ -843,9 +840,7 @@ fn policy_digest_op(input: &[u8], members: &[Member]) -> Result<Map<String, Json
     let digest = requested_policy_digest(input, &f)?;
     let mut out = Map::new();
     out.insert("policy_digest".into(), Json::String(digest));
-    out.insert("error_kind".into(), Json::String(String::new()));
-    out.insert("error".into(), Json::String(String::new()));
-    Ok(out)
+    Ok(succeeded(out))
 }
 
 /// `op: "trust_reuse"`.
@@ -907,9 +902,7 @@ fn trust_reuse_op(input: &[u8], members: &[Member]) -> Result<Map<String, Json>,
     out.insert("decided_by".into(), Json::String(decided_by));
     out.insert("message".into(), Json::String(message));
     out.insert("policy_digest".into(), Json::String(digest));
-    out.insert("error_kind".into(), Json::String(String::new()));
-    out.insert("error".into(), Json::String(String::new()));
-    Ok(out)
+    Ok(succeeded(out))
 }
 
 /// `op: "trust_record"`: the record after a namespace's policy decided about an image.
@@ -961,9 +954,7 @@ fn trust_record_op(input: &[u8], members: &[Member]) -> Result<Map<String, Json>
         Json::String(record_file_name(image_ref)),
     );
     out.insert("record_error".into(), Json::String(record_error));
-    out.insert("error_kind".into(), Json::String(String::new()));
-    out.insert("error".into(), Json::String(String::new()));
-    Ok(out)
+    Ok(succeeded(out))
 }
 
 /// The ops `vouch node` answers.
