@@ -104,9 +104,9 @@ elif [ "${CI:-}" = true ]; then
   fail "CI=true and $SHARED/oracle/cimage is missing"
 fi
 
-# --- 2b. The sigstore-go oracle: a pinned Go module (oracles/sigstore-go), built by the machine's
-# own Go, rebuilt when its sources change ----------------------------------------------------
-step "build the sigstore-go oracle"
+# --- 2b. The sigstore-go and kubelet oracles: pinned Go modules (oracles/sigstore-go,
+# oracles/kubelet), built by the machine's own Go, rebuilt when their sources change -----------
+step "build the sigstore-go and kubelet oracles"
 MODULE_GO=/usr/local/go/bin/go
 [ -x "$MODULE_GO" ] || fail "the machine's Go ($MODULE_GO) is missing"
 sgo_stamp="$(cat oracles/sigstore-go/go.mod oracles/sigstore-go/go.sum oracles/sigstore-go/*.go | sha256sum | cut -c1-64)"
@@ -127,6 +127,23 @@ if [ ! -x "$CACHE/oracle/bin/sigstore-go-gen" ] || [ "$(cat "$CACHE/oracle/.stam
   echo "$sgo_gen_stamp" > "$CACHE/oracle/.stamp-sigstore-go-gen"
 fi
 export VOUCH_SIGSTORE_GO_GEN="$CACHE/oracle/bin/sigstore-go-gen"
+# The kubelet's KEP-2535 code (its pullmanager package and credential keyring, k8s.io/kubernetes
+# as a pinned module) as an oracle, one binary per release (oracles/kubelet/v<minor>/go.mod),
+# each rebuilt when its sources change. A cold build is about 4-5 minutes per release.
+for minor in 1.34 1.35 1.36; do
+  kubelet_stamp="$(cat oracles/kubelet/build.sh oracles/kubelet/common/*.go oracles/kubelet/v$minor/go.mod \
+    oracles/kubelet/v$minor/go.sum oracles/kubelet/v$minor/*.go | sha256sum | cut -c1-64)"
+  if [ ! -x "$CACHE/oracle/bin/kubelet-$minor" ] \
+    || [ "$(cat "$CACHE/oracle/.stamp-kubelet-$minor" 2>/dev/null)" != "$kubelet_stamp" ]; then
+    mkdir -p "$CACHE/oracle/bin"
+    GO="$MODULE_GO" bash oracles/kubelet/build.sh "$minor" "$CACHE/oracle/bin/kubelet-$minor"
+    echo "$kubelet_stamp" > "$CACHE/oracle/.stamp-kubelet-$minor"
+  fi
+  "$CACHE/oracle/bin/kubelet-$minor" --version
+done
+export VOUCH_KUBELET_ORACLE_134="$CACHE/oracle/bin/kubelet-1.34"
+export VOUCH_KUBELET_ORACLE_135="$CACHE/oracle/bin/kubelet-1.35"
+export VOUCH_KUBELET_ORACLE_136="$CACHE/oracle/bin/kubelet-1.36"
 
 # --- 3. Static checks -------------------------------------------------------------------------
 step "cargo fmt --check"

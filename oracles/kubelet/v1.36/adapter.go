@@ -1,0 +1,39 @@
+// The 1.36 API of the pull manager: as 1.35, with loggers on the record store and the intent.
+package main
+
+import (
+	"k8s.io/klog/v2"
+	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
+	"k8s.io/kubernetes/pkg/kubelet/images/pullmanager"
+)
+
+const kubeletMinor = "1.36"
+
+func newFSAccessor(root string) (pullmanager.PullRecordsAccessor, error) {
+	return pullmanager.NewFSPullRecordsAccessor(klog.FromContext(ctx), root)
+}
+
+func writeIntent(acc pullmanager.PullRecordsAccessor, image string) error {
+	return acc.WriteImagePullIntent(klog.FromContext(ctx), image)
+}
+
+func writeRecord(acc pullmanager.PullRecordsAccessor, record *kubeletconfig.ImagePulledRecord) error {
+	return acc.WriteImagePulledRecord(klog.FromContext(ctx), record)
+}
+
+func mustAttempt(m *pullmanager.PullManager, image, imageRef string, secrets []kubeletconfig.ImagePullSecret, sa *kubeletconfig.ImagePullServiceAccount, credErr error) (bool, error) {
+	return m.MustAttemptImagePull(ctx, image, imageRef, func() ([]kubeletconfig.ImagePullSecret, *kubeletconfig.ImagePullServiceAccount, error) {
+		if credErr != nil {
+			return nil, nil, credErr
+		}
+		return secrets, sa, nil
+	})
+}
+
+func recordPullIntent(m *pullmanager.PullManager, image string) error {
+	return m.RecordPullIntent(klog.FromContext(ctx), image)
+}
+
+func recordImagePulled(m *pullmanager.PullManager, image, imageRef string, creds *kubeletconfig.ImagePullCredentials) {
+	m.RecordImagePulled(ctx, image, imageRef, creds)
+}
