@@ -365,11 +365,22 @@ mod tests {
                 vouch::json::reference_line(line, Dialect::ContainersImage).to_json()
             );
         }
-        assert_eq!(vouch_abi_version(), 4);
+        assert_eq!(vouch_abi_version(), 5);
         let bundle = br#"{"id":"b","bundle":{},"trusted_root":{},"artifact":"","key":""}"#;
         // SAFETY: `call_with` passes a live buffer of the given length.
         let answer = call_with(bundle, |p, n| unsafe { vouch_bundle_verify(p, n) });
         assert_eq!(answer, vouch::json::bundle_line(bundle).into_bytes());
+        let node = br#"{"op":"credential_hash","username":"user","password":"pass"}"#;
+        // SAFETY: as above.
+        let answer = call_with(node, |p, n| unsafe { vouch_node_decide(p, n) });
+        assert_eq!(answer, vouch::json::node_line(node).into_bytes());
+        let review = br#"{"review":{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","kind":{"kind":"Pod"},"operation":"CREATE","object":{"spec":{"containers":[{"name":"a","image":"busybox"}]}}}}}"#;
+        // SAFETY: as above.
+        let answer = call_with(review, |p, n| unsafe { vouch_admit(p, n) });
+        assert_eq!(answer, vouch::admit::admit_line(review).into_bytes());
+        // SAFETY: as above.
+        let plan = call_with(review, |p, n| unsafe { vouch_admit_plan(p, n) });
+        assert_eq!(plan, br#"{"error":"","error_kind":"","images":["busybox"]}"#.to_vec());
     }
 
     #[test]

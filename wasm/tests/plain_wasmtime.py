@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Drives the plain module (wasm/dist/vouch.wasm) from a non-JavaScript host, wasmtime (the
 PyPI package), as wazero or wasmtime embedders would: reads the ABI version globals, then
-decides the parity corpus one-shot and through the evaluator handle. Every decision must be
-byte-identical to the core's.
+decides the parity corpus one-shot and through the evaluator handle, and answers its node,
+admission and plan lines. Every answer must be byte-identical to the core's.
 
 usage: plain_wasmtime.py MODULE CORPUS_DIR
 """
@@ -23,7 +23,7 @@ def main():
     memory = ex["memory"]
     major = ex["vouch_abi_version_major"].value(store)
     minor = ex["vouch_abi_version_minor"].value(store)
-    assert (major, minor) == (0, 4), (major, minor)
+    assert (major, minor) == (0, 5), (major, minor)
     assert ex["vouch_abi_version"](store) == (major << 16) | minor
 
     def put(data):
@@ -65,9 +65,18 @@ def main():
             split_differ += 1
         ex["vouch_evaluator_free"](store, handle)
     assert split_differ == 0, f"{split_differ} evaluator decisions differ"
+
+    # Node decisions and admission reviews, one call each.
+    one_line = 0
+    for entry, name in (("vouch_node_decide", "node"), ("vouch_admit", "admit"), ("vouch_admit_plan", "plan")):
+        asked, wanted = lines(f"{name}-requests.jsonl"), lines(f"{name}-expected.jsonl")
+        assert len(asked) == len(wanted) >= 100
+        bad = [i for i, r in enumerate(asked) if call(ex[entry], r) != wanted[i]]
+        assert not bad, f"{len(bad)} {name} answers differ, first at line {bad[0] + 1}"
+        one_line += len(asked)
     print(f"wasmtime: "
-          f"ABI {major}.{minor}; {len(requests)} one-shot and {len(policies)} evaluator decisions "
-          "byte-identical to the core's")
+          f"ABI {major}.{minor}; {len(requests)} one-shot and {len(policies)} evaluator decisions, "
+          f"{one_line} node, admission and plan answers byte-identical to the core's")
 
 
 if __name__ == "__main__":
