@@ -380,7 +380,10 @@ mod tests {
         assert_eq!(answer, vouch::admit::admit_line(review).into_bytes());
         // SAFETY: as above.
         let plan = call_with(review, |p, n| unsafe { vouch_admit_plan(p, n) });
-        assert_eq!(plan, br#"{"error":"","error_kind":"","images":["busybox"]}"#.to_vec());
+        assert_eq!(
+            plan,
+            br#"{"error":"","error_kind":"","images":["busybox"]}"#.to_vec()
+        );
     }
 
     #[test]
