@@ -132,9 +132,13 @@ export VOUCH_SIGSTORE_GO_GEN="$CACHE/oracle/bin/sigstore-go-gen"
 # each rebuilt when its sources change. A cold build compiles ~1,200 packages per release, so the
 # three build in the background, niced, while the Rust steps run; the KEP-2535 differential is the
 # last step and waits for them (its log: $CACHE/kubelet-oracles.log).
+# CI builds and checks the newest release by default: a cold build is ~1,200 packages per release,
+# and the three together put a fresh machine past the 30-minute budget. VOUCH_KUBELET_RELEASES
+# selects others ("1.34 1.35 1.36" for all three, as the issue's differential was measured).
+KUBELET_RELEASES="${VOUCH_KUBELET_RELEASES:-1.36}"
 build_kubelet_oracles() {
   local minor stamp
-  for minor in 1.34 1.35 1.36; do
+  for minor in $KUBELET_RELEASES; do
     stamp="$(cat oracles/kubelet/build.sh oracles/kubelet/common/*.go oracles/kubelet/v$minor/go.mod \
       oracles/kubelet/v$minor/go.sum oracles/kubelet/v$minor/*.go | sha256sum | cut -c1-64)"
     if [ ! -x "$CACHE/oracle/bin/kubelet-$minor" ] \
@@ -432,11 +436,15 @@ PY
     | tail -n 3)
 done
 
-step "the KEP-2535 differential against the kubelet's own code at 1.34, 1.35 and 1.36"
+step "the KEP-2535 differential against the kubelet's own code (releases: $KUBELET_RELEASES)"
 wait "$KUBELET_ORACLES_PID" || { cat "$CACHE/kubelet-oracles.log"; fail "the kubelet oracles did not build"; }
 cat "$CACHE/kubelet-oracles.log"
-cargo test -p vouch-conformance --test kep2535_oracle --locked -- --include-ignored --nocapture \
-  > "$CACHE/kep2535.log" 2>&1 || { cat "$CACHE/kep2535.log"; fail "vouch and the kubelet disagree"; }
+kubelet_tests=()
+for minor in $KUBELET_RELEASES; do kubelet_tests+=("kubelet_${minor/./}"); done
+cargo test -p vouch-conformance --test kep2535_oracle --locked -- --include-ignored --exact --nocapture \
+  "${kubelet_tests[@]}" > "$CACHE/kep2535.log" 2>&1 || { cat "$CACHE/kep2535.log"; fail "vouch and the kubelet disagree"; }
+grep -q "test result: ok. ${#kubelet_tests[@]} passed" "$CACHE/kep2535.log" \
+  || { cat "$CACHE/kep2535.log"; fail "not every selected release was checked"; }
 grep -E '^(kubelet |disagreements|test result)' "$CACHE/kep2535.log"
 
 printf '\nvouch test: %d passed, 0 failed (%ds)\n' "$steps" "$SECONDS"
