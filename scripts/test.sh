@@ -25,9 +25,12 @@ WASM_BUDGET=1572864  # the plain module after wasm-opt: at most 1.5 MB (issue 15
 export VOUCH_SHARED="$SHARED"
 export CARGO_TARGET_DIR="$CACHE/target"
 export CARGO_TERM_COLOR=never
+# Every build here is either cold or of a clone at a new path, which incremental compilation
+# cannot reuse: its caches only cost time and disk.
+export CARGO_INCREMENTAL=0
 mkdir -p "$CACHE"
 steps=0
-step() { steps=$((steps + 1)); printf '\n==> [%d] %s\n' "$steps" "$*"; }
+step() { steps=$((steps + 1)); printf '\n==> [%d] %s (at %ds)\n' "$steps" "$*" "$SECONDS"; }
 fail() { echo "vouch test: FAILED: $*" >&2; exit 1; }
 SECONDS=0
 
