@@ -673,6 +673,116 @@ pub fn userns_cases(seed: u64, version: &str, n: usize) -> Vec<Value> {
     (0..n).map(|_| userns_case(&mut rng, version)).collect()
 }
 
+/// A container of a pod the API server would otherwise accept (DNS-label name, an image), with
+/// the fields user namespaces constrain drawn at random.
+fn api_container(rng: &mut Rng, name: String, devices: &mut bool) -> Value {
+    let mut c = Map::new();
+    c.insert("name".into(), json!(name));
+    c.insert("image".into(), json!(rng.pick_str(IMAGES)));
+    if rng.chance(20) {
+        *devices = true;
+        c.insert(
+            "volumeDevices".into(),
+            json!([{"name": "disk", "devicePath": "/dev/xvda"}]),
+        );
+    }
+    if rng.chance(70) {
+        let mut sc = Map::new();
+        if rng.chance(40) {
+            sc.insert(
+                "procMount".into(),
+                json!(rng.pick_str(&["Default", "Unmasked", "Unmasked"])),
+            );
+        }
+        if rng.chance(40) {
+            sc.insert("runAsNonRoot".into(), json!(rng.chance(60)));
+        }
+        if rng.chance(40) {
+            sc.insert("runAsUser".into(), json!(rng.pick(&[0, 1000, 65534])));
+        }
+        c.insert("securityContext".into(), Value::Object(sc));
+    }
+    Value::Object(c)
+}
+
+/// A `userns_validate` request for the API-server differential (`oracles/kubelet`, op
+/// `userns_validate`): a whole Pod, otherwise valid where the draw allows, so that the API
+/// server's errors about user namespaces come out beside few others.
+pub fn userns_api_case(rng: &mut Rng, version: &str) -> Value {
+    let mut spec = Map::new();
+    match rng.below(5) {
+        0 => {}
+        1 => {
+            spec.insert("hostUsers".into(), json!(true));
+        }
+        _ => {
+            spec.insert("hostUsers".into(), json!(false));
+        }
+    }
+    for field in ["hostNetwork", "hostPID", "hostIPC"] {
+        if rng.chance(25) {
+            spec.insert(field.into(), json!(true));
+        }
+    }
+    if rng.chance(8) {
+        spec.insert(
+            "os".into(),
+            json!({"name": rng.pick_str(&["windows", "linux"])}),
+        );
+    }
+    if rng.chance(50) {
+        let mut sc = Map::new();
+        if rng.chance(50) {
+            sc.insert("runAsNonRoot".into(), json!(rng.chance(70)));
+        }
+        if rng.chance(40) {
+            sc.insert("runAsUser".into(), json!(rng.pick(&[0, 1000])));
+        }
+        spec.insert("securityContext".into(), Value::Object(sc));
+    }
+    let mut devices = false;
+    for (kind, prefix, n) in [
+        ("containers", "app", 1 + rng.below(2)),
+        ("initContainers", "init", rng.below(2)),
+        ("ephemeralContainers", "debug", usize::from(rng.chance(8))),
+    ] {
+        if n > 0 {
+            let list: Vec<Value> = (0..n)
+                .map(|i| api_container(rng, format!("{prefix}-{i}"), &mut devices))
+                .collect();
+            spec.insert(kind.into(), Value::Array(list));
+        }
+    }
+    if devices {
+        spec.insert(
+            "volumes".into(),
+            json!([{"name": "disk", "persistentVolumeClaim": {"claimName": "data"}}]),
+        );
+    }
+    let pod = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "ns"}, "spec": spec});
+    let mut request = json!({"op": "userns_validate", "kubernetes_version": version, "pod": pod});
+    if rng.chance(80) {
+        request["pod_security"] = json!({
+            "level": rng.pick_str(&["privileged", "baseline", "restricted", "restricted"]),
+            "version": rng.pick_str(&["latest", "v1.34", "v1.35", "v1.22", "v1.36", "v1.0", "v1.40"]),
+        });
+    }
+    if rng.chance(50) {
+        request["feature_gates"] = json!({
+            "UserNamespacesHostNetworkSupport": rng.chance(50),
+            "UserNamespacesPodSecurityStandards": rng.chance(50),
+        });
+    }
+    request
+}
+
+/// `n` requests of [`userns_api_case`] for the release, from `seed`.
+pub fn userns_api_cases(seed: u64, version: &str, n: usize) -> Vec<Value> {
+    let mut rng = Rng::new(seed);
+    (0..n).map(|_| userns_api_case(&mut rng, version)).collect()
+}
+
 const POLICY_DOCS: &[&str] = &[
     r#"{"default":[{"type":"insecureAcceptAnything"}]}"#,
     r#"{"default":[{"type":"reject"}]}"#,

@@ -78,11 +78,12 @@ pub fn host_users(spec: &Value) -> Option<bool> {
     spec.get("hostUsers")?.as_bool()
 }
 
-/// The containers in the API server's order (regular, init, ephemeral), each with its field
-/// path.
-fn containers<'a>(spec: &'a Value, path: &str) -> Vec<(String, &'a Value)> {
+/// The containers in the given order of kinds, each with its field path. The API server
+/// validates containers regular, init, ephemeral (`validateContainers` and the next two) but
+/// visits them init first (`VisitContainersWithPath`), and the order of its errors follows.
+fn containers<'a>(spec: &'a Value, path: &str, kinds: [&str; 3]) -> Vec<(String, &'a Value)> {
     let mut out = Vec::new();
-    for kind in ["containers", "initContainers", "ephemeralContainers"] {
+    for kind in kinds {
         if let Some(list) = spec.get(kind).and_then(Value::as_array) {
             for (i, c) in list.iter().enumerate() {
                 out.push((alloc::format!("{path}.{kind}[{i}]"), c));
@@ -91,6 +92,9 @@ fn containers<'a>(spec: &'a Value, path: &str) -> Vec<(String, &'a Value)> {
     }
     out
 }
+
+const VALIDATION_ORDER: [&str; 3] = ["containers", "initContainers", "ephemeralContainers"];
+const VISIT_ORDER: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 
 /// The API server's validation of user namespaces for a PodSpec at `path` (`spec` for a Pod,
 /// `spec.template.spec` for a workload), as `version` runs it for a new pod.
@@ -104,7 +108,7 @@ pub fn validate_user_namespaces(
     let host_users = host_users(spec);
     // ValidateSecurityContext, per container: `Unmasked` needs a user namespace.
     if host_users != Some(false) {
-        for (at, c) in containers(spec, path) {
+        for (at, c) in containers(spec, path, VALIDATION_ORDER) {
             if c.get("securityContext")
                 .and_then(|s| s.get("procMount"))
                 .and_then(Value::as_str)
@@ -147,7 +151,7 @@ pub fn validate_user_namespaces(
             ));
         }
         if version >= KubernetesVersion::V1_34 {
-            for (at, c) in containers(spec, path) {
+            for (at, c) in containers(spec, path, VISIT_ORDER) {
                 if c.get("volumeDevices")
                     .and_then(Value::as_array)
                     .is_some_and(|d| !d.is_empty())

@@ -53,6 +53,13 @@
 //	  Sets the request's store and pull manager up once, then times N calls of
 //	  MustAttemptImagePull (the record file read and decoded each time, as the kubelet's file
 //	  store does) and gives the mean in nanoseconds (benches/src/bin/node-compare.rs).
+//	{"op":"userns_validate", "pod": <a v1 Pod>, "feature_gates": {name: bool},
+//	 "pod_security": {"level", "version"} (optional)}
+//	  -> {"errors": [{"field","type","detail","message"}], "pod_security": {"allowed",
+//	     "reasons", "details"}, "pod_security_without_userns": {...}}
+//	  The API server's creation of the pod (userns.go): every validation error, and Pod Security
+//	  Admission's verdict at the level and version, also with spec.hostUsers removed. Gates the
+//	  release lacks are ignored; each request sets the gates it names (others off).
 //	{"op":"version"} -> {"kubelet": "1.3x", "kubernetes": "<module version>"}
 //
 // Anything else, or a request that cannot be read, gets {"error": "..."}. Unknown request fields
@@ -195,6 +202,8 @@ func handle(line []byte) (answer any) {
 		answer, err = opAllowlist(&req)
 	case "bench":
 		answer, err = opBench(line)
+	case "userns_validate":
+		answer, err = opUsernsValidate(line)
 	case "version":
 		answer = map[string]string{"kubelet": kubeletMinor, "kubernetes": kubernetesModuleVersion()}
 	default:

@@ -3,6 +3,8 @@
 package main
 
 import (
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	"k8s.io/pod-security-admission/policy"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
 	"k8s.io/kubernetes/pkg/kubelet/images/pullmanager"
 )
@@ -37,4 +39,19 @@ func recordPullIntent(m *pullmanager.PullManager, image string) error {
 
 func recordImagePulled(m *pullmanager.PullManager, image, imageRef string, creds *kubeletconfig.ImagePullCredentials) {
 	m.RecordImagePulled(image, imageRef, creds)
+}
+
+// setUsernsGates: 1.34 has UserNamespacesPodSecurityStandards (alpha); host networking with
+// user namespaces came in 1.35.
+func setUsernsGates(gates map[string]bool) error {
+	return utilfeature.DefaultMutableFeatureGate.SetFromMap(map[string]bool{
+		"UserNamespacesPodSecurityStandards": gates["UserNamespacesPodSecurityStandards"],
+	})
+}
+
+// newPodSecurityEvaluator as the 1.34 podsecurity plugin: the default checks, and the
+// user-namespace relaxations switched by the gate (a package-wide setting in this release).
+func newPodSecurityEvaluator(gates map[string]bool) (policy.Evaluator, error) {
+	policy.RelaxPolicyForUserNamespacePods(gates["UserNamespacesPodSecurityStandards"])
+	return policy.NewEvaluator(policy.DefaultChecks())
 }

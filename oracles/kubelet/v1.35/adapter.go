@@ -3,6 +3,9 @@
 package main
 
 import (
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	psaapi "k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
 	"k8s.io/kubernetes/pkg/kubelet/images/pullmanager"
 )
@@ -36,4 +39,19 @@ func recordPullIntent(m *pullmanager.PullManager, image string) error {
 
 func recordImagePulled(m *pullmanager.PullManager, image, imageRef string, creds *kubeletconfig.ImagePullCredentials) {
 	m.RecordImagePulled(ctx, image, imageRef, creds)
+}
+
+// setUsernsGates: 1.35 has UserNamespacesHostNetworkSupport (alpha); the Pod Security Standards
+// gate of 1.33 and 1.34 is gone (the relaxations belong to policy version 1.35).
+func setUsernsGates(gates map[string]bool) error {
+	return utilfeature.DefaultMutableFeatureGate.SetFromMap(map[string]bool{
+		"UserNamespacesHostNetworkSupport": gates["UserNamespacesHostNetworkSupport"],
+	})
+}
+
+// newPodSecurityEvaluator as the 1.35 podsecurity plugin creates it: the default checks, emulating
+// the API server's own release.
+func newPodSecurityEvaluator(map[string]bool) (policy.Evaluator, error) {
+	emulation := psaapi.MajorMinorVersion(1, 35)
+	return policy.NewEvaluator(policy.DefaultChecks(), &emulation)
 }

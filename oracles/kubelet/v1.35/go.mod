@@ -14,6 +14,7 @@ require (
 	k8s.io/cri-api v0.35.4
 	k8s.io/klog/v2 v2.130.1
 	k8s.io/kubernetes v1.35.4
+	k8s.io/pod-security-admission v0.0.0
 )
 
 require (
