@@ -491,7 +491,9 @@ pub fn admit_line(input: &[u8]) -> String {
 /// The answers are exactly [`admit_line`]'s.
 #[derive(Default)]
 pub struct Admitter {
-    cached: Option<(String, Config)>,
+    /// The `config` member the compiled configuration was read from, compared by value (no
+    /// re-serialisation per line), and the configuration.
+    cached: Option<(Value, Config)>,
 }
 
 impl core::fmt::Debug for Admitter {
@@ -514,7 +516,7 @@ impl Admitter {
     }
 }
 
-fn decide_line(input: &[u8], cached: &mut Option<(String, Config)>) -> String {
+fn decide_line(input: &[u8], cached: &mut Option<(Value, Config)>) -> String {
     if input.len() > MAX_ADMIT_REQUEST {
         return denial(
             "",
@@ -559,11 +561,11 @@ fn decide_line(input: &[u8], cached: &mut Option<(String, Config)>) -> String {
         }
         Err(why) => return denial(&review.uid, alloc::format!("vouch: {why}")),
     };
-    let key = line.get("config").map(Value::to_string).unwrap_or_default();
-    if cached.as_ref().is_none_or(|(k, _)| *k != key) {
+    let key = line.get("config").unwrap_or(&Value::Null);
+    if cached.as_ref().is_none_or(|(k, _)| k != key) {
         *cached = None;
         match read_config(line.get("config"), true) {
-            Ok(c) => *cached = Some((key, c)),
+            Ok(c) => *cached = Some((key.clone(), c)),
             Err((_, why)) => return denial(&review.uid, alloc::format!("vouch: {why}")),
         }
     }
