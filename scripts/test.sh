@@ -320,7 +320,10 @@ cp wasm/tests/types.ts "$TSDIR/check/"
 # A smoke run: the targets built unoptimised (--dev: debug assertions on, AddressSanitizer as
 # always), which a cold machine compiles in a third of the CPU a release build takes and a warm
 # one rebuilds in seconds; each target still runs thousands of inputs. A long run builds as usual:
-# (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run <target> --release).
+# (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run <target> --release). The corpora start from their
+# seeds every run, as on a fresh machine: an unoptimised target replays a corpus grown over many
+# runs slowly (minutes, where the smoke is seconds).
+rm -rf "$CACHE/fuzz-corpus"
 step "fuzz smoke: reference_parse for ${FUZZ_SECONDS}s"
 CORPUS="$CACHE/fuzz-corpus/reference_parse"
 mkdir -p "$CORPUS"

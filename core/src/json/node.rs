@@ -656,7 +656,7 @@ fn userns_validate_op(input: &[u8], members: &[Member]) -> Result<Map<String, Js
             }
         }
     }
-    let errors = crate::node::validate_user_namespaces(spec, "spec", version, options);
+    let errors = crate::node::validate_spec(spec, "spec", version, options);
     let mut out = Map::new();
     out.insert("ok".into(), Json::Bool(errors.is_empty()));
     out.insert(
@@ -682,8 +682,7 @@ fn userns_validate_op(input: &[u8], members: &[Member]) -> Result<Map<String, Js
                     .ok_or_else(|| invalid(alloc::format!("userns_validate: pod_security.version {other:?} is not \"latest\" or \"v1.N\"")))?,
             ),
         };
-        let checks =
-            crate::node::pss_user_namespace_checks(spec, level, policy_version, version, options);
+        let checks = crate::node::pss_checks(spec, level, policy_version, version, options);
         out.insert(
             "pod_security".into(),
             Json::Array(

@@ -58,9 +58,92 @@ pub struct UsernsOptions {
     pub pod_security_standards_gate: bool,
 }
 
+/// A pod as the API serves it, a Pod object or a bare PodSpec, read from JSON once for the checks
+/// of this module.
+///
+/// ```
+/// use vouch::node::{KubernetesVersion, PodJson, UsernsOptions, validate_user_namespaces};
+///
+/// let pod = PodJson::from_json(br#"{"kind":"Pod","spec":{"hostUsers":false,"hostPID":true,"containers":[]}}"#)?;
+/// assert_eq!(pod.host_users(), Some(false));
+/// let errors = validate_user_namespaces(&pod, "spec", KubernetesVersion::V1_36, UsernsOptions::default());
+/// assert_eq!(errors[0].message, "spec.HostPID: Forbidden: when `hostUsers` is false");
+/// # Ok::<(), vouch::node::PodJsonError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodJson {
+    spec: Value,
+}
+
+/// Why bytes are not a pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PodJsonError {
+    /// Not JSON (the parser's words).
+    Json(String),
+    /// JSON, but neither a Pod object with an object `spec` nor a PodSpec object.
+    NotAPod,
+}
+
+impl core::fmt::Display for PodJsonError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Json(why) => write!(f, "the pod is not JSON: {why}"),
+            Self::NotAPod => f.write_str("the JSON is not a Pod object or a PodSpec"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for PodJsonError {}
+
+impl PodJson {
+    /// Reads a Pod object or a bare PodSpec.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, PodJsonError> {
+        let pod: Value =
+            serde_json::from_slice(bytes).map_err(|e| PodJsonError::Json(e.to_string()))?;
+        let spec = pod_spec(&pod).ok_or(PodJsonError::NotAPod)?.clone();
+        Ok(Self { spec })
+    }
+
+    /// `spec.hostUsers`: `Some(false)` is a user-namespaced pod.
+    pub fn host_users(&self) -> Option<bool> {
+        host_users(&self.spec)
+    }
+}
+
+/// The API server's validation of user namespaces for `pod`'s spec at `path` (`spec` for a Pod,
+/// `spec.template.spec` for a workload), as `version` runs it for a new pod.
+pub fn validate_user_namespaces(
+    pod: &PodJson,
+    path: &str,
+    version: KubernetesVersion,
+    options: UsernsOptions,
+) -> Vec<FieldError> {
+    validate_spec(&pod.spec, path, version, options)
+}
+
+/// The Pod Security Standards checks that user namespaces relax, for `pod` at `level` and policy
+/// `version` (`pod-security.kubernetes.io/enforce-version`: `None` for `latest`, else `Some(n)`
+/// for `v1.n`), as Pod Security Admission of the cluster's release evaluates them.
+///
+/// From 1.35 (policy version 1.35 or later) a user-namespaced pod may run as root
+/// (`runAsNonRoot`, `runAsUser`) and, at baseline, unmask `/proc`; restricted keeps
+/// `procMount`. In 1.33 and 1.34 the same three relax only with the alpha gate
+/// `UserNamespacesPodSecurityStandards`, whatever the policy version.
+pub fn pss_user_namespace_checks(
+    pod: &PodJson,
+    level: PssLevel,
+    policy_version: Option<u32>,
+    cluster: KubernetesVersion,
+    options: UsernsOptions,
+) -> Vec<PssCheck> {
+    pss_checks(&pod.spec, level, policy_version, cluster, options)
+}
+
 /// The PodSpec of a Pod object, or the object itself when it is a bare PodSpec; `None` when it
 /// is not an object.
-pub fn pod_spec(pod: &Value) -> Option<&Value> {
+pub(crate) fn pod_spec(pod: &Value) -> Option<&Value> {
     let object = pod.as_object()?;
     if object.contains_key("spec") && !object.contains_key("containers") {
         object.get("spec").filter(|s| s.is_object())
@@ -73,8 +156,8 @@ fn flag(spec: &Value, name: &str) -> bool {
     spec.get(name).and_then(Value::as_bool).unwrap_or(false)
 }
 
-/// `spec.hostUsers`: `Some(false)` is a user-namespaced pod.
-pub fn host_users(spec: &Value) -> Option<bool> {
+/// `spec.hostUsers` of a PodSpec.
+pub(crate) fn host_users(spec: &Value) -> Option<bool> {
     spec.get("hostUsers")?.as_bool()
 }
 
@@ -96,9 +179,8 @@ fn containers<'a>(spec: &'a Value, path: &str, kinds: [&str; 3]) -> Vec<(String,
 const VALIDATION_ORDER: [&str; 3] = ["containers", "initContainers", "ephemeralContainers"];
 const VISIT_ORDER: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 
-/// The API server's validation of user namespaces for a PodSpec at `path` (`spec` for a Pod,
-/// `spec.template.spec` for a workload), as `version` runs it for a new pod.
-pub fn validate_user_namespaces(
+/// [`validate_user_namespaces`] of a PodSpec.
+pub(crate) fn validate_spec(
     spec: &Value,
     path: &str,
     version: KubernetesVersion,
@@ -372,15 +454,8 @@ fn policy_minor(version: Option<u32>) -> u32 {
     version.unwrap_or(u32::MAX)
 }
 
-/// The Pod Security Standards checks that user namespaces relax, for a pod at `level` and policy
-/// `version` (`pod-security.kubernetes.io/enforce-version`: `None` for `latest`, else `Some(n)`
-/// for `v1.n`), as Pod Security Admission of the cluster's release evaluates them.
-///
-/// From 1.35 (policy version 1.35 or later) a user-namespaced pod may run as root
-/// (`runAsNonRoot`, `runAsUser`) and, at baseline, unmask `/proc`; restricted keeps
-/// `procMount`. In 1.33 and 1.34 the same three relax only with the alpha gate
-/// `UserNamespacesPodSecurityStandards`, whatever the policy version.
-pub fn pss_user_namespace_checks(
+/// [`pss_user_namespace_checks`] of a PodSpec.
+pub(crate) fn pss_checks(
     spec: &Value,
     level: PssLevel,
     policy_version: Option<u32>,
