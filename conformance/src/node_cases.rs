@@ -515,35 +515,6 @@ pub fn cases(seed: u64, version: &str, n: usize) -> Vec<Value> {
         .collect()
 }
 
-fn container(rng: &mut Rng, name: String) -> Value {
-    let mut c = Map::new();
-    c.insert("name".into(), json!(name));
-    c.insert("image".into(), json!(rng.pick_str(IMAGES)));
-    if rng.chance(15) {
-        c.insert(
-            "volumeDevices".into(),
-            json!([{"name": "disk", "devicePath": "/dev/xvda"}]),
-        );
-    }
-    if rng.chance(60) {
-        let mut sc = Map::new();
-        if rng.chance(30) {
-            sc.insert(
-                "procMount".into(),
-                json!(rng.pick_str(&["Default", "Unmasked"])),
-            );
-        }
-        if rng.chance(40) {
-            sc.insert("runAsNonRoot".into(), json!(rng.chance(60)));
-        }
-        if rng.chance(40) {
-            sc.insert("runAsUser".into(), json!(rng.pick(&[0, 1000, 65534])));
-        }
-        c.insert("securityContext".into(), Value::Object(sc));
-    }
-    Value::Object(c)
-}
-
 /// A user-namespace request: `userns_validate` of a generated pod, or `userns_allocate`.
 pub fn userns_case(rng: &mut Rng, version: &str) -> Value {
     if rng.chance(30) {
@@ -606,63 +577,11 @@ pub fn userns_case(rng: &mut Rng, version: &str) -> Value {
         request.insert("allocate".into(), json!(new));
         return Value::Object(request);
     }
-    let mut spec = Map::new();
-    match rng.below(3) {
-        0 => {}
-        1 => {
-            spec.insert("hostUsers".into(), json!(true));
-        }
-        _ => {
-            spec.insert("hostUsers".into(), json!(false));
-        }
-    }
-    for field in ["hostNetwork", "hostPID", "hostIPC"] {
-        if rng.chance(20) {
-            spec.insert(field.into(), json!(true));
-        }
-    }
-    if rng.chance(10) {
-        spec.insert("os".into(), json!({"name": "windows"}));
-    }
-    if rng.chance(40) {
-        let mut sc = Map::new();
-        if rng.chance(50) {
-            sc.insert("runAsNonRoot".into(), json!(rng.chance(70)));
-        }
-        if rng.chance(30) {
-            sc.insert("runAsUser".into(), json!(rng.pick(&[0, 1000])));
-        }
-        spec.insert("securityContext".into(), Value::Object(sc));
-    }
-    for (kind, n) in [
-        ("containers", 1 + rng.below(2)),
-        ("initContainers", rng.below(2)),
-        ("ephemeralContainers", usize::from(rng.chance(10))),
-    ] {
-        if n > 0 {
-            let list: Vec<Value> = (0..n)
-                .map(|i| container(rng, format!("{kind}-{i}")))
-                .collect();
-            spec.insert(kind.into(), Value::Array(list));
-        }
-    }
-    let pod = if rng.chance(70) {
-        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "ns"}, "spec": spec})
-    } else {
-        Value::Object(spec)
-    };
-    let mut request = json!({"op": "userns_validate", "kubernetes_version": version, "pod": pod});
-    if rng.chance(70) {
-        request["pod_security"] = json!({
-            "level": rng.pick_str(&["privileged", "baseline", "restricted", "restricted"]),
-            "version": rng.pick_str(&["latest", "v1.34", "v1.35", "v1.22", "v1.36"]),
-        });
-    }
+    // The API-server differential's pods (every field user namespaces constrain), sometimes as a
+    // bare PodSpec, which `userns_validate` also takes.
+    let mut request = userns_api_case(rng, version);
     if rng.chance(30) {
-        request["feature_gates"] = json!({
-            "UserNamespacesHostNetworkSupport": rng.chance(50),
-            "UserNamespacesPodSecurityStandards": rng.chance(50),
-        });
+        request["pod"] = request["pod"]["spec"].take();
     }
     request
 }

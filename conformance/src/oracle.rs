@@ -696,3 +696,33 @@ fn class_example(
         why.join("; ")
     )
 }
+
+/// Prints a differential's outcome counts and its disagreements by kind (the text after
+/// `case N: `, up to the next `: `), then fails with the first dozen disagreements, if any.
+/// `against` names the other side ("the kubelet 1.36").
+pub fn report_differential(
+    outcomes: &std::collections::BTreeMap<String, usize>,
+    failures: &[String],
+    against: &str,
+) {
+    for (outcome, n) in outcomes {
+        println!("  {n:5} {outcome}");
+    }
+    let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
+    for f in failures {
+        let what = f.split(": ").nth(1).unwrap_or_default();
+        *kinds.entry(what).or_default() += 1;
+    }
+    println!("disagreements by kind: {kinds:?}");
+    assert!(
+        failures.is_empty(),
+        "{} disagreements with {against}:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(12)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use vouch_conformance::node_cases;
-use vouch_conformance::oracle::{ask, kubelet};
+use vouch_conformance::oracle::{ask, kubelet, report_differential};
 
 /// Pods per release (the default seed; `VOUCH_KEP127_SEED` explores others).
 const CASES: usize = 1500;
@@ -168,26 +168,7 @@ fn differential(version: &str, seed_default: u64) {
         }
     }
     println!("API server {version}, seed {seed}: {} pods", requests.len());
-    for (outcome, n) in &outcomes {
-        println!("  {n:5} {outcome}");
-    }
-    let mut kinds = BTreeMap::<&str, usize>::new();
-    for f in &failures {
-        let what = f.split(": ").nth(1).unwrap_or_default();
-        *kinds.entry(what).or_default() += 1;
-    }
-    println!("disagreements by kind: {kinds:?}");
-    assert!(
-        failures.is_empty(),
-        "{} disagreements with the API server {version}:\n{}",
-        failures.len(),
-        failures
-            .iter()
-            .take(12)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    report_differential(&outcomes, &failures, &format!("the API server {version}"));
     // The draw must reach every rule.
     let mut needed = vec![
         "valid",

@@ -13,7 +13,7 @@
 use base64ct::{Base64, Encoding as _};
 use serde_json::{Value, json};
 use vouch_conformance::node_cases;
-use vouch_conformance::oracle::{ask, kubelet};
+use vouch_conformance::oracle::{ask, kubelet, report_differential};
 
 const IGNORED: &str = "differential against the kubelet oracle: the full tier runs it (scripts/test.sh, or cargo test -- --include-ignored with the oracles built)";
 
@@ -176,26 +176,7 @@ fn differential(version: &str, seed_default: u64) {
         }
     }
     println!("kubelet {version}, seed {seed}: {} cases", requests.len());
-    for (outcome, n) in &outcomes {
-        println!("  {n:5} {outcome}");
-    }
-    let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
-    for f in &failures {
-        let what = f.split(": ").nth(1).unwrap_or_default();
-        *kinds.entry(what).or_default() += 1;
-    }
-    println!("disagreements by kind: {kinds:?}");
-    assert!(
-        failures.is_empty(),
-        "{} disagreements with the kubelet {version}:\n{}",
-        failures.len(),
-        failures
-            .iter()
-            .take(12)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    report_differential(&outcomes, &failures, &format!("the kubelet {version}"));
     // The draw must reach every kind of outcome that matters.
     for needed in [
         "kubelet_pull credentialPolicyAllowed ",
