@@ -188,7 +188,8 @@ CARGO_TARGET_DIR="$CACHE/target-msrv" cargo "+$MSRV_TOOLCHAIN" check -p vouch -p
 step "cargo test --workspace, both tiers (aws-lc-rs, the native default; the RustCrypto backend cross-checked)"
 # The quick tier is plain `cargo test`; the differential tests against the oracle are ignored
 # there and run here.
-# (The KEP-2535 differential, kubelet_134/135/136, runs last: its oracles build meanwhile.)
+# (The KEP-2535 and KEP-127 differentials, kubelet_13x and userns_13x, run last: their oracles
+# build meanwhile.)
 cargo test --workspace --locked -- --include-ignored --skip kubelet_13 --skip userns_13
 
 step "cargo test -p vouch with the RustCrypto backend alone (as wasm and no_std build it)"

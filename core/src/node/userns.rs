@@ -494,3 +494,21 @@ pub(crate) fn pss_checks(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pod_json_refuses_what_is_not_a_pod() {
+        assert!(matches!(
+            PodJson::from_json(b"{not json"),
+            Err(PodJsonError::Json(_))
+        ));
+        for not_a_pod in [&b"[]"[..], b"\"pod\"", b"{\"spec\":[]}", b"null"] {
+            assert_eq!(PodJson::from_json(not_a_pod), Err(PodJsonError::NotAPod));
+        }
+        let bare = PodJson::from_json(br#"{"hostUsers":true,"containers":[]}"#).expect("a PodSpec");
+        assert_eq!(bare.host_users(), Some(true));
+    }
+}
