@@ -111,9 +111,10 @@ mod without_std {
     /// A parsed chain annotation.
     pub(crate) type Chain = Arc<Vec<Certificate>>;
 
-    /// Without `std`, nothing is remembered.
+    /// Without `std`, nothing is remembered. (Braced, not a unit struct: callers build either
+    /// variant with `ChainMemo::default()`.)
     #[derive(Clone, Debug, Default)]
-    pub(crate) struct ChainMemo;
+    pub(crate) struct ChainMemo {}
 
     impl ChainMemo {
         pub(crate) fn known(&self, _: &[u8; 32]) -> bool {
