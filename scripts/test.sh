@@ -353,6 +353,12 @@ cp wasm/tests/types.ts "$TSDIR/check/"
 # targets ran seconds per input; with the dependencies optimised, the build cost more CPU than
 # --release: the release build stays.)
 rm -rf "$CACHE/fuzz-corpus"
+# The smoke build is cheaper than a fuzzing campaign's: cargo fuzz --release forces one codegen
+# unit and full debug information; here opt-level 1, 16 codegen units and line tables only. From
+# an empty target directory, all eight targets build in 263 s (480 CPU-s); with cargo fuzz's own
+# settings at opt-level 1, 372 s (575 CPU-s); at opt-level 3 with 16 units, 337 s (628 CPU-s).
+# They run at 60-85% of the opt-level 3 build's executions per second.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=1 RUSTFLAGS="-Ccodegen-units=16 -Cdebuginfo=line-tables-only"
 step "fuzz smoke: reference_parse for ${FUZZ_SECONDS}s"
 CORPUS="$CACHE/fuzz-corpus/reference_parse"
 mkdir -p "$CORPUS"
@@ -473,6 +479,8 @@ PY
     --target-dir "$CACHE/fuzz-target" "$CORPUS" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 \
     | tail -n 3)
 done
+
+unset CARGO_PROFILE_RELEASE_OPT_LEVEL RUSTFLAGS
 
 step "the KEP-2535 and KEP-127 differentials against the kubelet's and the API server's own code (releases: $KUBELET_RELEASES)"
 wait "$KUBELET_ORACLES_PID" || { cat "$CACHE/kubelet-oracles.log"; fail "the kubelet oracles did not build"; }
