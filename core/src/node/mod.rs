@@ -45,7 +45,7 @@ pub use trust::{
     TrustRecord, TrustRecordError, TrustReuse, policy_digest, trust_reuse,
 };
 pub use userns::{
-    FieldError, PodJson, PodJsonError, PssCheck, PssLevel, UsernsOptions,
+    FieldError, MAX_POD_BYTES, PodJson, PodJsonError, PssCheck, PssLevel, UsernsOptions,
     pss_user_namespace_checks, validate_user_namespaces,
 };
 pub(crate) use userns::{host_users, pod_spec, pss_checks, validate_spec};

@@ -75,10 +75,19 @@ pub struct PodJson {
     spec: Value,
 }
 
+/// The most bytes [`PodJson::from_json`] reads: the API server's own limit on a request body
+/// (`MaxRequestBodyBytes`, 3 MiB), so that no pod the API server accepts is refused here.
+pub const MAX_POD_BYTES: usize = 3 * 1024 * 1024;
+
 /// Why bytes are not a pod.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PodJsonError {
+    /// Larger than [`MAX_POD_BYTES`]; not read.
+    TooLarge {
+        /// The length of the input.
+        len: usize,
+    },
     /// Not JSON (the parser's words).
     Json(String),
     /// JSON, but neither a Pod object with an object `spec` nor a PodSpec object.
@@ -88,6 +97,10 @@ pub enum PodJsonError {
 impl core::fmt::Display for PodJsonError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
+            Self::TooLarge { len } => write!(
+                f,
+                "the pod is {len} bytes; at most {MAX_POD_BYTES} are read (the API server's request limit)"
+            ),
             Self::Json(why) => write!(f, "the pod is not JSON: {why}"),
             Self::NotAPod => f.write_str("the JSON is not a Pod object or a PodSpec"),
         }
@@ -98,8 +111,11 @@ impl core::fmt::Display for PodJsonError {
 impl std::error::Error for PodJsonError {}
 
 impl PodJson {
-    /// Reads a Pod object or a bare PodSpec.
+    /// Reads a Pod object or a bare PodSpec of at most [`MAX_POD_BYTES`].
     pub fn from_json(bytes: &[u8]) -> Result<Self, PodJsonError> {
+        if bytes.len() > MAX_POD_BYTES {
+            return Err(PodJsonError::TooLarge { len: bytes.len() });
+        }
         let pod: Value =
             serde_json::from_slice(bytes).map_err(|e| PodJsonError::Json(e.to_string()))?;
         let spec = pod_spec(&pod).ok_or(PodJsonError::NotAPod)?.clone();
@@ -164,16 +180,20 @@ pub(crate) fn host_users(spec: &Value) -> Option<bool> {
 /// The containers in the given order of kinds, each with its field path. The API server
 /// validates containers regular, init, ephemeral (`validateContainers` and the next two) but
 /// visits them init first (`VisitContainersWithPath`), and the order of its errors follows.
-fn containers<'a>(spec: &'a Value, path: &str, kinds: [&str; 3]) -> Vec<(String, &'a Value)> {
-    let mut out = Vec::new();
-    for kind in kinds {
-        if let Some(list) = spec.get(kind).and_then(Value::as_array) {
-            for (i, c) in list.iter().enumerate() {
-                out.push((alloc::format!("{path}.{kind}[{i}]"), c));
-            }
-        }
-    }
-    out
+/// The containers of `kinds`, in that order, as (kind, index, container): their paths are only
+/// formatted for an error.
+fn containers<'a>(
+    spec: &'a Value,
+    kinds: [&'static str; 3],
+) -> impl Iterator<Item = (&'static str, usize, &'a Value)> + 'a {
+    kinds.into_iter().flat_map(move |kind| {
+        spec.get(kind)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(i, c)| (kind, i, c))
+    })
 }
 
 const VALIDATION_ORDER: [&str; 3] = ["containers", "initContainers", "ephemeralContainers"];
@@ -190,14 +210,14 @@ pub(crate) fn validate_spec(
     let host_users = host_users(spec);
     // ValidateSecurityContext, per container: `Unmasked` needs a user namespace.
     if host_users != Some(false) {
-        for (at, c) in containers(spec, path, VALIDATION_ORDER) {
+        for (kind, i, c) in containers(spec, VALIDATION_ORDER) {
             if c.get("securityContext")
                 .and_then(|s| s.get("procMount"))
                 .and_then(Value::as_str)
                 == Some("Unmasked")
             {
                 errors.push(FieldError::invalid(
-                    alloc::format!("{at}.securityContext.procMount"),
+                    alloc::format!("{path}.{kind}[{i}].securityContext.procMount"),
                     "Unmasked",
                     "`hostUsers` must be false to use `Unmasked`",
                 ));
@@ -233,13 +253,13 @@ pub(crate) fn validate_spec(
             ));
         }
         if version >= KubernetesVersion::V1_34 {
-            for (at, c) in containers(spec, path, VISIT_ORDER) {
+            for (kind, i, c) in containers(spec, VISIT_ORDER) {
                 if c.get("volumeDevices")
                     .and_then(Value::as_array)
                     .is_some_and(|d| !d.is_empty())
                 {
                     errors.push(FieldError::forbidden(
-                        alloc::format!("{at}.volumeDevices"),
+                        alloc::format!("{path}.{kind}[{i}].volumeDevices"),
                         detail,
                     ));
                 }
@@ -508,6 +528,20 @@ mod tests {
         for not_a_pod in [&b"[]"[..], b"\"pod\"", b"{\"spec\":[]}", b"null"] {
             assert_eq!(PodJson::from_json(not_a_pod), Err(PodJsonError::NotAPod));
         }
+        // Over the API server's request limit: refused unread, with the length.
+        let mut big = br#"{"kind":"Pod","spec":{"containers":[],"x":""#.to_vec();
+        big.resize(MAX_POD_BYTES, b'a');
+        big.extend_from_slice(br#""}}"#);
+        assert_eq!(
+            PodJson::from_json(&big),
+            Err(PodJsonError::TooLarge { len: big.len() })
+        );
+        big.truncate(MAX_POD_BYTES - 3);
+        big.extend_from_slice(br#""}}"#);
+        assert!(
+            PodJson::from_json(&big).is_ok(),
+            "at the limit, a pod is read"
+        );
         let bare = PodJson::from_json(br#"{"hostUsers":true,"containers":[]}"#).expect("a PodSpec");
         assert_eq!(bare.host_users(), Some(true));
     }
