@@ -177,11 +177,10 @@ pub(crate) fn host_users(spec: &Value) -> Option<bool> {
     spec.get("hostUsers")?.as_bool()
 }
 
-/// The containers in the given order of kinds, each with its field path. The API server
-/// validates containers regular, init, ephemeral (`validateContainers` and the next two) but
-/// visits them init first (`VisitContainersWithPath`), and the order of its errors follows.
-/// The containers of `kinds`, in that order, as (kind, index, container): their paths are only
-/// formatted for an error.
+/// The containers of `kinds`, in that order, as (kind, index, container); their field paths
+/// are formatted only for an error. The API server validates containers regular, init,
+/// ephemeral (`validateContainers` and the next two) but visits them init first
+/// (`VisitContainersWithPath`), and the order of its errors follows.
 fn containers<'a>(
     spec: &'a Value,
     kinds: [&'static str; 3],
